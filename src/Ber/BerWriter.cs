@@ -336,6 +336,10 @@ public ref partial struct BerWriter
     private static byte IdentifierOctet(BerTag tag) =>
         (byte)(((int)tag.TagClass << 6) | (tag.IsConstructed ? 0x20 : 0) | (int)tag.TagNumber);
 
+    /// <summary>Writes an INTEGER whose single identifier octet is already known (a tag number below 31).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void WriteIntegerWithIdentifier(byte identifier, long value) => WriteIntegerLowTag(identifier, value);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteIntegerLowTag(byte identifier, long value)
     {

@@ -1,0 +1,201 @@
+using System;
+using System.Buffers;
+using System.IO;
+using MigrationFormat.Ber;
+
+namespace MigrationFormat.Visitors;
+
+/// <summary>
+/// A pull source of BER tokens over memory or a <see cref="Stream"/> (a pipe's <c>AsStream()</c>, a socket, a
+/// file). It peeks one token at a time and consumes it on <see cref="Accept"/>; over a stream it buffers only
+/// what the current token needs (bounded by <see cref="BerReaderOptions.MaxPrimitiveLength"/>), so a stream of
+/// any size, blobs included, passes through in bounded memory.
+/// </summary>
+public sealed class BerInputSource : IDisposable
+{
+    private const int InitialBufferSize = 16 * 1024;
+
+    private readonly Stream? _stream;
+    private readonly ReadOnlyMemory<byte> _memory;
+    private readonly int _maxBuffer;
+    private byte[]? _buffer;
+    private int _start;
+    private int _end;
+    private bool _final;
+    private BerReaderState _state;
+
+    private bool _peeked;
+    private bool _hasToken;
+    private int _tokenConsumed;
+    private BerReaderState _stateAfterToken;
+    private int _valueStart;
+    private int _acceptedValueStart;
+    private int _acceptedValueLength;
+
+    /// <summary>Creates a source over bytes already in memory.</summary>
+    /// <param name="data">The whole input.</param>
+    /// <param name="options">The reader's limits.</param>
+    public BerInputSource(ReadOnlyMemory<byte> data, BerReaderOptions options = default)
+    {
+        _memory = data;
+        _end = data.Length;
+        _final = true;
+        _state = new BerReaderState(options);
+        _maxBuffer = 0;
+    }
+
+    /// <summary>Creates a source that pulls from a stream as it needs bytes.</summary>
+    /// <param name="stream">The input; read synchronously, never seeked.</param>
+    /// <param name="options">The reader's limits; they also bound the buffer.</param>
+    public BerInputSource(Stream stream, BerReaderOptions options = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        _stream = stream;
+        _state = new BerReaderState(options);
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        _maxBuffer = options.EffectiveMaxPrimitiveLength + 64;
+    }
+
+    /// <summary>Gets the kind of the peeked token.</summary>
+    public BerTokenType TokenType { get; private set; }
+
+    /// <summary>Gets the tag of the peeked token.</summary>
+    public BerTag Tag { get; private set; }
+
+    /// <summary>Gets the declared length of the peeked token, or -1 when indefinite.</summary>
+    public long Length { get; private set; }
+
+    /// <summary>Gets the absolute offset where the peeked token begins.</summary>
+    public long TokenOffset { get; private set; }
+
+    /// <summary>Gets the absolute offset of the next unconsumed byte.</summary>
+    public long Position => _state.Position;
+
+    /// <summary>Gets the number of constructed values open before the peeked token.</summary>
+    public int Depth => _state.Depth;
+
+    /// <summary>Gets the contents of the last accepted primitive token; valid until the next <see cref="Peek"/>.</summary>
+    public ReadOnlySpan<byte> Value => (_stream is null ? _memory.Span : _buffer.AsSpan()).Slice(_acceptedValueStart, _acceptedValueLength);
+
+    private ReadOnlySpan<byte> Window => _stream is null ? _memory.Span.Slice(_start, _end - _start) : _buffer.AsSpan(_start, _end - _start);
+
+    /// <summary>Reads the next token without consuming it.</summary>
+    /// <returns><see langword="false"/> at the end of the input with no constructed value open.</returns>
+    /// <exception cref="MigrationFormatException">The bytes are malformed, break a limit, or end early.</exception>
+    /// <exception cref="IOException">The stream failed.</exception>
+    public bool Peek()
+    {
+        if (_peeked)
+        {
+            return _hasToken;
+        }
+
+        while (true)
+        {
+            var reader = new BerReader(Window, _final, _state);
+            if (reader.Read())
+            {
+                TokenType = reader.TokenType;
+                TokenOffset = reader.TokenStartOffset;
+                Tag = reader.TokenType == BerTokenType.EndConstructed ? default : reader.Tag;
+                Length = reader.TokenType == BerTokenType.EndConstructed ? 0 : reader.Length;
+                _tokenConsumed = (int)reader.BytesConsumed;
+                _stateAfterToken = reader.CurrentState;
+                _valueStart = reader.TokenType == BerTokenType.Primitive ? _start + _tokenConsumed - (int)Length : _start;
+                _peeked = true;
+                _hasToken = true;
+                return true;
+            }
+
+            if (_final)
+            {
+                _peeked = true;
+                _hasToken = false;
+                return false;
+            }
+
+            Refill();
+        }
+    }
+
+    /// <summary>Consumes the peeked token.</summary>
+    /// <exception cref="InvalidOperationException">No token is peeked.</exception>
+    public void Accept()
+    {
+        if (!_peeked || !_hasToken)
+        {
+            throw new InvalidOperationException("No token was peeked.");
+        }
+
+        _acceptedValueStart = _valueStart;
+        _acceptedValueLength = TokenType == BerTokenType.Primitive ? (int)Length : 0;
+        _start += _tokenConsumed;
+        _state = _stateAfterToken;
+        _peeked = false;
+    }
+
+    /// <summary>Consumes the peeked token and, when it starts a constructed value, everything up to its end.</summary>
+    public void SkipValue()
+    {
+        int depth = Depth;
+        bool constructed = TokenType == BerTokenType.StartConstructed;
+        Accept();
+        if (!constructed)
+        {
+            return;
+        }
+
+        while (Depth > depth)
+        {
+            if (!Peek())
+            {
+                throw new MigrationFormatException(MigrationErrorKind.Truncated, "The input ended inside a skipped value.", Position);
+            }
+
+            Accept();
+        }
+    }
+
+    /// <summary>Returns the pooled buffer.</summary>
+    public void Dispose()
+    {
+        if (_buffer is not null && _stream is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+    }
+
+    private void Refill()
+    {
+        ObjectDisposedException.ThrowIf(_buffer is null, this);
+        int pending = _end - _start;
+        if (_start > 0)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, pending);
+            _start = 0;
+            _end = pending;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            if (_buffer.Length >= _maxBuffer)
+            {
+                throw new MigrationFormatException(MigrationErrorKind.LimitExceeded, $"A single value needs more than {_maxBuffer} bytes buffered.", Position);
+            }
+
+            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(_maxBuffer, _buffer.Length * 2));
+            Buffer.BlockCopy(_buffer, 0, larger, 0, _end);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+
+        int read = _stream!.Read(_buffer, _end, _buffer.Length - _end);
+        if (read == 0)
+        {
+            _final = true;
+        }
+
+        _end += read;
+    }
+}

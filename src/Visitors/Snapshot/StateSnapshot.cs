@@ -1,0 +1,228 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace MigrationFormat.Visitors;
+
+/// <summary>
+/// A copy of a device's fields, taken before a load and put back if the load fails, so that a load is all or
+/// nothing. It holds scalars and buffer contents in reusable arrays and keeps references (strings, byte arrays)
+/// as they are; taking one allocates nothing once its arrays have grown to the device's size.
+/// </summary>
+internal sealed class StateSnapshot
+{
+    private ulong[] _scalars = new ulong[64];
+    private byte[] _bytes = new byte[256];
+    private object?[] _references = new object?[8];
+    private int _scalarCount;
+    private int _byteCount;
+    private int _referenceCount;
+
+    /// <summary>Copies every field <paramref name="state"/> has at <paramref name="version"/>.</summary>
+    public void Capture(IVisitable state, int version)
+    {
+        _scalarCount = 0;
+        _byteCount = 0;
+        Array.Clear(_references, 0, _referenceCount);
+        _referenceCount = 0;
+        var visitor = new SnapshotVisitor(this, version, restoring: false);
+        state.Visit(ref visitor);
+    }
+
+    /// <summary>Puts every captured field back.</summary>
+    public void Restore(IVisitable state, int version)
+    {
+        int scalars = _scalarCount, bytes = _byteCount, references = _referenceCount;
+        _scalarCount = 0;
+        _byteCount = 0;
+        _referenceCount = 0;
+        var visitor = new SnapshotVisitor(this, version, restoring: true);
+        state.Visit(ref visitor);
+        _scalarCount = scalars;
+        _byteCount = bytes;
+        _referenceCount = references;
+    }
+
+    internal void Scalar(ref ulong value, bool restoring)
+    {
+        if (restoring)
+        {
+            value = _scalars[_scalarCount++];
+            return;
+        }
+
+        if (_scalarCount == _scalars.Length)
+        {
+            Array.Resize(ref _scalars, _scalars.Length * 2);
+        }
+
+        _scalars[_scalarCount++] = value;
+    }
+
+    internal void Bytes<T>(Span<T> values, bool restoring)
+        where T : unmanaged
+    {
+        Span<byte> raw = MemoryMarshal.AsBytes(values);
+        if (restoring)
+        {
+            _bytes.AsSpan(_byteCount, raw.Length).CopyTo(raw);
+            _byteCount += raw.Length;
+            return;
+        }
+
+        if (_byteCount + raw.Length > _bytes.Length)
+        {
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteCount + raw.Length));
+        }
+
+        raw.CopyTo(_bytes.AsSpan(_byteCount));
+        _byteCount += raw.Length;
+    }
+
+    internal void Reference<T>(ref T value, bool restoring)
+        where T : class
+    {
+        if (restoring)
+        {
+            value = (T)_references[_referenceCount++]!;
+            return;
+        }
+
+        if (_referenceCount == _references.Length)
+        {
+            Array.Resize(ref _references, _references.Length * 2);
+        }
+
+        _references[_referenceCount++] = value;
+    }
+}
+
+/// <summary>Takes or restores a <see cref="StateSnapshot"/>; every optional group is entered, so nothing is missed.</summary>
+internal readonly ref struct SnapshotVisitor : IStateVisitor
+{
+    private readonly StateSnapshot _snapshot;
+    private readonly bool _restoring;
+
+    public SnapshotVisitor(StateSnapshot snapshot, int version, bool restoring)
+    {
+        _snapshot = snapshot;
+        Version = version;
+        _restoring = restoring;
+    }
+
+    public VisitDirection Direction => _restoring ? VisitDirection.Load : VisitDirection.Save;
+
+    public int Version { get; }
+
+    public void Field(FieldSpec field, ref byte value) => Scalar(field, ref value);
+
+    public void Field(FieldSpec field, ref sbyte value) => Scalar(field, ref value);
+
+    public void Field(FieldSpec field, ref ushort value) => Scalar(field, ref value);
+
+    public void Field(FieldSpec field, ref short value) => Scalar(field, ref value);
+
+    public void Field(FieldSpec field, ref uint value) => Scalar(field, ref value);
+
+    public void Field(FieldSpec field, ref int value) => Scalar(field, ref value);
+
+    public void Field(FieldSpec field, ref ulong value) => Scalar(field, ref value);
+
+    public void Field(FieldSpec field, ref long value) => Scalar(field, ref value);
+
+    public void Field(FieldSpec field, ref bool value) => Scalar(field, ref value);
+
+    public void Field(FieldSpec field, ref string value)
+    {
+        if (field.ExistsIn(Version))
+        {
+            _snapshot.Reference(ref value, _restoring);
+        }
+    }
+
+    public void Field(FieldSpec field, ref byte[] value)
+    {
+        if (field.ExistsIn(Version))
+        {
+            _snapshot.Reference(ref value, _restoring);
+        }
+    }
+
+    public void Field(FieldSpec field, Span<byte> buffer) => Span(field, buffer);
+
+    public void Field(FieldSpec field, Span<ushort> values) => Span(field, values);
+
+    public void Field(FieldSpec field, Span<uint> values) => Span(field, values);
+
+    public void Field(FieldSpec field, Span<ulong> values) => Span(field, values);
+
+    public bool BeginStruct(FieldSpec field) => field.ExistsIn(Version);
+
+    public void EndStruct()
+    {
+    }
+
+    public int BeginList(FieldSpec field, int count)
+    {
+        if (!field.ExistsIn(Version))
+        {
+            return -1;
+        }
+
+        ulong stored = (ulong)count;
+        _snapshot.Scalar(ref stored, _restoring);
+        return (int)stored;
+    }
+
+    public void BeginElement()
+    {
+    }
+
+    public void EndElement()
+    {
+    }
+
+    public void EndList()
+    {
+    }
+
+    public bool BeginOptional(FieldSpec field, bool needed) => field.ExistsIn(Version);
+
+    public void EndOptional()
+    {
+    }
+
+    public void Blob(FieldSpec field, IBlobState blob)
+    {
+        // Blobs are staged by the device (IBlobState.Load, then CommitLoad or AbortLoad), not copied.
+    }
+
+    private void Scalar<T>(FieldSpec field, ref T value)
+        where T : unmanaged
+    {
+        if (!field.ExistsIn(Version))
+        {
+            return;
+        }
+
+        ulong stored = 0;
+        if (!_restoring)
+        {
+            MemoryMarshal.Write(MemoryMarshal.AsBytes(new Span<ulong>(ref stored)), in value);
+        }
+
+        _snapshot.Scalar(ref stored, _restoring);
+        if (_restoring)
+        {
+            value = MemoryMarshal.Read<T>(MemoryMarshal.AsBytes(new Span<ulong>(ref stored)));
+        }
+    }
+
+    private void Span<T>(FieldSpec field, Span<T> values)
+        where T : unmanaged
+    {
+        if (field.ExistsIn(Version))
+        {
+            _snapshot.Bytes(values, _restoring);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using MigrationFormat.Ber;
+
+namespace MigrationFormat.Visitors;
+
+/// <summary>The constants of the BER migration stream's framing (docs/wire-format.md).</summary>
+public static class MigrationStreamFormat
+{
+    /// <summary>The outer tag number: <c>[APPLICATION 9926]</c>, whose tag octets <c>7F CD 46</c> carry 'M' and 'F' in their low bits.</summary>
+    public const ulong StreamTagNumber = 9926;
+
+    /// <summary>The format version this library writes and reads.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>The first four bytes of every stream: the outer identifier and an indefinite length.</summary>
+    public static readonly byte[] Magic = [0x7F, 0xCD, 0x46, 0x80];
+
+    /// <summary>The outer tag.</summary>
+    public static BerTag StreamTag => new(BerTagClass.Application, StreamTagNumber, isConstructed: true);
+
+    /// <summary><c>[APPLICATION 0]</c>: the header (format version, producer, capabilities).</summary>
+    public static BerTag HeaderTag => new(BerTagClass.Application, 0, isConstructed: true);
+
+    /// <summary><c>[APPLICATION 1]</c>: one device section.</summary>
+    public static BerTag SectionTag => new(BerTagClass.Application, 1, isConstructed: true);
+
+    /// <summary><c>[APPLICATION 2]</c>: a device's state (its fields) inside a section.</summary>
+    public static BerTag StateTag => new(BerTagClass.Application, 2, isConstructed: true);
+
+    /// <summary><c>[APPLICATION 3]</c>: embedded schemas.</summary>
+    public static BerTag SchemasTag => new(BerTagClass.Application, 3, isConstructed: true);
+
+    /// <summary><c>[APPLICATION 4]</c>: the trailer (section count).</summary>
+    public static BerTag TrailerTag => new(BerTagClass.Application, 4, isConstructed: true);
+
+    /// <summary>Gets a value indicating whether <paramref name="prefix"/> starts like a BER migration stream.</summary>
+    /// <param name="prefix">The first bytes of a file or stream (at least four).</param>
+    /// <returns><see langword="true"/> when the magic matches.</returns>
+    public static bool IsMigrationStream(System.ReadOnlySpan<byte> prefix) => System.MemoryExtensions.StartsWith(prefix, Magic);
+}

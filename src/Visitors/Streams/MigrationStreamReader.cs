@@ -1,0 +1,371 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using MigrationFormat.Ber;
+
+namespace MigrationFormat.Visitors;
+
+/// <summary>The header of a BER migration stream.</summary>
+/// <param name="FormatVersion">The format version.</param>
+/// <param name="Producer">The producer's name.</param>
+/// <param name="Capabilities">The capabilities the producer announced.</param>
+public sealed record MigrationStreamHeader(int FormatVersion, string Producer, IReadOnlyList<string> Capabilities);
+
+/// <summary>The header of one device section.</summary>
+/// <param name="Id">The device's section id string.</param>
+/// <param name="InstanceId">The instance id.</param>
+/// <param name="Version">The device version the section was saved with.</param>
+/// <param name="Offset">The absolute offset where the section begins.</param>
+public sealed record SectionHeader(string Id, uint InstanceId, int Version, long Offset);
+
+/// <summary>
+/// Reads a BER migration stream section by section, from memory or incrementally from a <see cref="Stream"/>.
+/// Each device section loads into a device all or nothing: on any failure the device is restored to the state it
+/// had before the load, and <see cref="MigrationFormatException"/> names the device, the field path, the offset
+/// and both versions.
+/// </summary>
+/// <remarks>After a failed load the reader's position is inside the failed section; stop reading the stream.</remarks>
+public sealed class MigrationStreamReader : IDisposable
+{
+    private readonly BerInputSource _input;
+    private readonly BerLoadSession _session;
+    private readonly StateSnapshot _snapshot = new();
+    private readonly Dictionary<string, byte[]> _schemas = new(StringComparer.Ordinal);
+    private SectionHeader? _current;
+    private bool _atEnd;
+    private int _sections;
+
+    /// <summary>Creates a reader over a stream held in memory and reads its header.</summary>
+    /// <param name="data">The whole stream.</param>
+    /// <param name="options">Limits.</param>
+    /// <exception cref="MigrationFormatException">The input is not a migration stream or its header is malformed.</exception>
+    public MigrationStreamReader(ReadOnlyMemory<byte> data, BerLoadOptions options = default)
+        : this(new BerInputSource(data, options.Reader), options)
+    {
+    }
+
+    /// <summary>Creates a reader that pulls from <paramref name="input"/> as it goes, and reads the header.</summary>
+    /// <param name="input">The stream; read synchronously, not disposed.</param>
+    /// <param name="options">Limits.</param>
+    /// <exception cref="MigrationFormatException">The input is not a migration stream or its header is malformed.</exception>
+    public MigrationStreamReader(Stream input, BerLoadOptions options = default)
+        : this(new BerInputSource(input, options.Reader), options)
+    {
+    }
+
+    private MigrationStreamReader(BerInputSource input, BerLoadOptions options)
+    {
+        _input = input;
+        _session = new BerLoadSession(input, options);
+        Header = ReadHeader();
+    }
+
+    /// <summary>Gets the stream's header.</summary>
+    public MigrationStreamHeader Header { get; }
+
+    /// <summary>Gets the embedded schema documents read so far, keyed by <c>id@version</c>.</summary>
+    public IReadOnlyDictionary<string, byte[]> Schemas => _schemas;
+
+    /// <summary>Gets the report of the last successful <see cref="LoadSection"/>.</summary>
+    public LoadReport LastReport => _session.Report;
+
+    /// <summary>Moves to the next device section, passing over any section not loaded or skipped.</summary>
+    /// <param name="section">The section's header, when there is one.</param>
+    /// <returns><see langword="false"/> at the trailer, which is checked, along with the end of the stream.</returns>
+    /// <exception cref="MigrationFormatException">The stream is malformed or ends early.</exception>
+    public bool TryReadSection(out SectionHeader section)
+    {
+        if (_current is not null)
+        {
+            SkipSection();
+        }
+
+        section = null!;
+        if (_atEnd)
+        {
+            return false;
+        }
+
+        Expect(BerTokenType.StartConstructed, "a section, the schemas or the trailer");
+        BerTag tag = _input.Tag;
+        long offset = _input.TokenOffset;
+        if (tag == MigrationStreamFormat.SchemasTag)
+        {
+            ReadSchemas();
+            return TryReadSection(out section);
+        }
+
+        if (tag == MigrationStreamFormat.TrailerTag)
+        {
+            ReadTrailer();
+            return false;
+        }
+
+        if (tag != MigrationStreamFormat.SectionTag)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected a section {MigrationStreamFormat.SectionTag}, the schemas or the trailer; found {tag}.", offset);
+        }
+
+        _input.Accept();
+        string id = ReadString("the section's device id");
+        long instance = ReadInteger("the section's instance id", 0, uint.MaxValue);
+        long version = ReadInteger("the section's version", 1, int.MaxValue);
+        Expect(BerTokenType.StartConstructed, "the device state");
+        if (_input.Tag != MigrationStreamFormat.StateTag)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected the device state {MigrationStreamFormat.StateTag}; found {_input.Tag}.", _input.TokenOffset, null, id, (int)version, null);
+        }
+
+        _input.Accept();
+        section = new SectionHeader(id, (uint)instance, (int)version, offset);
+        _current = section;
+        _sections++;
+        return true;
+    }
+
+    /// <summary>Loads the current section into <paramref name="device"/>, all or nothing.</summary>
+    /// <param name="device">The destination device, running as the version it will load as.</param>
+    /// <returns>The load report: skipped and defaulted fields.</returns>
+    /// <exception cref="InvalidOperationException">No section is current.</exception>
+    /// <exception cref="MigrationFormatException">The section cannot be loaded; <paramref name="device"/> is unchanged.</exception>
+    public LoadReport LoadSection(IDeviceState device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        SectionHeader section = _current ?? throw new InvalidOperationException("No section is current; call TryReadSection first.");
+        if (!string.Equals(section.Id, device.Type.Id, StringComparison.Ordinal))
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"The section is for device '{section.Id}', not '{device.Type.Id}'.", section.Offset, null, section.Id, section.Version, device.Version);
+        }
+
+        if (section.Version < device.Type.MinimumVersion)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"Version {section.Version} is older than the oldest version {device.Type.MinimumVersion} the destination loads.", section.Offset, null, section.Id, section.Version, device.Version);
+        }
+
+        StateLayout layout = StateLayout.For(device.Type, device.Version);
+        _snapshot.Capture(device, device.Version);
+        _session.Begin(section.Id, layout, section.Version);
+        var visitor = new BerInputVisitor(_session);
+        try
+        {
+            device.Visit(ref visitor);
+            _session.End();
+            CloseSection();
+        }
+        catch
+        {
+            _snapshot.Restore(device, device.Version);
+            foreach (IBlobState blob in _session.Blobs)
+            {
+                blob.AbortLoad();
+            }
+
+            _current = null;
+            _atEnd = true;
+            throw;
+        }
+
+        foreach (IBlobState blob in _session.Blobs)
+        {
+            blob.CommitLoad();
+        }
+
+        _current = null;
+        return _session.Report;
+    }
+
+    /// <summary>Passes over the current section without loading it.</summary>
+    public void SkipSection()
+    {
+        if (_current is null)
+        {
+            return;
+        }
+
+        // Inside the state value: skip its contents, then the section's end.
+        int depth = _input.Depth;
+        while (_input.Depth >= depth)
+        {
+            if (!_input.Peek())
+            {
+                throw new MigrationFormatException(MigrationErrorKind.Truncated, "The input ended inside a section.", _input.Position);
+            }
+
+            _input.Accept();
+        }
+
+        CloseSection();
+        _current = null;
+    }
+
+    /// <summary>Releases the input's buffer.</summary>
+    public void Dispose() => _input.Dispose();
+
+    private MigrationStreamHeader ReadHeader()
+    {
+        if (!_input.Peek())
+        {
+            throw new MigrationFormatException(MigrationErrorKind.Truncated, "The input is empty; a migration stream was expected.", 0);
+        }
+
+        if (_input.TokenType != BerTokenType.StartConstructed || _input.Tag != MigrationStreamFormat.StreamTag)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Not a BER migration stream: expected {MigrationStreamFormat.StreamTag} (bytes 7F CD 46), found {_input.Tag}.", 0);
+        }
+
+        _input.Accept();
+        Expect(BerTokenType.StartConstructed, "the header");
+        if (_input.Tag != MigrationStreamFormat.HeaderTag)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected the header {MigrationStreamFormat.HeaderTag}; found {_input.Tag}.", _input.TokenOffset);
+        }
+
+        _input.Accept();
+        long formatVersion = ReadInteger("the format version", 1, int.MaxValue);
+        if (formatVersion != MigrationStreamFormat.FormatVersion)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"The stream's format version is {formatVersion}; this reader supports version {MigrationStreamFormat.FormatVersion}.", _input.TokenOffset);
+        }
+
+        string producer = ReadString("the producer");
+        Expect(BerTokenType.StartConstructed, "the capabilities");
+        _input.Accept();
+        var capabilities = new List<string>();
+        while (_input.Peek() && _input.TokenType != BerTokenType.EndConstructed)
+        {
+            capabilities.Add(ReadString("a capability"));
+        }
+
+        ExpectEnd("the capabilities");
+
+        // Fields a later format version adds to the header are skipped.
+        while (_input.Peek() && _input.TokenType != BerTokenType.EndConstructed)
+        {
+            _input.SkipValue();
+        }
+
+        ExpectEnd("the header");
+        return new MigrationStreamHeader((int)formatVersion, producer, capabilities);
+    }
+
+    private void ReadSchemas()
+    {
+        _input.Accept();
+        while (Expect(BerTokenType.None, "a schema or the end of the schemas") != BerTokenType.EndConstructed)
+        {
+            if (_input.TokenType != BerTokenType.StartConstructed || _input.Tag != BerTag.Sequence)
+            {
+                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected an embedded schema (SEQUENCE); found {_input.Tag}.", _input.TokenOffset);
+            }
+
+            _input.Accept();
+            string key = ReadString("the schema's key");
+            Expect(BerTokenType.Primitive, "the schema document");
+            _input.Accept();
+            _schemas[key] = _input.Value.ToArray();
+            ExpectEnd("an embedded schema");
+        }
+
+        ExpectEnd("the schemas");
+    }
+
+    private void ReadTrailer()
+    {
+        _input.Accept();
+        long count = ReadInteger("the section count", 0, int.MaxValue);
+        if (count != _sections)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"The trailer counts {count} sections; the stream carried {_sections}.", _input.TokenOffset);
+        }
+
+        while (_input.Peek() && _input.TokenType != BerTokenType.EndConstructed)
+        {
+            _input.SkipValue();
+        }
+
+        ExpectEnd("the trailer");
+        ExpectEnd("the stream");
+        if (_input.Peek())
+        {
+            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "Bytes follow the end of the migration stream.", _input.TokenOffset);
+        }
+
+        _atEnd = true;
+    }
+
+    private void CloseSection()
+    {
+        // Values a later format version adds after the state are skipped.
+        while (_input.Peek() && _input.TokenType != BerTokenType.EndConstructed)
+        {
+            _input.SkipValue();
+        }
+
+        ExpectEnd("the section");
+    }
+
+    private BerTokenType Expect(BerTokenType type, string what)
+    {
+        if (!_input.Peek())
+        {
+            throw new MigrationFormatException(MigrationErrorKind.Truncated, $"The input ended where {what} was expected.", _input.Position);
+        }
+
+        if (type != BerTokenType.None && _input.TokenType != type)
+        {
+            string found = _input.TokenType == BerTokenType.EndConstructed ? "an end of contents" : _input.Tag.ToString();
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected {what}; found {found}.", _input.TokenOffset);
+        }
+
+        return _input.TokenType;
+    }
+
+    private void ExpectEnd(string what)
+    {
+        Expect(BerTokenType.EndConstructed, "the end of " + what);
+        _input.Accept();
+    }
+
+    private long ReadInteger(string what, long min, long max)
+    {
+        Expect(BerTokenType.Primitive, what);
+        if (_input.Tag != BerTag.Integer)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected {what} as an INTEGER; found {_input.Tag}.", _input.TokenOffset);
+        }
+
+        _input.Accept();
+        if (BerDecoder.TryDecodeInt64(_input.Value, out long value, out string? error) != System.Buffers.OperationStatus.Done)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"{what}: {error}.", _input.TokenOffset);
+        }
+
+        if (value < min || value > max)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected {what} between {min} and {max}; found {value}.", _input.TokenOffset);
+        }
+
+        return value;
+    }
+
+    private string ReadString(string what)
+    {
+        Expect(BerTokenType.Primitive, what);
+        if (_input.Tag != BerTag.Utf8String)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected {what} as a UTF8String; found {_input.Tag}.", _input.TokenOffset);
+        }
+
+        _input.Accept();
+        try
+        {
+            return StrictUtf8.GetString(_input.Value);
+        }
+        catch (System.Text.DecoderFallbackException ex)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"{what} is not valid UTF-8.", _input.TokenOffset, null, ex);
+        }
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+}

@@ -1,0 +1,179 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Pipelines;
+using MigrationFormat.Ber;
+
+namespace MigrationFormat.Visitors;
+
+/// <summary>
+/// Writes a BER migration stream: the header, optional embedded schemas, one section per device instance, and
+/// the trailer, all with indefinite lengths so that nothing is buffered beyond a field or a blob segment.
+/// </summary>
+public sealed class MigrationStreamWriter : IDisposable
+{
+    private readonly IBufferWriter<byte> _output;
+    private readonly StreamBufferWriter? _streamOutput;
+    private readonly Action? _drain;
+    private readonly MigrationStreamWriterOptions _options;
+    private int _sections;
+    private bool _headerWritten;
+    private bool _completed;
+
+    /// <summary>Creates a writer over a buffer writer.</summary>
+    /// <param name="output">Where the stream goes.</param>
+    /// <param name="options">Producer, capabilities, blob segment size.</param>
+    public MigrationStreamWriter(IBufferWriter<byte> output, MigrationStreamWriterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _output = output;
+        _options = options ?? new MigrationStreamWriterOptions();
+        if (output is PipeWriter pipe)
+        {
+            _drain = () => pipe.FlushAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Creates a writer over a stream (a file, a socket, a pipe's stream).</summary>
+    /// <param name="output">Where the stream goes; written synchronously, not disposed.</param>
+    /// <param name="options">Producer, capabilities, blob segment size.</param>
+    public MigrationStreamWriter(Stream output, MigrationStreamWriterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _streamOutput = new StreamBufferWriter(output);
+        _output = _streamOutput;
+        _drain = _streamOutput.Drain;
+        _options = options ?? new MigrationStreamWriterOptions();
+    }
+
+    /// <summary>Gets the number of sections written so far.</summary>
+    public int SectionCount => _sections;
+
+    /// <summary>Writes the stream's first bytes and header; called by the first write if not called before.</summary>
+    public void WriteHeader()
+    {
+        if (_headerWritten)
+        {
+            return;
+        }
+
+        _headerWritten = true;
+        var writer = new BerWriter(_output);
+        writer.PushConstructed(MigrationStreamFormat.StreamTag, indefiniteLength: true);
+        writer.PushConstructed(MigrationStreamFormat.HeaderTag, indefiniteLength: true);
+        writer.WriteInteger((long)MigrationStreamFormat.FormatVersion);
+        writer.WriteUtf8String(_options.Producer);
+        writer.PushSequence(indefiniteLength: true);
+        foreach (string capability in _options.Capabilities)
+        {
+            writer.WriteUtf8String(capability);
+        }
+
+        writer.PopSequence();
+        writer.PopConstructed();
+        writer.Dispose();
+        Drain();
+    }
+
+    /// <summary>Embeds schema documents (one per device type and version), each as UTF-8 JSON; write them before the sections.</summary>
+    /// <param name="schemas">The documents, keyed by <c>id@version</c>.</param>
+    /// <exception cref="InvalidOperationException">A section was already written.</exception>
+    public void WriteSchemas(IEnumerable<KeyValuePair<string, byte[]>> schemas)
+    {
+        ArgumentNullException.ThrowIfNull(schemas);
+        if (_sections > 0)
+        {
+            throw new InvalidOperationException("Schemas come before the first section.");
+        }
+
+        WriteHeader();
+        var writer = new BerWriter(_output);
+        writer.PushConstructed(MigrationStreamFormat.SchemasTag, indefiniteLength: true);
+        foreach (KeyValuePair<string, byte[]> schema in schemas)
+        {
+            writer.PushSequence(indefiniteLength: true);
+            writer.WriteUtf8String(schema.Key);
+            writer.WriteOctetString(schema.Value);
+            writer.PopSequence();
+        }
+
+        writer.PopConstructed();
+        writer.Dispose();
+        Drain();
+    }
+
+    /// <summary>Writes one device instance as a section.</summary>
+    /// <param name="device">The device; saved at the version it runs as.</param>
+    /// <param name="instanceId">The instance id, distinguishing devices of one type.</param>
+    /// <exception cref="InvalidOperationException">The stream was completed.</exception>
+    public void WriteDevice(IDeviceState device, uint instanceId = 0)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (_completed)
+        {
+            throw new InvalidOperationException("The stream is complete.");
+        }
+
+        WriteHeader();
+        var visitor = new BerOutputVisitor(_output, device.Version, _options.BlobSegmentSize, _drain);
+        try
+        {
+            ref BerWriter writer = ref visitor.Writer;
+            writer.PushConstructed(MigrationStreamFormat.SectionTag, indefiniteLength: true);
+            writer.WriteUtf8String(device.Type.Id);
+            writer.WriteInteger((long)instanceId);
+            writer.WriteInteger((long)device.Version);
+            writer.PushConstructed(MigrationStreamFormat.StateTag, indefiniteLength: true);
+            device.Visit(ref visitor);
+            writer.PopConstructed();
+            writer.PopConstructed();
+        }
+        finally
+        {
+            visitor.Dispose();
+        }
+
+        _sections++;
+        Drain();
+    }
+
+    /// <summary>Writes the trailer and the end of the stream, and drains the output.</summary>
+    public void Complete()
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        WriteHeader();
+        _completed = true;
+        var writer = new BerWriter(_output);
+        writer.PushConstructed(MigrationStreamFormat.TrailerTag, indefiniteLength: true);
+        writer.WriteInteger((long)_sections);
+        writer.PopConstructed();
+
+        // The outer value was opened by the header's writer; its end-of-contents closes the stream.
+        writer.WriteEndOfContents();
+        writer.Dispose();
+        Drain();
+    }
+
+    /// <summary>Releases the stream output's buffer; does not complete the stream.</summary>
+    public void Dispose() => _streamOutput?.Dispose();
+
+    private void Drain() => _drain?.Invoke();
+}
+
+/// <summary>Options for <see cref="MigrationStreamWriter"/>.</summary>
+public sealed class MigrationStreamWriterOptions
+{
+    /// <summary>Gets the producer's name and version, written in the header.</summary>
+    public string Producer { get; init; } = "MigrationFormat";
+
+    /// <summary>Gets the capabilities the producer announces, written in the header.</summary>
+    public IReadOnlyList<string> Capabilities { get; init; } = [];
+
+    /// <summary>Gets the size of blob segments; 0 for <see cref="BerOutputVisitor.DefaultBlobSegmentSize"/>.</summary>
+    public int BlobSegmentSize { get; init; }
+}
