@@ -68,6 +68,12 @@ public sealed class FieldSpec
     /// </summary>
     public int Length { get; }
 
+    /// <summary>
+    /// Gets the version a legacy QEMU stream gives an optional group's subsection header (QEMU writes each
+    /// subsection with its own vmsd's version; 1 unless a device model says otherwise).
+    /// </summary>
+    public int LegacyVersion { get; private init; } = 1;
+
     /// <summary>Gets the BER tag this field is written with.</summary>
     public BerTag BerTag { get; }
 
@@ -213,6 +219,17 @@ public sealed class FieldSpec
     /// <returns>The field.</returns>
     public static FieldSpec Optional(string name, int tag, bool skippable = false, int since = 1, int removedIn = 0, string? description = null) =>
         new(FieldKind.Optional, name, tag, skippable, since, removedIn, description, 0);
+
+    /// <summary>Declares an optional group whose legacy subsection header carries <paramref name="legacyVersion"/>.</summary>
+    /// <param name="name">The group's name; in a legacy stream, the subsection is named <c>parent/name</c> unless the name has a '/'.</param>
+    /// <param name="tag">The BER tag number, unique within the structure.</param>
+    /// <param name="legacyVersion">The version written in the legacy subsection header.</param>
+    /// <param name="skippable"><see langword="true"/> when a destination may safely lose it.</param>
+    /// <param name="since">The version that introduced it.</param>
+    /// <param name="description">A description for schemas.</param>
+    /// <returns>The field.</returns>
+    public static FieldSpec Optional(string name, int tag, int legacyVersion, bool skippable = false, int since = 1, string? description = null) =>
+        new(FieldKind.Optional, name, tag, skippable, since, 0, description, 0) { LegacyVersion = legacyVersion };
 
     /// <summary>Declares an opaque blob streamed in segments, of at most <paramref name="maxLength"/> bytes (0: the reader's limit).</summary>
     /// <inheritdoc cref="Bytes" path="/param"/>

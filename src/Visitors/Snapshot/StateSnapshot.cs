@@ -16,6 +16,10 @@ internal sealed class StateSnapshot
     private int _scalarCount;
     private int _byteCount;
     private int _referenceCount;
+    private int[] _openGroups = new int[8];
+    private int _openGroupCount;
+    private bool _restoringPresence;
+    private bool _enterEveryGroup;
 
     /// <summary>Copies every field <paramref name="state"/> has at <paramref name="version"/>.</summary>
     public void Capture(IVisitable state, int version)
@@ -24,19 +28,29 @@ internal sealed class StateSnapshot
         _byteCount = 0;
         Array.Clear(_references, 0, _referenceCount);
         _referenceCount = 0;
+        _openGroupCount = 0;
         var visitor = new SnapshotVisitor(this, version, restoring: false);
         state.Visit(ref visitor);
     }
 
     /// <summary>Puts every captured field back.</summary>
+    /// <remarks>
+    /// Two passes: the first restores every optional group's contents (as if present), the second restores the
+    /// groups' presence as it was, so that state a device derives from presence comes back too.
+    /// </remarks>
     public void Restore(IVisitable state, int version)
     {
         int scalars = _scalarCount, bytes = _byteCount, references = _referenceCount;
-        _scalarCount = 0;
-        _byteCount = 0;
-        _referenceCount = 0;
-        var visitor = new SnapshotVisitor(this, version, restoring: true);
-        state.Visit(ref visitor);
+        foreach (bool presenceOnly in (ReadOnlySpan<bool>)[false, true])
+        {
+            _scalarCount = 0;
+            _byteCount = 0;
+            _referenceCount = 0;
+            _restoringPresence = presenceOnly;
+            var visitor = new SnapshotVisitor(this, version, restoring: true);
+            state.Visit(ref visitor);
+        }
+
         _scalarCount = scalars;
         _byteCount = bytes;
         _referenceCount = references;
@@ -56,6 +70,62 @@ internal sealed class StateSnapshot
         }
 
         _scalars[_scalarCount++] = value;
+    }
+
+    /// <summary>
+    /// Records an optional group's presence and, once it closes, how much it captured, so that a restore puts the
+    /// presence back as it was and passes over the contents of a group that was not present.
+    /// </summary>
+    internal bool BeginGroup(bool needed, bool restoring)
+    {
+        if (restoring)
+        {
+            int slot = _scalarCount;
+            ulong header = _scalars[slot];
+            _scalarCount += 4;
+            if (header != 0 || _enterEveryGroup)
+            {
+                return true;
+            }
+
+            // Not present when captured: skip what the group captured.
+            _scalarCount += (int)_scalars[slot + 1];
+            _byteCount += (int)_scalars[slot + 2];
+            _referenceCount += (int)_scalars[slot + 3];
+            return false;
+        }
+
+        if (_scalarCount + 4 > _scalars.Length)
+        {
+            Array.Resize(ref _scalars, _scalars.Length * 2);
+        }
+
+        if (_openGroupCount == _openGroups.Length)
+        {
+            Array.Resize(ref _openGroups, _openGroups.Length * 2);
+        }
+
+        _openGroups[_openGroupCount++] = _scalarCount;
+        _scalars[_scalarCount] = needed ? 1UL : 0UL;
+        _scalars[_scalarCount + 1] = (ulong)_byteCount;
+        _scalars[_scalarCount + 2] = (ulong)_referenceCount;
+        _scalarCount += 4;
+        return true;
+    }
+
+    internal void EndGroup(bool restoring)
+    {
+        if (restoring)
+        {
+            return;
+        }
+
+        int slot = _openGroups[--_openGroupCount];
+        ulong bytesAtStart = _scalars[slot + 1];
+        ulong referencesAtStart = _scalars[slot + 2];
+        _scalars[slot + 1] = (ulong)(_scalarCount - slot - 4);
+        _scalars[slot + 2] = (ulong)_byteCount - bytesAtStart;
+        _scalars[slot + 3] = (ulong)_referenceCount - referencesAtStart;
     }
 
     internal void Bytes<T>(Span<T> values, bool restoring)
@@ -96,7 +166,7 @@ internal sealed class StateSnapshot
     }
 }
 
-/// <summary>Takes or restores a <see cref="StateSnapshot"/>; every optional group is entered, so nothing is missed.</summary>
+/// <summary>Takes or restores a <see cref="StateSnapshot"/>; every optional group's contents are captured, and its presence is restored as it was.</summary>
 internal readonly ref struct SnapshotVisitor : IStateVisitor
 {
     private readonly StateSnapshot _snapshot;
@@ -185,11 +255,9 @@ internal readonly ref struct SnapshotVisitor : IStateVisitor
     {
     }
 
-    public bool BeginOptional(FieldSpec field, bool needed) => field.ExistsIn(Version);
+    public bool BeginOptional(FieldSpec field, bool needed) => field.ExistsIn(Version) && _snapshot.BeginGroup(needed, _restoring);
 
-    public void EndOptional()
-    {
-    }
+    public void EndOptional() => _snapshot.EndGroup(_restoring);
 
     public void Blob(FieldSpec field, IBlobState blob)
     {
@@ -225,4 +293,13 @@ internal readonly ref struct SnapshotVisitor : IStateVisitor
             _snapshot.Bytes(values, _restoring);
         }
     }
+}
+
+/// <summary>A per-thread snapshot, reused so that taking one allocates nothing in steady state.</summary>
+internal static class ThreadSnapshot
+{
+    [ThreadStatic]
+    private static StateSnapshot? _cached;
+
+    public static StateSnapshot Value => _cached ??= new StateSnapshot();
 }

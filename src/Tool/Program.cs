@@ -1,0 +1,264 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using MigrationFormat.Visitors;
+
+namespace MigrationFormat.Tool;
+
+/// <summary>The <c>migfmt</c> command line.</summary>
+public static class Program
+{
+    /// <summary>Exit code: success.</summary>
+    public const int ExitOk = 0;
+
+    /// <summary>Exit code: bad or incompatible input.</summary>
+    public const int ExitBadInput = 1;
+
+    /// <summary>Exit code: usage error.</summary>
+    public const int ExitUsage = 2;
+
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the tool in-process.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="stdout">Where normal output goes.</param>
+    /// <param name="stderr">Where errors and reports go.</param>
+    /// <returns>The exit code.</returns>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        RootCommand root = BuildCommands(stdout, stderr);
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
+            {
+                stderr.WriteLine("migfmt: " + error.Message);
+            }
+
+            stderr.WriteLine("Run 'migfmt --help' for usage.");
+            return ExitUsage;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (MigrationFormatException ex)
+        {
+            stderr.WriteLine("migfmt: error: " + ex.Message);
+            return ExitBadInput;
+        }
+        catch (IOException ex)
+        {
+            stderr.WriteLine("migfmt: error: " + ex.Message);
+            return ExitBadInput;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            stderr.WriteLine("migfmt: error: " + ex.Message);
+            return ExitBadInput;
+        }
+        catch (UsageException ex)
+        {
+            stderr.WriteLine("migfmt: " + ex.Message);
+            return ExitUsage;
+        }
+    }
+
+    private static RootCommand BuildCommands(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("migfmt: inspect, produce and load MigrationFormat device migration streams.");
+
+        var demo = new Command("demo", "Save the sample devices into one BER stream, dump it, and show cross-version loads.");
+        demo.SetAction(_ => Demo.Run(stdout));
+        root.Add(demo);
+
+        var list = new Option<bool>("--list") { Description = "List the sample devices." };
+        var device = new Option<string>("--device") { Description = "The sample device's name (see sample --list).", HelpName = "NAME" };
+        var version = new Option<int?>("--version") { Description = "The device version.", HelpName = "N" };
+        var format = new Option<string>("--format") { Description = "The stream format.", DefaultValueFactory = _ => "ber" };
+        format.AcceptOnlyFromAmong("ber", "legacy");
+        var output = new Option<string>("--output", "-o") { Description = "The file to write.", HelpName = "FILE" };
+        var sample = new Command("sample", "List the sample devices, or write one's busy state as a migration stream.") { list, device, version, format, output };
+        sample.SetAction(p => Sample(p.GetValue(list), p.GetValue(device), p.GetValue(version), p.GetValue(format)!, p.GetValue(output), stdout));
+        root.Add(sample);
+
+        var loadDevice = new Option<string>("--device") { Description = "The sample device to load into.", HelpName = "NAME", Required = true };
+        var loadVersion = new Option<int>("--version") { Description = "The destination device version.", HelpName = "N", Required = true };
+        var loadFile = new Argument<string>("FILE") { Description = "A BER migration stream." };
+        var load = new Command("load", "Load a stream into a sample device version and print its state as JSON.") { loadDevice, loadVersion, loadFile };
+        load.SetAction(p => Load(p.GetValue(loadDevice)!, p.GetValue(loadVersion), p.GetValue(loadFile)!, stdout, stderr));
+        root.Add(load);
+
+        var dumpFile = new Argument<string>("FILE") { Description = "A BER migration stream." };
+        var json = new Option<bool>("--json") { Description = "Print the tree as JSON." };
+        var dump = new Command("dump", "Dump a BER migration stream as a tree of TLVs.") { dumpFile, json };
+        dump.SetAction(p => Dump(p.GetValue(dumpFile)!, p.GetValue(json), stdout));
+        root.Add(dump);
+
+        return root;
+    }
+
+    private static int Sample(bool list, string? deviceName, int? version, string format, string? output, TextWriter stdout)
+    {
+        if (list)
+        {
+            foreach (DeviceType type in ToolSamples.Types)
+            {
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{type.Id}\tv{type.MinimumVersion}..v{type.CurrentVersion}\t{type.Description}"));
+            }
+
+            return ExitOk;
+        }
+
+        if (deviceName is null || version is null || output is null)
+        {
+            throw new UsageException("sample: give --list, or --device NAME --version N -o FILE.");
+        }
+
+        DeviceType deviceType = ResolveDevice(deviceName, version.Value);
+        if (format == "legacy")
+        {
+            throw new UsageException("sample: --format legacy is not yet supported.");
+        }
+
+        byte[] stream = SaveStream([ToolSamples.CreateBusy(deviceType, version.Value)]);
+        File.WriteAllBytes(output, stream);
+        return ExitOk;
+    }
+
+    private static int Load(string deviceName, int version, string file, TextWriter stdout, TextWriter stderr)
+    {
+        DeviceType deviceType = ResolveDevice(deviceName, version);
+        byte[] data = File.ReadAllBytes(file);
+        IDeviceState device = deviceType.Create(version);
+        using var reader = new MigrationStreamReader(data);
+        bool loaded = false;
+        List<string> skipped = [];
+        List<string> defaulted = [];
+        while (reader.TryReadSection(out SectionHeader section))
+        {
+            if (loaded || !string.Equals(section.Id, deviceType.Id, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            LoadReport report = reader.LoadSection(device);
+            skipped.AddRange(report.SkippedFields);
+            defaulted.AddRange(report.DefaultedFields);
+            loaded = true;
+        }
+
+        if (!loaded)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"The stream has no section for device '{deviceType.Id}'.", -1);
+        }
+
+        stdout.WriteLine(StateJson(device));
+        WriteReport(stderr, skipped, defaulted);
+        return ExitOk;
+    }
+
+    private static int Dump(string file, bool json, TextWriter stdout)
+    {
+        byte[] data = File.ReadAllBytes(file);
+        IReadOnlyList<DumpNode> nodes = BerDump.Parse(data, ToolSamples.Types);
+        if (json)
+        {
+            using var buffer = new MemoryStream();
+            BerDump.WriteJson(buffer, nodes);
+            stdout.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        }
+        else
+        {
+            BerDump.WriteText(stdout, nodes);
+        }
+
+        return ExitOk;
+    }
+
+    internal static DeviceType ResolveDevice(string name, int version)
+    {
+        DeviceType type = ToolSamples.Find(name)
+            ?? throw new UsageException($"Unknown device '{name}'. Known devices: {string.Join(", ", KnownNames())}.");
+        if (!type.Supports(version))
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"Device '{type.Id}' has versions {type.MinimumVersion} to {type.CurrentVersion}; version {version} was given."));
+        }
+
+        return type;
+    }
+
+    internal static byte[] SaveStream(IReadOnlyList<IDeviceState> devices)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using var writer = new MigrationStreamWriter(output, new MigrationStreamWriterOptions { Producer = "migfmt" });
+        foreach (IDeviceState device in devices)
+        {
+            writer.WriteDevice(device);
+        }
+
+        writer.Complete();
+        return output.WrittenSpan.ToArray();
+    }
+
+    internal static string StateJson(IDeviceState device)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            JsonDumpVisitor.Write(json, device);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    internal static void WriteReport(TextWriter output, IReadOnlyList<string> skipped, IReadOnlyList<string> defaulted)
+    {
+        output.WriteLine(skipped.Count == 0 ? "skipped fields: none" : "skipped fields:");
+        foreach (string entry in skipped)
+        {
+            output.WriteLine("  " + entry);
+        }
+
+        output.WriteLine(defaulted.Count == 0 ? "defaulted fields: none" : "defaulted fields:");
+        foreach (string entry in defaulted)
+        {
+            output.WriteLine("  " + entry);
+        }
+    }
+
+    private static IEnumerable<string> KnownNames()
+    {
+        foreach (DeviceType type in ToolSamples.Types)
+        {
+            yield return type.Id;
+        }
+    }
+}
+
+/// <summary>A usage error: exit code 2.</summary>
+internal sealed class UsageException : Exception
+{
+    public UsageException()
+    {
+    }
+
+    public UsageException(string message)
+        : base(message)
+    {
+    }
+
+    public UsageException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

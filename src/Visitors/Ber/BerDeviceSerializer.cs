@@ -1,0 +1,93 @@
+using System;
+using System.Buffers;
+using MigrationFormat.Ber;
+
+namespace MigrationFormat.Visitors;
+
+/// <summary>
+/// Saves and loads one device's state as a single BER value, <c>[APPLICATION 2] { fields }</c>, for callers that
+/// frame device state themselves; <see cref="MigrationStreamWriter"/> and <see cref="MigrationStreamReader"/>
+/// frame it in a whole stream. Loads are all or nothing.
+/// </summary>
+public sealed class BerDeviceSerializer
+{
+    private readonly StateSnapshot _snapshot = new();
+    private readonly BerLoadOptions _options;
+
+    /// <summary>Creates a serializer; keep it to reuse its buffers across loads.</summary>
+    /// <param name="options">Limits for loads.</param>
+    public BerDeviceSerializer(BerLoadOptions options = default) => _options = options;
+
+    /// <summary>Writes <paramref name="device"/>'s state at the version it runs as.</summary>
+    /// <param name="device">The device.</param>
+    /// <param name="output">Where the value goes.</param>
+    public static void Save(IDeviceState device, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var visitor = new BerOutputVisitor(output, device.Version);
+        try
+        {
+            visitor.Writer.PushConstructed(MigrationStreamFormat.StateTag, indefiniteLength: true);
+            device.Visit(ref visitor);
+            visitor.Writer.PopConstructed();
+        }
+        finally
+        {
+            visitor.Dispose();
+        }
+    }
+
+    /// <summary>Loads a state value saved by version <paramref name="streamVersion"/> into <paramref name="device"/>, all or nothing.</summary>
+    /// <param name="device">The destination, running as the version it loads as.</param>
+    /// <param name="data">Exactly one state value.</param>
+    /// <param name="streamVersion">The version the state was saved with.</param>
+    /// <returns>The load report; valid until the next load with this serializer.</returns>
+    /// <exception cref="MigrationFormatException">The value cannot be loaded; <paramref name="device"/> is unchanged.</exception>
+    public LoadReport Load(IDeviceState device, ReadOnlyMemory<byte> data, int streamVersion)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (streamVersion < device.Type.MinimumVersion)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"Version {streamVersion} is older than the oldest version {device.Type.MinimumVersion} the destination loads.", 0, null, device.Type.Id, streamVersion, device.Version);
+        }
+
+        StateLayout layout = StateLayout.For(device.Type, device.Version);
+        using var input = new BerInputSource(data, _options.Reader);
+        var session = new BerLoadSession(input, _options);
+        _snapshot.Capture(device, device.Version);
+        try
+        {
+            if (!input.Peek() || input.TokenType != BerTokenType.StartConstructed || input.Tag != MigrationStreamFormat.StateTag)
+            {
+                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected a device state {MigrationStreamFormat.StateTag}.", input.TokenOffset, null, device.Type.Id, streamVersion, device.Version);
+            }
+
+            input.Accept();
+            session.Begin(device.Type.Id, layout, streamVersion);
+            var visitor = new BerInputVisitor(session);
+            device.Visit(ref visitor);
+            session.End();
+            if (input.Peek())
+            {
+                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "Bytes follow the device state.", input.TokenOffset, null, device.Type.Id, streamVersion, device.Version);
+            }
+        }
+        catch
+        {
+            _snapshot.Restore(device, device.Version);
+            foreach (IBlobState blob in session.Blobs)
+            {
+                blob.AbortLoad();
+            }
+
+            throw;
+        }
+
+        foreach (IBlobState blob in session.Blobs)
+        {
+            blob.CommitLoad();
+        }
+
+        return session.Report;
+    }
+}
