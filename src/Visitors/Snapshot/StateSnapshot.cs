@@ -19,7 +19,6 @@ internal sealed class StateSnapshot
     private int[] _openGroups = new int[8];
     private int _openGroupCount;
     private bool _restoringPresence;
-    private bool _enterEveryGroup;
 
     /// <summary>Copies every field <paramref name="state"/> has at <paramref name="version"/>.</summary>
     public void Capture(IVisitable state, int version)
@@ -74,7 +73,7 @@ internal sealed class StateSnapshot
 
     /// <summary>
     /// Records an optional group's presence and, once it closes, how much it captured, so that a restore puts the
-    /// presence back as it was and passes over the contents of a group that was not present.
+    /// presence back as it was; in the presence pass it passes over the contents of a group that was not present.
     /// </summary>
     internal bool BeginGroup(bool needed, bool restoring)
     {
@@ -83,7 +82,7 @@ internal sealed class StateSnapshot
             int slot = _scalarCount;
             ulong header = _scalars[slot];
             _scalarCount += 4;
-            if (header != 0 || _enterEveryGroup)
+            if (header != 0 || !_restoringPresence)
             {
                 return true;
             }
