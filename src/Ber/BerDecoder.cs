@@ -16,8 +16,13 @@ public static partial class BerDecoder
     /// <param name="bytesConsumed">The number of identifier octets.</param>
     /// <param name="error">What is wrong, when the result is <see cref="OperationStatus.InvalidData"/>.</param>
     /// <returns><see cref="OperationStatus.Done"/>, <see cref="OperationStatus.NeedMoreData"/> or <see cref="OperationStatus.InvalidData"/>.</returns>
-    public static OperationStatus TryReadTag(ReadOnlySpan<byte> source, out BerTag tag, out int bytesConsumed, out string? error)
+    public static OperationStatus TryReadTag(ReadOnlySpan<byte> source, out BerTag tag, out int bytesConsumed, out string? error) =>
+        TryReadTag(source, out tag, out bytesConsumed, out error, out _);
+
+    /// <summary>Reads identifier octets, telling a codec limit (a tag number beyond 63 bits) apart from an encoding error.</summary>
+    internal static OperationStatus TryReadTag(ReadOnlySpan<byte> source, out BerTag tag, out int bytesConsumed, out string? error, out bool isLimit)
     {
+        isLimit = false;
         tag = default;
         bytesConsumed = 0;
         error = null;
@@ -55,6 +60,7 @@ public static partial class BerDecoder
             if (number > (BerTag.MaxTagNumber >> 7))
             {
                 error = "the tag number has more than 63 bits, beyond this codec's limit";
+                isLimit = true;
                 return OperationStatus.InvalidData;
             }
 
@@ -80,8 +86,13 @@ public static partial class BerDecoder
     /// <param name="bytesConsumed">The number of length octets.</param>
     /// <param name="error">What is wrong, when the result is <see cref="OperationStatus.InvalidData"/>.</param>
     /// <returns><see cref="OperationStatus.Done"/>, <see cref="OperationStatus.NeedMoreData"/> or <see cref="OperationStatus.InvalidData"/>.</returns>
-    public static OperationStatus TryReadLength(ReadOnlySpan<byte> source, out long length, out int bytesConsumed, out string? error)
+    public static OperationStatus TryReadLength(ReadOnlySpan<byte> source, out long length, out int bytesConsumed, out string? error) =>
+        TryReadLength(source, out length, out bytesConsumed, out error, out _);
+
+    /// <summary>Reads length octets, telling a codec limit (more than eight length octets, a length beyond 2^63 - 1) apart from an encoding error.</summary>
+    internal static OperationStatus TryReadLength(ReadOnlySpan<byte> source, out long length, out int bytesConsumed, out string? error, out bool isLimit)
     {
+        isLimit = false;
         length = 0;
         bytesConsumed = 0;
         error = null;
@@ -114,7 +125,8 @@ public static partial class BerDecoder
         int count = first & 0x7F;
         if (count > 8)
         {
-            error = $"the length takes {count} octets; lengths beyond 2^63 - 1 are not supported";
+            error = $"the length takes {count} octets; this codec reads at most 8 length octets (lengths up to 2^63 - 1)";
+            isLimit = true;
             return OperationStatus.InvalidData;
         }
 
@@ -131,7 +143,8 @@ public static partial class BerDecoder
 
         if (value > long.MaxValue)
         {
-            error = "the length is beyond 2^63 - 1";
+            error = "the length is beyond 2^63 - 1, this codec's limit";
+            isLimit = true;
             return OperationStatus.InvalidData;
         }
 
@@ -147,17 +160,21 @@ public static partial class BerDecoder
     /// <param name="headerLength">The number of identifier and length octets.</param>
     /// <param name="error">What is wrong, when the result is <see cref="OperationStatus.InvalidData"/>.</param>
     /// <returns><see cref="OperationStatus.Done"/>, <see cref="OperationStatus.NeedMoreData"/> or <see cref="OperationStatus.InvalidData"/>.</returns>
-    public static OperationStatus TryReadHeader(ReadOnlySpan<byte> source, out BerTag tag, out long length, out int headerLength, out string? error)
+    public static OperationStatus TryReadHeader(ReadOnlySpan<byte> source, out BerTag tag, out long length, out int headerLength, out string? error) =>
+        TryReadHeader(source, out tag, out length, out headerLength, out error, out _);
+
+    /// <summary>Reads an identifier and a length, telling a codec limit apart from an encoding error.</summary>
+    internal static OperationStatus TryReadHeader(ReadOnlySpan<byte> source, out BerTag tag, out long length, out int headerLength, out string? error, out bool isLimit)
     {
         length = 0;
         headerLength = 0;
-        OperationStatus status = TryReadTag(source, out tag, out int tagLength, out error);
+        OperationStatus status = TryReadTag(source, out tag, out int tagLength, out error, out isLimit);
         if (status != OperationStatus.Done)
         {
             return status;
         }
 
-        status = TryReadLength(source.Slice(tagLength), out length, out int lengthLength, out error);
+        status = TryReadLength(source.Slice(tagLength), out length, out int lengthLength, out error, out isLimit);
         if (status != OperationStatus.Done)
         {
             return status;

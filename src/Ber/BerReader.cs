@@ -162,6 +162,13 @@ public ref partial struct BerReader
             return true;
         }
 
+        // The end of the innermost enclosing definite-length value, which everything read next must stay within, or -1.
+        long limit = _depth > 0 ? _scopes!.Limits[_depth - 1] : -1;
+        if (limit >= 0 && Position >= limit)
+        {
+            throw Error(MigrationErrorKind.InvalidEncoding, $"The indefinite-length value that began at offset {_scopes!.Starts[_depth - 1]} has no end-of-contents before offset {limit}, where an enclosing definite-length value ends.", Position);
+        }
+
         long available = Available;
         if (available == 0)
         {
@@ -175,9 +182,14 @@ public ref partial struct BerReader
 
         Span<byte> scratch = stackalloc byte[MaxHeaderLength];
         ReadOnlySpan<byte> window = PeekWindow(scratch);
-        OperationStatus status = BerDecoder.TryReadHeader(window, out BerTag tag, out long length, out int headerLength, out string? error);
+        OperationStatus status = BerDecoder.TryReadHeader(window, out BerTag tag, out long length, out int headerLength, out string? error, out bool isLimit);
         if (status == OperationStatus.NeedMoreData)
         {
+            if (limit >= 0 && Position + window.Length >= limit)
+            {
+                throw Error(MigrationErrorKind.InvalidEncoding, $"The identifier and length octets at offset {Position} run past offset {limit}, where an enclosing definite-length value ends.", Position);
+            }
+
             if (!_isFinalBlock)
             {
                 return false;
@@ -188,13 +200,18 @@ public ref partial struct BerReader
 
         if (status != OperationStatus.Done)
         {
+            if (isLimit)
+            {
+                throw Error(MigrationErrorKind.LimitExceeded, "Unsupported identifier or length: " + error + ".", Position);
+            }
+
             throw Error(MigrationErrorKind.InvalidEncoding, "Malformed identifier or length: " + error + ".", Position);
         }
 
         long start = Position;
         if (tag.TagClass == BerTagClass.Universal && tag.TagNumber == 0)
         {
-            return ReadEndOfContents(tag, length, headerLength, start);
+            return ReadEndOfContents(tag, length, headerLength, start, limit);
         }
 
         if (length < 0 && !tag.IsConstructed)
@@ -210,17 +227,19 @@ public ref partial struct BerReader
         {
             if (length > long.MaxValue - start - headerLength)
             {
-                throw Error(MigrationErrorKind.InvalidEncoding, $"The length {length} of {tag} is beyond any stream.", start);
+                throw Error(MigrationErrorKind.LimitExceeded, $"The length {length} of {tag} is beyond any stream.", start);
             }
 
             end = start + headerLength + length;
-            if (_depth > 0)
+            if (limit >= 0 && end > limit)
             {
-                long parentEnd = _scopes!.Ends[_depth - 1];
-                if (parentEnd >= 0 && end > parentEnd)
-                {
-                    throw Error(MigrationErrorKind.InvalidEncoding, $"The value {tag} of length {length} runs {end - parentEnd} bytes past the end of its parent, which began at offset {_scopes.Starts[_depth - 1]}.", start);
-                }
+                throw Error(MigrationErrorKind.InvalidEncoding, $"The value {tag} of length {length} runs {end - limit} bytes past offset {limit}, where its enclosing definite-length value ends; its parent began at offset {_scopes!.Starts[_depth - 1]}.", start);
+            }
+
+            // Checked before truncation, so that the outcome does not depend on how much of the input has arrived.
+            if (!tag.IsConstructed && length > _options.EffectiveMaxPrimitiveLength)
+            {
+                throw Error(MigrationErrorKind.LimitExceeded, $"The primitive value {tag} declares {length} bytes, more than the limit of {_options.EffectiveMaxPrimitiveLength}.", start);
             }
 
             if (_isFinalBlock && headerLength + length > available)
@@ -228,17 +247,16 @@ public ref partial struct BerReader
                 throw Error(MigrationErrorKind.Truncated, $"The value {tag} declares {length} content bytes but only {available - headerLength} remain.", start);
             }
         }
+        else if (limit >= 0 && start + headerLength > limit)
+        {
+            throw Error(MigrationErrorKind.InvalidEncoding, $"The identifier and length octets of {tag} run past offset {limit}, where its enclosing definite-length value ends.", start);
+        }
 
         Tag = tag;
         Length = length;
         TokenStartOffset = start;
         if (!tag.IsConstructed)
         {
-            if (length > _options.EffectiveMaxPrimitiveLength)
-            {
-                throw Error(MigrationErrorKind.LimitExceeded, $"The primitive value {tag} declares {length} bytes, more than the limit of {_options.EffectiveMaxPrimitiveLength}.", start);
-            }
-
             if (headerLength + length > available)
             {
                 return false;
@@ -258,6 +276,7 @@ public ref partial struct BerReader
         _scopes ??= new BerScopeStack();
         _scopes.EnsureCapacity(_depth);
         _scopes.Ends[_depth] = end;
+        _scopes.Limits[_depth] = end >= 0 ? end : limit;
         _scopes.Starts[_depth] = start;
         _scopes.SegmentTag[_depth] = SegmentTagFor(tag);
         _depth++;
@@ -390,7 +409,9 @@ public ref partial struct BerReader
         {
             3 => 3, // BIT STRING: segments are BIT STRINGs (X.690 8.6.4)
             4 => 4, // OCTET STRING: segments are OCTET STRINGs (X.690 8.7.3)
-            12 or (>= 18 and <= 22) or (>= 25 and <= 30) => 4, // restricted strings encode as IMPLICIT OCTET STRING (X.690 8.23)
+            // Restricted strings encode as IMPLICIT OCTET STRING (X.690 8.23); so do ObjectDescriptor (7, a GraphicString)
+            // and UTCTime and GeneralizedTime (23, 24, VisibleStrings). 29 is the unrestricted CHARACTER STRING, a SEQUENCE.
+            7 or 12 or (>= 18 and <= 28) or 30 => 4,
             _ => 0,
         };
     }
@@ -421,8 +442,8 @@ public ref partial struct BerReader
         {
             case 1 or 2 or 5 or 6 or 9 or 10 or 13 or 14 when tag.IsConstructed:
                 throw Error(MigrationErrorKind.InvalidEncoding, $"{Name(tag.TagNumber)} is always primitive; found the constructed form (X.690 8.1.2.5).", start);
-            case 16 or 17 when !tag.IsConstructed:
-                throw Error(MigrationErrorKind.InvalidEncoding, $"{Name(tag.TagNumber)} is always constructed; found the primitive form (X.690 8.9.1).", start);
+            case 8 or 11 or 16 or 17 or 29 when !tag.IsConstructed:
+                throw Error(MigrationErrorKind.InvalidEncoding, $"{Name(tag.TagNumber)} is always constructed; found the primitive form (X.690 8.9.1, 8.11.1; EXTERNAL, EMBEDDED PDV and CHARACTER STRING encode as SEQUENCEs).", start);
         }
 
         static string Name(ulong number) => number switch
@@ -435,12 +456,15 @@ public ref partial struct BerReader
             10 => "ENUMERATED",
             13 => "RELATIVE-OID",
             14 => "TIME",
+            8 => "EXTERNAL",
+            11 => "EMBEDDED PDV",
             16 => "SEQUENCE",
-            _ => "SET",
+            17 => "SET",
+            _ => "CHARACTER STRING",
         };
     }
 
-    private bool ReadEndOfContents(BerTag tag, long length, int headerLength, long start)
+    private bool ReadEndOfContents(BerTag tag, long length, int headerLength, long start, long limit)
     {
         if (tag.IsConstructed)
         {
@@ -450,6 +474,16 @@ public ref partial struct BerReader
         if (length != 0)
         {
             throw Error(MigrationErrorKind.InvalidEncoding, "End-of-contents must be exactly 00 00; found a non-zero length (X.690 8.1.5).", start);
+        }
+
+        if (headerLength != 2)
+        {
+            throw Error(MigrationErrorKind.InvalidEncoding, $"End-of-contents must be exactly 00 00; found its zero length written in {headerLength - 1} octets (X.690 8.1.5).", start);
+        }
+
+        if (limit >= 0 && start + headerLength > limit)
+        {
+            throw Error(MigrationErrorKind.InvalidEncoding, $"The end-of-contents at offset {start} runs past offset {limit}, where an enclosing definite-length value ends.", start);
         }
 
         if (_depth == 0 || _scopes!.Ends[_depth - 1] >= 0)

@@ -48,6 +48,10 @@ internal sealed class BerScopeStack
     // Absolute offset where each open value started, for error messages.
     public long[] Starts = new long[8];
 
+    // End offset (absolute) of the innermost definite-length value among each open value and its ancestors, or -1:
+    // nothing inside may run past it, not even within an indefinite-length value.
+    public long[] Limits = new long[8];
+
     public void EnsureCapacity(int depth)
     {
         if (depth < Ends.Length)
@@ -59,5 +63,6 @@ internal sealed class BerScopeStack
         System.Array.Resize(ref Ends, size);
         System.Array.Resize(ref SegmentTag, size);
         System.Array.Resize(ref Starts, size);
+        System.Array.Resize(ref Limits, size);
     }
 }

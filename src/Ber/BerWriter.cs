@@ -332,9 +332,10 @@ public ref partial struct BerWriter
     /// <summary>Closes the innermost SEQUENCE; the same as <see cref="PopConstructed"/>.</summary>
     public void PopSequence() => PopConstructed();
 
+    /// <summary>The one identifier octet of <paramref name="tag"/> (a number below 31) in the primitive form, whatever its form says, as <see cref="WritePrimitive"/> writes it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte IdentifierOctet(BerTag tag) =>
-        (byte)(((int)tag.TagClass << 6) | (tag.IsConstructed ? 0x20 : 0) | (int)tag.TagNumber);
+        (byte)(((int)tag.TagClass << 6) | (int)tag.TagNumber);
 
     /// <summary>Writes an INTEGER whose single identifier octet is already known (a tag number below 31).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
