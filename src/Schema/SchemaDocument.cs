@@ -167,13 +167,13 @@ public static class SchemaDocument
             throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"Expected a '{Format}' document; found format '{format}'.", -1, path + ".format");
         }
 
-        var schema = new DeviceSchema(RequireString(element, "device", path), RequireInt(element, "version", path, 1))
+        var schema = new DeviceSchema(RequireString(element, "device", path), RequireInt(element, "version", path, 0))
         {
             ModelId = OptionalString(element, "model", path),
             Description = OptionalString(element, "description", path),
         };
-        schema.MinimumVersion = element.TryGetProperty("minimumVersion", out _) ? RequireInt(element, "minimumVersion", path, 1) : schema.Version;
-        schema.CurrentVersion = element.TryGetProperty("currentVersion", out _) ? RequireInt(element, "currentVersion", path, 1) : schema.Version;
+        schema.MinimumVersion = element.TryGetProperty("minimumVersion", out _) ? RequireInt(element, "minimumVersion", path, 0) : schema.Version;
+        schema.CurrentVersion = element.TryGetProperty("currentVersion", out _) ? RequireInt(element, "currentVersion", path, 0) : schema.Version;
         ReadFields(element, path, schema.Fields);
         return schema;
     }
@@ -201,7 +201,7 @@ public static class SchemaDocument
             var field = new FieldSchema(RequireString(element, "name", here), RequireInt(element, "tag", here, 0), kind)
             {
                 Skippable = element.TryGetProperty("skippable", out JsonElement skippable) && RequireBool(skippable, here + ".skippable"),
-                Since = element.TryGetProperty("since", out _) ? RequireInt(element, "since", here, 1) : 1,
+                Since = element.TryGetProperty("since", out _) ? RequireInt(element, "since", here, 0) : 1,
                 RemovedIn = element.TryGetProperty("removedIn", out _) ? RequireInt(element, "removedIn", here, 0) : 0,
                 Size = element.TryGetProperty("size", out _) ? RequireInt(element, "size", here, 0) : 0,
                 Description = OptionalString(element, "description", here),
