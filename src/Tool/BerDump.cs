@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using MigrationFormat.Ber;
+using MigrationFormat.Schema;
 using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Tool;
@@ -52,7 +53,7 @@ internal static class BerDump
         Trailer,
     }
 
-    public static IReadOnlyList<DumpNode> Parse(ReadOnlySpan<byte> data, IReadOnlyList<DeviceType> knownTypes)
+    public static IReadOnlyList<DumpNode> Parse(ReadOnlySpan<byte> data, SchemaResolver knownTypes)
     {
         if (data.IsEmpty)
         {
@@ -94,29 +95,29 @@ internal static class BerDump
         json.WriteEndArray();
     }
 
-    private static DumpNode ParseToken(ref BerReader reader, Mode mode, LayoutNode? layout, IReadOnlyList<DeviceType> knownTypes)
+    private static DumpNode ParseToken(ref BerReader reader, Mode mode, IList<FieldSchema>? layout, SchemaResolver knownTypes)
     {
         BerTag tag = reader.Tag;
         bool isField = tag.TagClass is BerTagClass.ContextSpecific or BerTagClass.Private;
-        LayoutNode? field = mode == Mode.Fields && isField && tag.TagNumber <= int.MaxValue ? layout?.FindChild((int)tag.TagNumber) : null;
+        FieldSchema? field = mode == Mode.Fields && isField && tag.TagNumber <= int.MaxValue ? Find(layout, (int)tag.TagNumber) : null;
         var node = new DumpNode
         {
             Offset = reader.TokenStartOffset,
             Tag = tag,
             Length = reader.Length,
             Flag = isField ? (tag.TagClass == BerTagClass.Private ? "skippable" : "must-parse") : null,
-            Name = field?.Field?.Name,
+            Name = field?.Name,
         };
 
         if (reader.TokenType == BerTokenType.Primitive)
         {
-            DecodePrimitive(ref reader, node, field?.Field?.Kind);
+            DecodePrimitive(ref reader, node, field?.Kind);
             return node;
         }
 
         // Constructed: decide how its children are read.
         Mode childMode = Mode.Generic;
-        LayoutNode? childLayout = null;
+        IList<FieldSchema>? childLayout = null;
         if (tag == MigrationStreamFormat.StreamTag)
         {
             node.Name = "migration stream";
@@ -151,13 +152,13 @@ internal static class BerDump
         }
         else if (mode == Mode.Fields && isField)
         {
-            (childMode, childLayout) = field?.Field?.Kind switch
+            (childMode, childLayout) = field?.Kind switch
             {
-                FieldKind.List => (Mode.List, field),
+                FieldKind.List => (Mode.List, field!.Fields),
                 FieldKind.UInt16Array or FieldKind.UInt32Array or FieldKind.UInt64Array => (Mode.Array, null),
                 FieldKind.Blob => (Mode.Blob, null),
                 null => (Mode.Fields, null), // an unknown field: its children are shown with their flags
-                _ => (Mode.Fields, field),
+                _ => (Mode.Fields, field!.Fields),
             };
         }
         else if (mode == Mode.List && tag == BerTag.Sequence)
@@ -184,10 +185,10 @@ internal static class BerDump
 
             int index = node.Children.Count;
             Mode mode2 = childMode;
-            LayoutNode? layout2 = childLayout;
+            IList<FieldSchema>? layout2 = childLayout;
             if (childMode == Mode.Section && reader.Tag == MigrationStreamFormat.StateTag)
             {
-                layout2 = FindLayout(knownTypes, sectionId, sectionVersion);
+                layout2 = knownTypes.Find(sectionId, sectionVersion)?.Fields;
             }
 
             DumpNode child = ParseToken(ref reader, mode2, layout2, knownTypes);
@@ -241,13 +242,18 @@ internal static class BerDump
         return node;
     }
 
-    private static LayoutNode? FindLayout(IReadOnlyList<DeviceType> knownTypes, string? id, long version)
+    private static FieldSchema? Find(IList<FieldSchema>? fields, int tag)
     {
-        foreach (DeviceType type in knownTypes)
+        if (fields is null)
         {
-            if (string.Equals(type.Id, id, StringComparison.Ordinal) && version is >= 1 and <= int.MaxValue && type.Supports((int)version))
+            return null;
+        }
+
+        foreach (FieldSchema field in fields)
+        {
+            if (field.Tag == tag)
             {
-                return StateLayout.For(type, (int)version).Root;
+                return field;
             }
         }
 

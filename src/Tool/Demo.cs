@@ -18,10 +18,11 @@ internal static class Demo
         }
 
         byte[] stream = Program.SaveStream(devices);
-        IReadOnlyList<DumpNode> tree = BerDump.Parse(stream, ToolSamples.Types);
+        IReadOnlyList<DumpNode> tree = BerDump.Parse(stream, new SchemaResolver(Program.EmbeddedSchemas(stream), ToolSamples.Types));
 
         output.WriteLine("== 1. Save: the sample devices' busy states in one BER migration stream");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stream size: {stream.Length} bytes, {devices.Count} device section(s)"));
+        int withoutSchemas = Program.SaveStream(devices, embedSchemas: false).Length;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stream size: {stream.Length} bytes, {devices.Count} device section(s); the embedded schemas cost {stream.Length - withoutSchemas} bytes"));
         List<DumpNode> top = tree[0].Children ?? [];
         for (int i = 0; i < top.Count; i++)
         {

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using MigrationFormat.Schema;
 using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Tool;
@@ -21,6 +22,9 @@ public static class Program
 
     /// <summary>Exit code: usage error.</summary>
     public const int ExitUsage = 2;
+
+    /// <summary>Exit code of <c>check</c>: the schemas are not compatible.</summary>
+    public const int ExitIncompatible = 3;
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
@@ -87,8 +91,9 @@ public static class Program
         var format = new Option<string>("--format") { Description = "The stream format.", DefaultValueFactory = _ => "ber" };
         format.AcceptOnlyFromAmong("ber", "legacy");
         var output = new Option<string>("--output", "-o") { Description = "The file to write.", HelpName = "FILE" };
-        var sample = new Command("sample", "List the sample devices, or write one's busy state as a migration stream.") { list, device, version, format, output };
-        sample.SetAction(p => Sample(p.GetValue(list), p.GetValue(device), p.GetValue(version), p.GetValue(format)!, p.GetValue(output), stdout));
+        var noSchema = new Option<bool>("--no-schema") { Description = "Do not embed the device's schema in the BER stream." };
+        var sample = new Command("sample", "List the sample devices, or write one's busy state as a migration stream.") { list, device, version, format, output, noSchema };
+        sample.SetAction(p => Sample(p.GetValue(list), p.GetValue(device), p.GetValue(version), p.GetValue(format)!, p.GetValue(output), !p.GetValue(noSchema), stdout));
         root.Add(sample);
 
         var loadDevice = new Option<string>("--device") { Description = "The sample device to load into.", HelpName = "NAME", Required = true };
@@ -104,10 +109,99 @@ public static class Program
         dump.SetAction(p => Dump(p.GetValue(dumpFile)!, p.GetValue(json), stdout));
         root.Add(dump);
 
+        var schemaDevice = new Option<string>("--device") { Description = "The sample device.", HelpName = "NAME", Required = true };
+        var schemaVersion = new Option<int>("--version") { Description = "The device version.", HelpName = "N", Required = true };
+        var schemaFormat = new Option<string>("--format") { Description = "schema (the library's document), json-schema (of migfmt load's output) or vmstate (QEMU -dump-vmstate).", DefaultValueFactory = _ => "schema" };
+        schemaFormat.AcceptOnlyFromAmong("schema", "json-schema", "vmstate");
+        var schema = new Command("schema", "Print a sample device version's schema.") { schemaDevice, schemaVersion, schemaFormat };
+        schema.SetAction(p => Schema(p.GetValue(schemaDevice)!, p.GetValue(schemaVersion), p.GetValue(schemaFormat)!, stdout));
+        root.Add(schema);
+
+        var source = new Argument<string>("SRC") { Description = "The source's schema document (migfmt schema, a catalog, or QEMU -dump-vmstate JSON)." };
+        var destination = new Argument<string>("DST") { Description = "The destination's schema document, of the same kind." };
+        var check = new Command("check", "Check that state saved with SRC loads with DST: exit 0 when compatible, 3 when not, with every reason.") { source, destination };
+        check.SetAction(p => Check(p.GetValue(source)!, p.GetValue(destination)!, stdout));
+        root.Add(check);
+
+        var describe = new Command("describe", "Print the device catalog (models, supported versions, parameters) as JSON.");
+        describe.SetAction(_ => Describe(stdout));
+        root.Add(describe);
+
         return root;
     }
 
-    private static int Sample(bool list, string? deviceName, int? version, string format, string? output, TextWriter stdout)
+    private static int Schema(string deviceName, int version, string format, TextWriter stdout)
+    {
+        DeviceType type = ResolveDevice(deviceName, version);
+        DeviceSchema schema = DeviceSchema.For(type, version);
+        byte[] document = format switch
+        {
+            "json-schema" => JsonSchemaExporter.ToUtf8(schema, indented: true),
+            "vmstate" => VmStateJson.Export(schema, indented: true),
+            _ => SchemaDocument.ToUtf8(schema, indented: true),
+        };
+        stdout.WriteLine(Encoding.UTF8.GetString(document));
+        return ExitOk;
+    }
+
+    private static int Check(string sourceFile, string destinationFile, TextWriter stdout)
+    {
+        byte[] sourceBytes = File.ReadAllBytes(sourceFile);
+        byte[] destinationBytes = File.ReadAllBytes(destinationFile);
+        bool sourceQemu = IsVmStateJson(sourceBytes), destinationQemu = IsVmStateJson(destinationBytes);
+        if (sourceQemu != destinationQemu)
+        {
+            throw new UsageException("check: SRC and DST must both be schema documents or both QEMU vmstate JSON.");
+        }
+
+        CompatibilityReport report = sourceQemu
+            ? VmStateJson.Check(VmStateJson.Import(sourceBytes), VmStateJson.Import(destinationBytes))
+            : CompatibilityChecker.Check(SchemaDocument.ParseMany(sourceBytes), SchemaDocument.ParseMany(destinationBytes));
+        foreach (string entry in report.Skipped)
+        {
+            stdout.WriteLine("skipped: " + entry);
+        }
+
+        foreach (string entry in report.Defaulted)
+        {
+            stdout.WriteLine("defaulted: " + entry);
+        }
+
+        foreach (CompatibilityIssue issue in report.Issues)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"incompatible: {issue.Kind}: {issue}"));
+        }
+
+        stdout.WriteLine(report.IsCompatible ? "compatible" : string.Create(CultureInfo.InvariantCulture, $"not compatible: {report.Issues.Count} reason(s)"));
+        return report.IsCompatible ? ExitOk : ExitIncompatible;
+    }
+
+    private static int Describe(TextWriter stdout)
+    {
+        stdout.WriteLine(Encoding.UTF8.GetString(ToolSamples.Catalog.Describe(indented: true)));
+        return ExitOk;
+    }
+
+    private static bool IsVmStateJson(byte[] document)
+    {
+        // Our documents name their format; QEMU's -dump-vmstate output is an object of QOM types.
+        using JsonDocument json = ParseJsonOrThrow(document);
+        return json.RootElement.ValueKind == JsonValueKind.Object && !json.RootElement.TryGetProperty("format", out _);
+    }
+
+    private static JsonDocument ParseJsonOrThrow(byte[] document)
+    {
+        try
+        {
+            return JsonDocument.Parse(document, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException ex)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "Not a JSON document: " + ex.Message, ex.BytePositionInLine ?? -1, ex.Path, ex);
+        }
+    }
+
+    private static int Sample(bool list, string? deviceName, int? version, string format, string? output, bool embedSchema, TextWriter stdout)
     {
         if (list)
         {
@@ -130,7 +224,7 @@ public static class Program
             throw new UsageException("sample: --format legacy is not yet supported.");
         }
 
-        byte[] stream = SaveStream([ToolSamples.CreateBusy(deviceType, version.Value)]);
+        byte[] stream = SaveStream([ToolSamples.CreateBusy(deviceType, version.Value)], embedSchema);
         File.WriteAllBytes(output, stream);
         return ExitOk;
     }
@@ -169,8 +263,13 @@ public static class Program
 
     private static int Dump(string file, bool json, TextWriter stdout)
     {
+        if (IsQemuFile(file))
+        {
+            return DumpQemu(file, json, stdout);
+        }
+
         byte[] data = File.ReadAllBytes(file);
-        IReadOnlyList<DumpNode> nodes = BerDump.Parse(data, ToolSamples.Types);
+        IReadOnlyList<DumpNode> nodes = BerDump.Parse(data, new SchemaResolver(EmbeddedSchemas(data), ToolSamples.Types));
         if (json)
         {
             using var buffer = new MemoryStream();
@@ -197,10 +296,56 @@ public static class Program
         return type;
     }
 
-    internal static byte[] SaveStream(IReadOnlyList<IDeviceState> devices)
+    private static bool IsQemuFile(string file)
+    {
+        Span<byte> prefix = stackalloc byte[4];
+        using FileStream stream = File.OpenRead(file);
+        return stream.ReadAtLeast(prefix, 4, throwOnEndOfStream: false) == 4 && Visitors.Qemu.QemuStreamFormat.IsQemuStream(prefix);
+    }
+
+    /// <summary>
+    /// A QEMU stream as a tree, or with <c>--json</c> as the document QEMU's analyze-migration.py prints with
+    /// <c>--dump state</c>. Output is produced whole before it is printed: a stream cut short prints nothing.
+    /// </summary>
+    private static int DumpQemu(string file, bool json, TextWriter stdout)
+    {
+        using FileStream stream = File.OpenRead(file);
+        if (json)
+        {
+            var output = new ArrayBufferWriter<byte>();
+            Visitors.Qemu.AnalyzerJsonWriter.WriteState(stream, output);
+            stdout.Write(Encoding.UTF8.GetString(output.WrittenSpan));
+        }
+        else
+        {
+            stdout.Write(Visitors.Qemu.QemuStreamDumper.DumpToString(stream));
+        }
+
+        return ExitOk;
+    }
+
+    /// <summary>Reads the schemas a BER migration stream embeds; none for other inputs.</summary>
+    internal static IReadOnlyDictionary<string, DeviceSchema> EmbeddedSchemas(byte[] data)
+    {
+        if (!MigrationStreamFormat.IsMigrationStream(data))
+        {
+            return new Dictionary<string, DeviceSchema>();
+        }
+
+        using var reader = new MigrationStreamReader(data);
+        reader.TryReadSection(out _);
+        return SchemaEmbedding.ReadSchemas(reader.Schemas);
+    }
+
+    internal static byte[] SaveStream(IReadOnlyList<IDeviceState> devices, bool embedSchemas = true)
     {
         var output = new ArrayBufferWriter<byte>();
         using var writer = new MigrationStreamWriter(output, new MigrationStreamWriterOptions { Producer = "migfmt" });
+        if (embedSchemas)
+        {
+            SchemaEmbedding.WriteSchemas(writer, devices);
+        }
+
         foreach (IDeviceState device in devices)
         {
             writer.WriteDevice(device);

@@ -63,7 +63,7 @@ public sealed class MigrationStreamReader : IDisposable
     /// <summary>Gets the stream's header.</summary>
     public MigrationStreamHeader Header { get; }
 
-    /// <summary>Gets the embedded schema documents read so far, keyed by <c>id@version</c>.</summary>
+    /// <summary>Gets the embedded schema documents read so far, keyed by <c>id/vN</c> (e.g. <c>serial/v3</c>).</summary>
     public IReadOnlyDictionary<string, byte[]> Schemas => _schemas;
 
     /// <summary>Gets the report of the last successful <see cref="LoadSection"/>.</summary>

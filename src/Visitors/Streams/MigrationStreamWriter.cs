@@ -77,7 +77,7 @@ public sealed class MigrationStreamWriter : IDisposable
     }
 
     /// <summary>Embeds schema documents (one per device type and version), each as UTF-8 JSON; write them before the sections.</summary>
-    /// <param name="schemas">The documents, keyed by <c>id@version</c>.</param>
+    /// <param name="schemas">The documents, keyed by <c>id/vN</c> (e.g. <c>serial/v3</c>).</param>
     /// <exception cref="InvalidOperationException">A section was already written.</exception>
     public void WriteSchemas(IEnumerable<KeyValuePair<string, byte[]>> schemas)
     {

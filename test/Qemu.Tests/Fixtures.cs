@@ -1,0 +1,100 @@
+namespace MigrationFormat.Qemu.Tests;
+
+/// <summary>The real QEMU 7.2 streams in test/fixtures/qemu, copied next to the test assembly.</summary>
+internal static class Fixtures
+{
+    public static readonly string[] Names = ["pc-serial-paused", "pc-serial", "q35-basic", "pc-devices"];
+
+    private static readonly Dictionary<string, byte[]> Cache = [];
+
+    public static TheoryData<string> All
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (string name in Names)
+            {
+                data.Add(name);
+            }
+
+            return data;
+        }
+    }
+
+    public static string PathOf(string file) => Path.Combine(AppContext.BaseDirectory, "fixtures", file);
+
+    public static byte[] Stream(string name) => Load(name + ".mig");
+
+    public static byte[] StateJson(string name) => Load(name + ".mig.dump-state.json");
+
+    public static byte[] DescJson(string name) => Load(name + ".mig.dump-desc.json");
+
+    public static byte[] Load(string file)
+    {
+        lock (Cache)
+        {
+            if (!Cache.TryGetValue(file, out byte[]? bytes))
+            {
+                bytes = File.ReadAllBytes(PathOf(file));
+                Cache.Add(file, bytes);
+            }
+
+            return bytes;
+        }
+    }
+
+    public static List<QemuRecord> ReadAll(byte[] stream, QemuStreamReaderOptions options = default)
+    {
+        using var reader = new QemuStreamReader(new MemoryStream(stream, writable: false), options);
+        return [.. reader.ReadAll()];
+    }
+
+    /// <summary>Reads a whole stream, for tests that only care whether it fails and how.</summary>
+    public static void Drain(Stream stream, QemuStreamReaderOptions options = default)
+    {
+        using var reader = new QemuStreamReader(stream, options);
+        while (reader.Read() is not null)
+        {
+        }
+    }
+}
+
+/// <summary>A stream that hides its seekability, as a pipe does.</summary>
+internal sealed class NonSeekableStream(Stream inner, int maxChunk = int.MaxValue) : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, maxChunk));
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
