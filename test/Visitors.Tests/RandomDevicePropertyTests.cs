@@ -219,7 +219,7 @@ internal sealed class RandomDevice(RandomSchema schema, int version) : IDeviceSt
 public class RandomDevicePropertyTests
 {
     /// <summary>Fills a device with random values that fit the kinds of its version.</summary>
-    private static RandomDevice Busy(RandomSchema schema, int version, Random random)
+    internal static RandomDevice Busy(RandomSchema schema, int version, Random random)
     {
         var device = new RandomDevice(schema, version);
         for (int k = 0; k < schema.Fields.Length; k++)
