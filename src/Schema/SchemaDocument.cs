@@ -103,6 +103,13 @@ public static class SchemaDocument
 
     internal static JsonDocument ParseJson(ReadOnlyMemory<byte> utf8Json)
     {
+        // JsonDocument checks the UTF-8 of strings and property names only when they are read; check it all first so that
+        // no later GetString or Name can throw.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json.Span))
+        {
+            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The schema document is not valid UTF-8.", -1);
+        }
+
         try
         {
             return JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 64 });
@@ -167,7 +174,7 @@ public static class SchemaDocument
             throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"Expected a '{Format}' document; found format '{format}'.", -1, path + ".format");
         }
 
-        var schema = new DeviceSchema(RequireString(element, "device", path), RequireInt(element, "version", path, 0))
+        var schema = new DeviceSchema(RequireNonEmptyString(element, "device", path), RequireInt(element, "version", path, 0))
         {
             ModelId = OptionalString(element, "model", path),
             Description = OptionalString(element, "description", path),
@@ -198,7 +205,7 @@ public static class SchemaDocument
             RequireObject(element, here);
             string typeName = RequireString(element, "type", here);
             FieldKind kind = ParseKind(typeName, here);
-            var field = new FieldSchema(RequireString(element, "name", here), RequireInt(element, "tag", here, 0), kind)
+            var field = new FieldSchema(RequireNonEmptyString(element, "name", here), RequireInt(element, "tag", here, 0), kind)
             {
                 Skippable = element.TryGetProperty("skippable", out JsonElement skippable) && RequireBool(skippable, here + ".skippable"),
                 Since = element.TryGetProperty("since", out _) ? RequireInt(element, "since", here, 0) : 1,
@@ -239,8 +246,14 @@ public static class SchemaDocument
 
     private static string RequireString(JsonElement element, string name, string path) =>
         element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()!
+            ? GetText(value, path + "." + name)
             : throw Invalid(path + "." + name, "a string");
+
+    private static string RequireNonEmptyString(JsonElement element, string name, string path)
+    {
+        string text = RequireString(element, name, path);
+        return text.Length > 0 ? text : throw Invalid(path + "." + name, "a non-empty string");
+    }
 
     private static string? OptionalString(JsonElement element, string name, string path)
     {
@@ -249,7 +262,20 @@ public static class SchemaDocument
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw Invalid(path + "." + name, "a string");
+        return value.ValueKind == JsonValueKind.String ? GetText(value, path + "." + name) : throw Invalid(path + "." + name, "a string");
+    }
+
+    private static string GetText(JsonElement value, string path)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // An escaped lone surrogate (\uD800) is valid JSON but not text.
+            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The string is not valid Unicode text.", -1, path, ex);
+        }
     }
 
     private static int RequireInt(JsonElement element, string name, string path, int min) =>

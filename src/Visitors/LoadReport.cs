@@ -5,10 +5,20 @@ namespace MigrationFormat.Visitors;
 /// <summary>What a load did besides setting fields: which stream fields it skipped and which fields kept their defaults.</summary>
 public sealed class LoadReport
 {
+    /// <summary>
+    /// The most skipped fields a report lists. A hostile stream can carry any number of unknown skippable fields; each
+    /// costs two bytes of input but an entry of a hundred or more bytes of memory, so the list stops here (the load
+    /// still skips them all, in time linear in the input).
+    /// </summary>
+    internal const int MaxSkippedEntries = 256;
+
     private readonly List<string> _skipped = [];
     private readonly List<string> _defaulted = [];
 
-    /// <summary>Gets the skippable fields the stream carried that the destination does not know, as <c>device: path [PRIVATE n]</c>.</summary>
+    /// <summary>
+    /// Gets the skippable fields the stream carried that the destination does not know, as <c>device: path [PRIVATE n]</c>;
+    /// at most the first 256 are listed.
+    /// </summary>
     public IReadOnlyList<string> SkippedFields => _skipped;
 
     /// <summary>Gets the fields the destination knows that the stream did not carry, which kept their defaults.</summary>
@@ -17,7 +27,16 @@ public sealed class LoadReport
     /// <summary>Gets a value indicating whether nothing was skipped or defaulted.</summary>
     public bool IsExact => _skipped.Count == 0 && _defaulted.Count == 0;
 
-    internal void AddSkipped(string entry) => _skipped.Add(entry);
+    /// <summary>Gets a value indicating whether <see cref="SkippedFields"/> is full, so that callers need not build an entry.</summary>
+    internal bool SkippedListIsFull => _skipped.Count >= MaxSkippedEntries;
+
+    internal void AddSkipped(string entry)
+    {
+        if (!SkippedListIsFull)
+        {
+            _skipped.Add(entry);
+        }
+    }
 
     internal void AddDefaulted(string entry) => _defaulted.Add(entry);
 

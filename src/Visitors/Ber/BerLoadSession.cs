@@ -15,7 +15,9 @@ namespace MigrationFormat.Visitors;
 /// </summary>
 internal sealed class BerLoadSession
 {
-    private readonly List<Frame> _frames = [];
+    // The open scopes, innermost last; Frame objects are reused across loads so that a load allocates none.
+    private Frame[] _frames = new Frame[8];
+    private int _frameCount;
     private readonly BerLoadOptions _options;
     private string _device = string.Empty;
 
@@ -41,8 +43,8 @@ internal sealed class BerLoadSession
         _device = device;
         Version = layout.Version;
         StreamVersion = streamVersion;
-        _frames.Clear();
-        _frames.Add(new Frame(layout.Root, Input.Depth));
+        _frameCount = 0;
+        PushFrame(layout.Root, Input.Depth, null, 0, false);
         Report.Clear();
         Blobs.Clear();
     }
@@ -51,7 +53,7 @@ internal sealed class BerLoadSession
     public void End()
     {
         CloseFrame();
-        if (_frames.Count != 0)
+        if (_frameCount != 0)
         {
             throw new InvalidOperationException("The Visit method left a structure, list or optional group open.");
         }
@@ -67,7 +69,7 @@ internal sealed class BerLoadSession
             return false;
         }
 
-        Frame frame = _frames[^1];
+        Frame frame = _frames[_frameCount - 1];
         while (true)
         {
             if (!Input.Peek() || Input.TokenType == BerTokenType.EndConstructed)
@@ -113,52 +115,56 @@ internal sealed class BerLoadSession
                 "[" + tag.TagNumber.ToString(CultureInfo.InvariantCulture) + "]");
         }
 
-        Report.AddSkipped(_device + ": " + PathOf("[PRIVATE " + tag.TagNumber.ToString(CultureInfo.InvariantCulture) + "]"));
+        if (!Report.SkippedListIsFull)
+        {
+            Report.AddSkipped(_device + ": " + PathOf("[PRIVATE " + tag.TagNumber.ToString(CultureInfo.InvariantCulture) + "]"));
+        }
+
         Input.SkipValue();
     }
 
     public void OpenFrame(FieldSpec field)
     {
         Input.Accept();
-        LayoutNode node = _frames[^1].Node.FindChild(field.Tag)
+        LayoutNode node = _frames[_frameCount - 1].Node.FindChild(field.Tag)
             ?? throw new InvalidOperationException($"Field '{field.Name}' is not in the layout of version {Version}; the Visit method visits differently than it describes.");
-        _frames.Add(new Frame(node, Input.Depth) { Field = field });
+        PushFrame(node, Input.Depth, field, 0, false);
     }
 
     public void OpenElement()
     {
-        Frame list = _frames[^1];
+        Frame list = _frames[_frameCount - 1];
         if (!Input.Peek() || Input.TokenType != BerTokenType.StartConstructed || Input.Tag != BerTag.Sequence)
         {
             throw Fail(MigrationErrorKind.UnexpectedValue, $"Expected list element {list.ElementIndex} as a SEQUENCE, found {Describe()}.");
         }
 
         Input.Accept();
-        _frames.Add(new Frame(list.Node, Input.Depth) { Field = list.Field, ElementIndex = list.ElementIndex, IsElement = true });
+        PushFrame(list.Node, Input.Depth, list.Field, list.ElementIndex, true);
     }
 
     public void CloseElement()
     {
         CloseFrame();
-        _frames[^1].ElementIndex++;
+        _frames[_frameCount - 1].ElementIndex++;
     }
 
     public void CloseList()
     {
-        Frame list = _frames[^1];
+        Frame list = _frames[_frameCount - 1];
         if (!Input.Peek() || Input.TokenType != BerTokenType.EndConstructed)
         {
             throw Fail(MigrationErrorKind.UnexpectedValue, $"List '{list.Field!.Name}' declared {list.ElementCount} elements but carries more.");
         }
 
         Input.Accept();
-        _frames.RemoveAt(_frames.Count - 1);
+        _frameCount--;
     }
 
     /// <summary>Consumes what is left of the innermost scope: unknown skippable fields, then its end.</summary>
     public void CloseFrame()
     {
-        Frame frame = _frames[^1];
+        Frame frame = _frames[_frameCount - 1];
         while (true)
         {
             if (!Input.Peek())
@@ -186,12 +192,12 @@ internal sealed class BerLoadSession
             SkipUnknown(tag);
         }
 
-        _frames.RemoveAt(_frames.Count - 1);
+        _frameCount--;
     }
 
     public int ReadListCount(FieldSpec field)
     {
-        Frame frame = _frames[^1];
+        Frame frame = _frames[_frameCount - 1];
         if (!Input.Peek() || Input.TokenType != BerTokenType.Primitive || Input.Tag != BerTag.Integer)
         {
             throw Fail(MigrationErrorKind.UnexpectedValue, $"List '{field.Name}' must start with its element count (INTEGER); found {Describe()}.", field.Name);
@@ -268,7 +274,7 @@ internal sealed class BerLoadSession
     public string PathOf(string? leaf)
     {
         var path = new StringBuilder();
-        for (int i = 1; i < _frames.Count; i++)
+        for (int i = 1; i < _frameCount; i++)
         {
             Frame frame = _frames[i];
             if (frame.IsElement)
@@ -319,15 +325,32 @@ internal sealed class BerLoadSession
         return false;
     }
 
-    private sealed class Frame(LayoutNode node, int depth)
+    private void PushFrame(LayoutNode node, int depth, FieldSpec? field, int elementIndex, bool isElement)
     {
-        public LayoutNode Node { get; } = node;
+        if (_frameCount == _frames.Length)
+        {
+            Array.Resize(ref _frames, _frameCount * 2);
+        }
 
-        public int Depth { get; } = depth;
+        Frame frame = _frames[_frameCount] ??= new Frame();
+        frame.Node = node;
+        frame.Depth = depth;
+        frame.Field = field;
+        frame.IsElement = isElement;
+        frame.ElementIndex = elementIndex;
+        frame.ElementCount = 0;
+        _frameCount++;
+    }
 
-        public FieldSpec? Field { get; init; }
+    private sealed class Frame
+    {
+        public LayoutNode Node { get; set; } = null!;
 
-        public bool IsElement { get; init; }
+        public int Depth { get; set; }
+
+        public FieldSpec? Field { get; set; }
+
+        public bool IsElement { get; set; }
 
         public int ElementIndex { get; set; }
 
