@@ -33,10 +33,6 @@ if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then
   for dll in MigrationFormat.Ber.dll MigrationFormat.Visitors.dll MigrationFormat.Schema.dll MigrationFormat.Samples.dll; do
     sharpfuzz "$out/$dll"
   done
-  # While the QEMU reader is compiled into the harness assembly itself, instrument that too.
-  if grep -q 'Compile Remove="Qemu/\*\*"' "$root/src/Visitors/MigrationFormat.Visitors.csproj" 2>/dev/null && [ -d "$root/src/Visitors/Qemu" ]; then
-    sharpfuzz "$out/MigrationFormat.Fuzz.dll" MigrationFormat.Visitors.Qemu
-  fi
 fi
 
 mkdir -p "$(dirname "$findings")"
