@@ -29,7 +29,11 @@ public ref partial struct BerWriter
     private int _buffered;
     private long _committed;
 
-    // One entry per open constructed value: its start in the scratch buffer, or -1 for indefinite length.
+    private const int InlineScopes = 16;
+
+    // One entry per open constructed value: its start in the scratch buffer, or -1 for indefinite length. The first
+    // InlineScopes live in the writer itself (no allocation per writer); deeper ones in _scopes.
+    private ScopeBuffer _inlineScopes;
     private int[]? _scopes;
     private int _depth;
     private byte[]? _scratch;
@@ -45,6 +49,7 @@ public ref partial struct BerWriter
         _span = default;
         _buffered = 0;
         _committed = 0;
+        _inlineScopes = default;
         _scopes = null;
         _depth = 0;
         _scratch = null;
@@ -262,19 +267,13 @@ public ref partial struct BerWriter
     /// </param>
     public void PushConstructed(BerTag tag, bool indefiniteLength = false)
     {
-        _scopes ??= new int[16];
-        if (_depth == _scopes.Length)
-        {
-            Array.Resize(ref _scopes, _depth * 2);
-        }
-
         WriteTag(tag.AsConstructed());
         if (indefiniteLength)
         {
             Span<byte> span = Reserve(1);
             span[0] = 0x80;
             _buffered += 1;
-            _scopes[_depth++] = -1;
+            SetScope(_depth++, -1);
             return;
         }
 
@@ -288,7 +287,7 @@ public ref partial struct BerWriter
         }
 
         _definiteScopes++;
-        _scopes[_depth++] = _buffered;
+        SetScope(_depth++, _buffered);
     }
 
     /// <summary>Opens a SEQUENCE (UNIVERSAL 16), or a constructed value with <paramref name="tag"/>.</summary>
@@ -305,7 +304,8 @@ public ref partial struct BerWriter
             throw new InvalidOperationException("No constructed value is open.");
         }
 
-        int start = _scopes![--_depth];
+        --_depth;
+        int start = _depth < InlineScopes ? _inlineScopes[_depth] : _scopes![_depth];
         if (start < 0)
         {
             WriteEndOfContents();
@@ -352,6 +352,22 @@ public ref partial struct BerWriter
         _buffered += 2 + length;
     }
 
+    private void SetScope(int index, int value)
+    {
+        if (index < InlineScopes)
+        {
+            _inlineScopes[index] = value;
+            return;
+        }
+
+        if (_scopes is null || index >= _scopes.Length)
+        {
+            Array.Resize(ref _scopes, Math.Max(InlineScopes * 2, index * 2));
+        }
+
+        _scopes[index] = value;
+    }
+
     /// <summary>Returns a span of at least <paramref name="count"/> octets at the write position.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Span<byte> Reserve(int count)
@@ -392,5 +408,11 @@ public ref partial struct BerWriter
 
         _buffered = 0;
         _span = default;
+    }
+
+    [InlineArray(InlineScopes)]
+    private struct ScopeBuffer
+    {
+        private int _element0;
     }
 }

@@ -9,14 +9,24 @@ namespace MigrationFormat.Visitors;
 /// frame device state themselves; <see cref="MigrationStreamWriter"/> and <see cref="MigrationStreamReader"/>
 /// frame it in a whole stream. Loads are all or nothing.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The input source is over memory: it rents nothing and its Dispose does nothing.")]
 public sealed class BerDeviceSerializer
 {
     private readonly StateSnapshot _snapshot = new();
     private readonly BerLoadOptions _options;
+    private readonly BerInputSource _input;
+    private readonly BerLoadSession _session;
 
     /// <summary>Creates a serializer; keep it to reuse its buffers across loads.</summary>
     /// <param name="options">Limits for loads.</param>
-    public BerDeviceSerializer(BerLoadOptions options = default) => _options = options;
+    public BerDeviceSerializer(BerLoadOptions options = default)
+    {
+        _options = options;
+
+        // Reused by every load, so that a steady-state load allocates nothing.
+        _input = new BerInputSource(ReadOnlyMemory<byte>.Empty, options.Reader);
+        _session = new BerLoadSession(_input, options);
+    }
 
     /// <summary>Writes <paramref name="device"/>'s state at the version it runs as.</summary>
     /// <param name="device">The device.</param>
@@ -52,8 +62,9 @@ public sealed class BerDeviceSerializer
         }
 
         StateLayout layout = StateLayout.For(device.Type, device.Version);
-        using var input = new BerInputSource(data, _options.Reader);
-        var session = new BerLoadSession(input, _options);
+        BerInputSource input = _input;
+        BerLoadSession session = _session;
+        input.Reset(data, _options.Reader);
         _snapshot.Capture(device, device.Version);
         try
         {

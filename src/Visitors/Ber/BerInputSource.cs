@@ -16,7 +16,7 @@ public sealed class BerInputSource : IDisposable
     private const int InitialBufferSize = 16 * 1024;
 
     private readonly Stream? _stream;
-    private readonly ReadOnlyMemory<byte> _memory;
+    private ReadOnlyMemory<byte> _memory;
     private readonly int _maxBuffer;
     private byte[]? _buffer;
     private int _start;
@@ -42,6 +42,36 @@ public sealed class BerInputSource : IDisposable
         _final = true;
         _state = new BerReaderState(options);
         _maxBuffer = 0;
+    }
+
+    /// <summary>Points a memory source at new input, so that one instance serves many loads without allocating.</summary>
+    /// <param name="data">The whole input.</param>
+    /// <param name="options">The reader's limits.</param>
+    internal void Reset(ReadOnlyMemory<byte> data, BerReaderOptions options)
+    {
+        if (_stream is not null)
+        {
+            throw new InvalidOperationException("Only a memory source can be reset.");
+        }
+
+        _memory = data;
+        _start = 0;
+        _end = data.Length;
+        _final = true;
+
+        // Keep the scope stack of the last input: entries are written as values open, so it is reused as is.
+        _state = new BerReaderState(options, _state.Scopes ?? _stateAfterToken.Scopes, 0, 0);
+        _peeked = false;
+        _hasToken = false;
+        _tokenConsumed = 0;
+        _stateAfterToken = default;
+        _valueStart = 0;
+        _acceptedValueStart = 0;
+        _acceptedValueLength = 0;
+        TokenType = default;
+        Tag = default;
+        Length = 0;
+        TokenOffset = 0;
     }
 
     /// <summary>Creates a source that pulls from a stream as it needs bytes.</summary>
