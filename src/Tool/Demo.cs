@@ -34,6 +34,16 @@ internal static class Demo
         }
 
         output.WriteLine();
+        output.WriteLine("== 1b. Legacy vs BER: each sample's state as a QEMU VMState payload and as a BER state value");
+        foreach (IDeviceState device in devices)
+        {
+            long legacy = LegacyDeviceSerializer.Save(device).LongLength;
+            var ber = new System.Buffers.ArrayBufferWriter<byte>();
+            BerDeviceSerializer.Save(device, ber);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {device.Type.Id} v{device.Version}: legacy {legacy} bytes, BER {ber.WrittenCount} bytes"));
+        }
+
+        output.WriteLine();
         output.WriteLine("== 2. Dump: the stream as a BER tree (offset, tag, must-parse/skippable, length, field)");
         BerDump.WriteText(output, tree);
 

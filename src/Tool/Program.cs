@@ -123,6 +123,14 @@ public static class Program
         check.SetAction(p => Check(p.GetValue(source)!, p.GetValue(destination)!, stdout));
         root.Add(check);
 
+        var convertTo = new Option<string>("--to") { Description = "ber: a QEMU savevm stream to BER; legacy: a BER stream (made by convert --to ber, or of sample devices) to a QEMU savevm stream.", Required = true };
+        convertTo.AcceptOnlyFromAmong("ber", "legacy");
+        var convertInput = new Argument<string>("IN") { Description = "The input stream." };
+        var convertOutput = new Argument<string>("OUT") { Description = "The file to write." };
+        var convert = new Command("convert", "Convert between QEMU savevm streams and BER migration streams.") { convertTo, convertInput, convertOutput };
+        convert.SetAction(p => LegacyStreams.Convert(p.GetValue(convertTo)!, p.GetValue(convertInput)!, p.GetValue(convertOutput)!));
+        root.Add(convert);
+
         var describe = new Command("describe", "Print the device catalog (models, supported versions, parameters) as JSON.");
         describe.SetAction(_ => Describe(stdout));
         root.Add(describe);
@@ -221,7 +229,8 @@ public static class Program
         DeviceType deviceType = ResolveDevice(deviceName, version.Value);
         if (format == "legacy")
         {
-            throw new UsageException("sample: --format legacy is not yet supported.");
+            File.WriteAllBytes(output, LegacyStreams.SaveQemuStream([(ToolSamples.CreateBusy(deviceType, version.Value), 0u)]));
+            return ExitOk;
         }
 
         byte[] stream = SaveStream([ToolSamples.CreateBusy(deviceType, version.Value)], embedSchema);

@@ -13,10 +13,10 @@ internal static class SampleDevices
         .Where(f => f.FieldType == typeof(DeviceType))
         .Select(f => (DeviceType)f.GetValue(null)!)
         .Distinct()
-        .OrderBy(t => t.Id, StringComparer.Ordinal)
+        .OrderBy(t => t.ModelId, StringComparer.Ordinal)
         .ToList();
 
-    /// <summary>(device id, version) for every supported version of every sample.</summary>
+    /// <summary>(model id, version) for every supported version of every sample; model ids are unique where section ids may repeat (a sample and a real QEMU model of the same device).</summary>
     public static TheoryData<string, int> Versions()
     {
         var data = new TheoryData<string, int>();
@@ -24,12 +24,12 @@ internal static class SampleDevices
         {
             for (int version = type.MinimumVersion; version <= type.CurrentVersion; version++)
             {
-                data.Add(type.Id, version);
+                data.Add(type.ModelId, version);
             }
         }
 
         return data;
     }
 
-    public static DeviceSchema Schema(string id, int version) => DeviceSchema.For(Types.Single(t => t.Id == id), version);
+    public static DeviceSchema Schema(string modelId, int version) => DeviceSchema.For(Types.Single(t => t.ModelId == modelId), version);
 }

@@ -60,14 +60,20 @@ public class SampleCommandTests
     }
 
     [Fact]
-    public void Sample_LegacyFormat_IsNotYetSupported_Exit2()
+    public void Sample_LegacyFormat_WritesQemuStreamThatLoadsBack()
     {
         using var dir = new TempDir();
         ToolResult result = ToolRunner.Run("sample", "--device", "serial", "--version", "3", "--format", "legacy", "-o", dir.File("x"));
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("not yet supported", result.Stderr);
-        Assert.False(File.Exists(dir.File("x")));
+        Assert.Equal(0, result.ExitCode);
+        using var input = File.OpenRead(dir.File("x"));
+        using var reader = new MigrationFormat.Visitors.Qemu.QemuStreamReader(input);
+        var section = Assert.Single(reader.ReadAll().OfType<MigrationFormat.Visitors.Qemu.QemuSectionRecord>());
+        Assert.Equal("serial", section.IdStr);
+        Assert.Equal(3u, section.VersionId);
+        var loaded = new Uart16550(3);
+        LegacyDeviceSerializer.Load(loaded, section.Payload.Span, 3);
+        Assert.Equal(Program.StateJson(ToolSamples.CreateBusy(Uart16550.DeviceType, 3)), Program.StateJson(loaded));
     }
 
     [Theory]

@@ -1,0 +1,545 @@
+using System;
+using MigrationFormat.Visitors;
+
+namespace MigrationFormat.Samples.Qemu;
+
+/// <summary>
+/// QEMU 7.2's e1000 NIC (<c>hw/net/e1000.c</c>) exactly as its vmsd <c>e1000</c> (version 2, oldest 1) saves it: the PCI
+/// device structure, the unused words, the EEPROM/TSO/transmit state, EEPROM and PHY registers, 37 MAC registers one by one,
+/// the RA/MTA/VFTA register ranges, and the subsections <c>e1000/mit_state</c>, <c>e1000/full_mac_state</c> and
+/// <c>e1000/tx_tso_state</c>.
+/// </summary>
+/// <remarks>
+/// QEMU sends the three subsections according to the device's compatibility flags (properties <c>mitigation</c>,
+/// <c>extra_mac_registers</c>, <c>migrate_tso_props</c>, all on for 7.2 machines), which this model keeps as
+/// <see cref="MitigationFlag"/>, <see cref="FullMacFlag"/> and <see cref="TsoFlag"/>; a load sets each from the
+/// subsection's presence. All MAC registers live in <see cref="MacReg"/>, indexed by register offset / 4, as in QEMU, so
+/// the registers saved one by one and the full register file agree.
+/// </remarks>
+public sealed class QemuE1000 : IDeviceState
+{
+    /// <summary>The number of 32-bit MAC registers.</summary>
+    public const int MacRegCount = 0x8000;
+
+    /// <summary>The device type: vmsd <c>e1000</c>, versions 1 to 2.</summary>
+    public static readonly DeviceType DeviceType = new("e1000", "urn:migfmt:qemu-7.2:e1000", currentVersion: 2, minimumVersion: 1, version => new QemuE1000(version), "QEMU 7.2 e1000 NIC (vmsd e1000)");
+
+    private static readonly int[] RegisterIndexes = [0x0, 0x4, 0x5, 0x101D, 0x1020, 0x30, 0x32, 0x36, 0x34, 0x380, 0x1608, 0x8, 0x1004, 0x400, 0x40, 0xA01, 0xA00, 0xA04, 0xA02, 0xA06, 0x2, 0x16D4, 0x100, 0xE01, 0xE00, 0xE04, 0xE02, 0xE06, 0x1031, 0x1030, 0x1033, 0x1032, 0x1034, 0x1035, 0xE0A, 0x1602, 0xE];
+    private static readonly int[] MitIndexes = [0xA08, 0xA0B, 0xE0B, 0x31];
+
+    /// <summary>Creates an e1000 running as <paramref name="version"/>.</summary>
+    /// <param name="version">The section version (1 or 2).</param>
+    public QemuE1000(int version = 2) => Version = version;
+
+    /// <inheritdoc/>
+    public DeviceType Type => DeviceType;
+
+    /// <inheritdoc/>
+    public int Version { get; }
+
+    /// <summary>Gets or sets the PCI device's saved version id.</summary>
+    public int PciVersionId { get; set; } = 2;
+
+    /// <summary>Gets the PCI configuration space (256 bytes).</summary>
+    public byte[] PciConfig { get; } = new byte[256];
+
+    /// <summary>Gets the PCI interrupt pin states (4).</summary>
+    public uint[] PciIrqState { get; } = new uint[4];
+
+    /// <summary>Gets the unused word that was the instance id (version 1 only).</summary>
+    public byte[] UnusedInstanceId { get; } = new byte[4];
+
+    /// <summary>Gets the unused word that was the MMIO base.</summary>
+    public byte[] UnusedMmioBase { get; } = new byte[4];
+
+    /// <summary>Gets the transmit header buffer (256 bytes).</summary>
+    public byte[] TxHeader { get; } = new byte[256];
+
+    /// <summary>Gets the transmit data buffer (65536 bytes).</summary>
+    public byte[] TxData { get; } = new byte[0x10000];
+
+    /// <summary>Gets the EEPROM contents (64 words).</summary>
+    public ushort[] EepromData { get; } = new ushort[64];
+
+    /// <summary>Gets the PHY registers (32).</summary>
+    public ushort[] PhyReg { get; } = new ushort[0x20];
+
+    /// <summary>Gets the MAC register file, indexed by register offset / 4.</summary>
+    public uint[] MacReg { get; } = new uint[MacRegCount];
+
+    /// <summary>Gets or sets the mitigation interrupt level (subsection <c>e1000/mit_state</c>).</summary>
+    public bool MitIrqLevel { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether interrupt mitigation state is migrated.</summary>
+    public bool MitigationFlag { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether the full MAC register file is migrated.</summary>
+    public bool FullMacFlag { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether the TSO properties are migrated.</summary>
+    public bool TsoFlag { get; set; } = true;
+
+    /// <summary>Gets or sets <c>rxbuf_size</c>.</summary>
+    public uint RxbufSize { get; set; }
+
+    /// <summary>Gets or sets <c>rxbuf_min_shift</c>.</summary>
+    public uint RxbufMinShift { get; set; }
+
+    /// <summary>Gets or sets <c>eecd_state.val_in</c>.</summary>
+    public uint EecdValIn { get; set; }
+
+    /// <summary>Gets or sets <c>eecd_state.bitnum_in</c>.</summary>
+    public ushort EecdBitnumIn { get; set; }
+
+    /// <summary>Gets or sets <c>eecd_state.bitnum_out</c>.</summary>
+    public ushort EecdBitnumOut { get; set; }
+
+    /// <summary>Gets or sets <c>eecd_state.reading</c>.</summary>
+    public ushort EecdReading { get; set; }
+
+    /// <summary>Gets or sets <c>eecd_state.old_eecd</c>.</summary>
+    public uint EecdOldEecd { get; set; }
+
+    /// <summary>Gets or sets <c>mig_props.ipcss</c>.</summary>
+    public byte MigIpcss { get; set; }
+
+    /// <summary>Gets or sets <c>mig_props.ipcso</c>.</summary>
+    public byte MigIpcso { get; set; }
+
+    /// <summary>Gets or sets <c>mig_props.ipcse</c>.</summary>
+    public ushort MigIpcse { get; set; }
+
+    /// <summary>Gets or sets <c>mig_props.tucss</c>.</summary>
+    public byte MigTucss { get; set; }
+
+    /// <summary>Gets or sets <c>mig_props.tucso</c>.</summary>
+    public byte MigTucso { get; set; }
+
+    /// <summary>Gets or sets <c>mig_props.tucse</c>.</summary>
+    public ushort MigTucse { get; set; }
+
+    /// <summary>Gets or sets <c>mig_props.paylen</c>.</summary>
+    public uint MigPaylen { get; set; }
+
+    /// <summary>Gets or sets <c>mig_props.hdr_len</c>.</summary>
+    public byte MigHdrLen { get; set; }
+
+    /// <summary>Gets or sets <c>mig_props.mss</c>.</summary>
+    public ushort MigMss { get; set; }
+
+    /// <summary>Gets or sets <c>tx.size</c>.</summary>
+    public ushort TxSize { get; set; }
+
+    /// <summary>Gets or sets <c>tx.tso_frames</c>.</summary>
+    public ushort TxTsoFrames { get; set; }
+
+    /// <summary>Gets or sets <c>tx.sum_needed</c>.</summary>
+    public byte TxSumNeeded { get; set; }
+
+    /// <summary>Gets or sets <c>mig_props.ip</c>.</summary>
+    public sbyte MigIp { get; set; }
+
+    /// <summary>Gets or sets <c>mig_props.tcp</c>.</summary>
+    public sbyte MigTcp { get; set; }
+
+    /// <summary>Gets or sets <c>tx.tso_props.ipcss</c>.</summary>
+    public byte TsoIpcss { get; set; }
+
+    /// <summary>Gets or sets <c>tx.tso_props.ipcso</c>.</summary>
+    public byte TsoIpcso { get; set; }
+
+    /// <summary>Gets or sets <c>tx.tso_props.ipcse</c>.</summary>
+    public ushort TsoIpcse { get; set; }
+
+    /// <summary>Gets or sets <c>tx.tso_props.tucss</c>.</summary>
+    public byte TsoTucss { get; set; }
+
+    /// <summary>Gets or sets <c>tx.tso_props.tucso</c>.</summary>
+    public byte TsoTucso { get; set; }
+
+    /// <summary>Gets or sets <c>tx.tso_props.tucse</c>.</summary>
+    public ushort TsoTucse { get; set; }
+
+    /// <summary>Gets or sets <c>tx.tso_props.paylen</c>.</summary>
+    public uint TsoPaylen { get; set; }
+
+    /// <summary>Gets or sets <c>tx.tso_props.hdr_len</c>.</summary>
+    public byte TsoHdrLen { get; set; }
+
+    /// <summary>Gets or sets <c>tx.tso_props.mss</c>.</summary>
+    public ushort TsoMss { get; set; }
+
+    /// <summary>Gets or sets <c>tx.tso_props.ip</c>.</summary>
+    public sbyte TsoIp { get; set; }
+
+    /// <summary>Gets or sets <c>tx.tso_props.tcp</c>.</summary>
+    public sbyte TsoTcp { get; set; }
+
+    /// <inheritdoc/>
+    public void Visit<TVisitor>(ref TVisitor visitor)
+        where TVisitor : IStateVisitor, allows ref struct
+    {
+        bool load = visitor.Direction == VisitDirection.Load;
+        if (visitor.BeginStruct(Fields.ParentObj))
+        {
+            int pciVersion = PciVersionId;
+            visitor.Field(Fields.PciVersionId, ref pciVersion);
+            visitor.Field(Fields.PciConfig, PciConfig.AsSpan());
+            visitor.Field(Fields.PciIrqState, PciIrqState.AsSpan());
+            visitor.EndStruct();
+            if (load)
+            {
+                PciVersionId = pciVersion;
+            }
+        }
+
+        visitor.Field(Fields.UnusedInstanceId, UnusedInstanceId.AsSpan());
+        visitor.Field(Fields.UnusedMmioBase, UnusedMmioBase.AsSpan());
+        uint vRxbufSize = RxbufSize;
+        visitor.Field(Fields.RxbufSize, ref vRxbufSize);
+        uint vRxbufMinShift = RxbufMinShift;
+        visitor.Field(Fields.RxbufMinShift, ref vRxbufMinShift);
+        uint vEecdValIn = EecdValIn;
+        visitor.Field(Fields.EecdValIn, ref vEecdValIn);
+        ushort vEecdBitnumIn = EecdBitnumIn;
+        visitor.Field(Fields.EecdBitnumIn, ref vEecdBitnumIn);
+        ushort vEecdBitnumOut = EecdBitnumOut;
+        visitor.Field(Fields.EecdBitnumOut, ref vEecdBitnumOut);
+        ushort vEecdReading = EecdReading;
+        visitor.Field(Fields.EecdReading, ref vEecdReading);
+        uint vEecdOldEecd = EecdOldEecd;
+        visitor.Field(Fields.EecdOldEecd, ref vEecdOldEecd);
+        byte vMigIpcss = MigIpcss;
+        visitor.Field(Fields.MigIpcss, ref vMigIpcss);
+        byte vMigIpcso = MigIpcso;
+        visitor.Field(Fields.MigIpcso, ref vMigIpcso);
+        ushort vMigIpcse = MigIpcse;
+        visitor.Field(Fields.MigIpcse, ref vMigIpcse);
+        byte vMigTucss = MigTucss;
+        visitor.Field(Fields.MigTucss, ref vMigTucss);
+        byte vMigTucso = MigTucso;
+        visitor.Field(Fields.MigTucso, ref vMigTucso);
+        ushort vMigTucse = MigTucse;
+        visitor.Field(Fields.MigTucse, ref vMigTucse);
+        uint vMigPaylen = MigPaylen;
+        visitor.Field(Fields.MigPaylen, ref vMigPaylen);
+        byte vMigHdrLen = MigHdrLen;
+        visitor.Field(Fields.MigHdrLen, ref vMigHdrLen);
+        ushort vMigMss = MigMss;
+        visitor.Field(Fields.MigMss, ref vMigMss);
+        ushort vTxSize = TxSize;
+        visitor.Field(Fields.TxSize, ref vTxSize);
+        ushort vTxTsoFrames = TxTsoFrames;
+        visitor.Field(Fields.TxTsoFrames, ref vTxTsoFrames);
+        byte vTxSumNeeded = TxSumNeeded;
+        visitor.Field(Fields.TxSumNeeded, ref vTxSumNeeded);
+        sbyte vMigIp = MigIp;
+        visitor.Field(Fields.MigIp, ref vMigIp);
+        sbyte vMigTcp = MigTcp;
+        visitor.Field(Fields.MigTcp, ref vMigTcp);
+        visitor.Field(Fields.TxHeader, TxHeader.AsSpan());
+        visitor.Field(Fields.TxData, TxData.AsSpan());
+        visitor.Field(Fields.EepromData, EepromData.AsSpan());
+        visitor.Field(Fields.PhyReg, PhyReg.AsSpan());
+        for (int i = 0; i < RegisterIndexes.Length; i++)
+        {
+            visitor.Field(Fields.Registers[i], ref MacReg[RegisterIndexes[i]]);
+        }
+
+        visitor.Field(Fields.Ra, MacReg.AsSpan(0x5400 / 4, 32));
+        visitor.Field(Fields.Mta, MacReg.AsSpan(0x5200 / 4, 128));
+        visitor.Field(Fields.Vfta, MacReg.AsSpan(0x5600 / 4, 128));
+        if (load)
+        {
+            RxbufSize = vRxbufSize;
+            RxbufMinShift = vRxbufMinShift;
+            EecdValIn = vEecdValIn;
+            EecdBitnumIn = vEecdBitnumIn;
+            EecdBitnumOut = vEecdBitnumOut;
+            EecdReading = vEecdReading;
+            EecdOldEecd = vEecdOldEecd;
+            MigIpcss = vMigIpcss;
+            MigIpcso = vMigIpcso;
+            MigIpcse = vMigIpcse;
+            MigTucss = vMigTucss;
+            MigTucso = vMigTucso;
+            MigTucse = vMigTucse;
+            MigPaylen = vMigPaylen;
+            MigHdrLen = vMigHdrLen;
+            MigMss = vMigMss;
+            TxSize = vTxSize;
+            TxTsoFrames = vTxTsoFrames;
+            TxSumNeeded = vTxSumNeeded;
+            MigIp = vMigIp;
+            MigTcp = vMigTcp;
+        }
+
+        bool mitLevel = MitIrqLevel;
+        bool mit = visitor.BeginOptional(Fields.MitState, MitigationFlag);
+        if (mit)
+        {
+            for (int i = 0; i < MitIndexes.Length; i++)
+            {
+                visitor.Field(Fields.MitRegisters[i], ref MacReg[MitIndexes[i]]);
+            }
+
+            visitor.Field(Fields.MitIrqLevel, ref mitLevel);
+            visitor.EndOptional();
+        }
+
+        bool fullMac = visitor.BeginOptional(Fields.FullMacState, FullMacFlag);
+        if (fullMac)
+        {
+            visitor.Field(Fields.MacReg, MacReg.AsSpan());
+            visitor.EndOptional();
+        }
+        byte vTsoIpcss = TsoIpcss;
+        byte vTsoIpcso = TsoIpcso;
+        ushort vTsoIpcse = TsoIpcse;
+        byte vTsoTucss = TsoTucss;
+        byte vTsoTucso = TsoTucso;
+        ushort vTsoTucse = TsoTucse;
+        uint vTsoPaylen = TsoPaylen;
+        byte vTsoHdrLen = TsoHdrLen;
+        ushort vTsoMss = TsoMss;
+        sbyte vTsoIp = TsoIp;
+        sbyte vTsoTcp = TsoTcp;
+        bool tsoPresent = visitor.BeginOptional(Fields.TxTsoState, TsoFlag);
+        if (tsoPresent)
+        {
+            visitor.Field(Fields.TsoIpcss, ref vTsoIpcss);
+            visitor.Field(Fields.TsoIpcso, ref vTsoIpcso);
+            visitor.Field(Fields.TsoIpcse, ref vTsoIpcse);
+            visitor.Field(Fields.TsoTucss, ref vTsoTucss);
+            visitor.Field(Fields.TsoTucso, ref vTsoTucso);
+            visitor.Field(Fields.TsoTucse, ref vTsoTucse);
+            visitor.Field(Fields.TsoPaylen, ref vTsoPaylen);
+            visitor.Field(Fields.TsoHdrLen, ref vTsoHdrLen);
+            visitor.Field(Fields.TsoMss, ref vTsoMss);
+            visitor.Field(Fields.TsoIp, ref vTsoIp);
+            visitor.Field(Fields.TsoTcp, ref vTsoTcp);
+            visitor.EndOptional();
+        }
+
+        if (load)
+        {
+            (MitigationFlag, FullMacFlag, TsoFlag, MitIrqLevel) = (mit, fullMac, tsoPresent, mitLevel);
+            TsoIpcss = vTsoIpcss;
+            TsoIpcso = vTsoIpcso;
+            TsoIpcse = vTsoIpcse;
+            TsoTucss = vTsoTucss;
+            TsoTucso = vTsoTucso;
+            TsoTucse = vTsoTucse;
+            TsoPaylen = vTsoPaylen;
+            TsoHdrLen = vTsoHdrLen;
+            TsoMss = vTsoMss;
+            TsoIp = vTsoIp;
+            TsoTcp = vTsoTcp;
+        }
+    }
+
+    /// <summary>The e1000's field specs, in QEMU's order.</summary>
+    public static class Fields
+    {
+        /// <summary>The PCI device structure (vmsd <c>PCIDevice</c> v2).</summary>
+        public static readonly FieldSpec ParentObj = FieldSpec.Struct("parent_obj", 0);
+
+        /// <summary>PCI version id.</summary>
+        public static readonly FieldSpec PciVersionId = FieldSpec.Int32("version_id", 0);
+
+        /// <summary>PCI configuration space.</summary>
+        public static readonly FieldSpec PciConfig = FieldSpec.FixedBytes("config", 1, 256);
+
+        /// <summary>PCI interrupt pin states.</summary>
+        public static readonly FieldSpec PciIrqState = FieldSpec.Array("irq_state", 2, FieldKind.UInt32, 4);
+
+        /// <summary>Unused (was the instance id), version 1 only.</summary>
+        public static readonly FieldSpec UnusedInstanceId = FieldSpec.FixedBytes("unused[0]", 1, 4, removedIn: 2);
+
+        /// <summary>Unused (was the MMIO base).</summary>
+        public static readonly FieldSpec UnusedMmioBase = FieldSpec.FixedBytes("unused[1]", 2, 4);
+
+        /// <summary><c>rxbuf_size</c>.</summary>
+        public static readonly FieldSpec RxbufSize = FieldSpec.UInt32("rxbuf_size", 3);
+
+        /// <summary><c>rxbuf_min_shift</c>.</summary>
+        public static readonly FieldSpec RxbufMinShift = FieldSpec.UInt32("rxbuf_min_shift", 4);
+
+        /// <summary><c>eecd_state.val_in</c>.</summary>
+        public static readonly FieldSpec EecdValIn = FieldSpec.UInt32("eecd_state.val_in", 5);
+
+        /// <summary><c>eecd_state.bitnum_in</c>.</summary>
+        public static readonly FieldSpec EecdBitnumIn = FieldSpec.UInt16("eecd_state.bitnum_in", 6);
+
+        /// <summary><c>eecd_state.bitnum_out</c>.</summary>
+        public static readonly FieldSpec EecdBitnumOut = FieldSpec.UInt16("eecd_state.bitnum_out", 7);
+
+        /// <summary><c>eecd_state.reading</c>.</summary>
+        public static readonly FieldSpec EecdReading = FieldSpec.UInt16("eecd_state.reading", 8);
+
+        /// <summary><c>eecd_state.old_eecd</c>.</summary>
+        public static readonly FieldSpec EecdOldEecd = FieldSpec.UInt32("eecd_state.old_eecd", 9);
+
+        /// <summary><c>mig_props.ipcss</c>.</summary>
+        public static readonly FieldSpec MigIpcss = FieldSpec.UInt8("mig_props.ipcss", 10);
+
+        /// <summary><c>mig_props.ipcso</c>.</summary>
+        public static readonly FieldSpec MigIpcso = FieldSpec.UInt8("mig_props.ipcso", 11);
+
+        /// <summary><c>mig_props.ipcse</c>.</summary>
+        public static readonly FieldSpec MigIpcse = FieldSpec.UInt16("mig_props.ipcse", 12);
+
+        /// <summary><c>mig_props.tucss</c>.</summary>
+        public static readonly FieldSpec MigTucss = FieldSpec.UInt8("mig_props.tucss", 13);
+
+        /// <summary><c>mig_props.tucso</c>.</summary>
+        public static readonly FieldSpec MigTucso = FieldSpec.UInt8("mig_props.tucso", 14);
+
+        /// <summary><c>mig_props.tucse</c>.</summary>
+        public static readonly FieldSpec MigTucse = FieldSpec.UInt16("mig_props.tucse", 15);
+
+        /// <summary><c>mig_props.paylen</c>.</summary>
+        public static readonly FieldSpec MigPaylen = FieldSpec.UInt32("mig_props.paylen", 16);
+
+        /// <summary><c>mig_props.hdr_len</c>.</summary>
+        public static readonly FieldSpec MigHdrLen = FieldSpec.UInt8("mig_props.hdr_len", 17);
+
+        /// <summary><c>mig_props.mss</c>.</summary>
+        public static readonly FieldSpec MigMss = FieldSpec.UInt16("mig_props.mss", 18);
+
+        /// <summary><c>tx.size</c>.</summary>
+        public static readonly FieldSpec TxSize = FieldSpec.UInt16("tx.size", 19);
+
+        /// <summary><c>tx.tso_frames</c>.</summary>
+        public static readonly FieldSpec TxTsoFrames = FieldSpec.UInt16("tx.tso_frames", 20);
+
+        /// <summary><c>tx.sum_needed</c>.</summary>
+        public static readonly FieldSpec TxSumNeeded = FieldSpec.UInt8("tx.sum_needed", 21);
+
+        /// <summary><c>mig_props.ip</c>.</summary>
+        public static readonly FieldSpec MigIp = FieldSpec.Int8("mig_props.ip", 22);
+
+        /// <summary><c>mig_props.tcp</c>.</summary>
+        public static readonly FieldSpec MigTcp = FieldSpec.Int8("mig_props.tcp", 23);
+
+        /// <summary><c>tx.header</c>.</summary>
+        public static readonly FieldSpec TxHeader = FieldSpec.FixedBytes("tx.header", 24, 256);
+
+        /// <summary><c>tx.data</c>.</summary>
+        public static readonly FieldSpec TxData = FieldSpec.FixedBytes("tx.data", 25, 0x10000);
+
+        /// <summary><c>eeprom_data</c>.</summary>
+        public static readonly FieldSpec EepromData = FieldSpec.Array("eeprom_data", 26, FieldKind.UInt16, 64);
+
+        /// <summary><c>phy_reg</c>.</summary>
+        public static readonly FieldSpec PhyReg = FieldSpec.Array("phy_reg", 27, FieldKind.UInt16, 0x20);
+
+        /// <summary>The MAC registers saved one by one.</summary>
+        internal static readonly FieldSpec[] Registers =
+        [
+            FieldSpec.UInt32("mac_reg[CTRL]", 28),
+            FieldSpec.UInt32("mac_reg[EECD]", 29),
+            FieldSpec.UInt32("mac_reg[EERD]", 30),
+            FieldSpec.UInt32("mac_reg[GPRC]", 31),
+            FieldSpec.UInt32("mac_reg[GPTC]", 32),
+            FieldSpec.UInt32("mac_reg[ICR]", 33),
+            FieldSpec.UInt32("mac_reg[ICS]", 34),
+            FieldSpec.UInt32("mac_reg[IMC]", 35),
+            FieldSpec.UInt32("mac_reg[IMS]", 36),
+            FieldSpec.UInt32("mac_reg[LEDCTL]", 37),
+            FieldSpec.UInt32("mac_reg[MANC]", 38),
+            FieldSpec.UInt32("mac_reg[MDIC]", 39),
+            FieldSpec.UInt32("mac_reg[MPC]", 40),
+            FieldSpec.UInt32("mac_reg[PBA]", 41),
+            FieldSpec.UInt32("mac_reg[RCTL]", 42),
+            FieldSpec.UInt32("mac_reg[RDBAH]", 43),
+            FieldSpec.UInt32("mac_reg[RDBAL]", 44),
+            FieldSpec.UInt32("mac_reg[RDH]", 45),
+            FieldSpec.UInt32("mac_reg[RDLEN]", 46),
+            FieldSpec.UInt32("mac_reg[RDT]", 47),
+            FieldSpec.UInt32("mac_reg[STATUS]", 48),
+            FieldSpec.UInt32("mac_reg[SWSM]", 49),
+            FieldSpec.UInt32("mac_reg[TCTL]", 50),
+            FieldSpec.UInt32("mac_reg[TDBAH]", 51),
+            FieldSpec.UInt32("mac_reg[TDBAL]", 52),
+            FieldSpec.UInt32("mac_reg[TDH]", 53),
+            FieldSpec.UInt32("mac_reg[TDLEN]", 54),
+            FieldSpec.UInt32("mac_reg[TDT]", 55),
+            FieldSpec.UInt32("mac_reg[TORH]", 56),
+            FieldSpec.UInt32("mac_reg[TORL]", 57),
+            FieldSpec.UInt32("mac_reg[TOTH]", 58),
+            FieldSpec.UInt32("mac_reg[TOTL]", 59),
+            FieldSpec.UInt32("mac_reg[TPR]", 60),
+            FieldSpec.UInt32("mac_reg[TPT]", 61),
+            FieldSpec.UInt32("mac_reg[TXDCTL]", 62),
+            FieldSpec.UInt32("mac_reg[WUFC]", 63),
+            FieldSpec.UInt32("mac_reg[VET]", 64),
+        ];
+
+        /// <summary>Receive addresses (mac_reg[RA..+32]).</summary>
+        public static readonly FieldSpec Ra = FieldSpec.Array("mac_reg[RA]", 65, FieldKind.UInt32, 32);
+
+        /// <summary>Multicast table (mac_reg[MTA..+128]).</summary>
+        public static readonly FieldSpec Mta = FieldSpec.Array("mac_reg[MTA]", 66, FieldKind.UInt32, 128);
+
+        /// <summary>VLAN filter table (mac_reg[VFTA..+128]).</summary>
+        public static readonly FieldSpec Vfta = FieldSpec.Array("mac_reg[VFTA]", 67, FieldKind.UInt32, 128);
+
+        /// <summary>Subsection <c>e1000/mit_state</c> (v1).</summary>
+        public static readonly FieldSpec MitState = FieldSpec.Optional("e1000/mit_state", 68, legacyVersion: 1);
+
+        /// <summary>Subsection <c>e1000/full_mac_state</c> (v1).</summary>
+        public static readonly FieldSpec FullMacState = FieldSpec.Optional("e1000/full_mac_state", 69, legacyVersion: 1);
+
+        /// <summary>Subsection <c>e1000/tx_tso_state</c> (v1).</summary>
+        public static readonly FieldSpec TxTsoState = FieldSpec.Optional("e1000/tx_tso_state", 70, legacyVersion: 1);
+
+        /// <summary>Mitigation interrupt level.</summary>
+        public static readonly FieldSpec MitIrqLevel = FieldSpec.Bool("mit_irq_level", 4);
+
+        /// <summary>The whole MAC register file.</summary>
+        public static readonly FieldSpec MacReg = FieldSpec.Array("mac_reg", 0, FieldKind.UInt32, MacRegCount);
+
+        /// <summary>The mitigation registers.</summary>
+        internal static readonly FieldSpec[] MitRegisters =
+        [
+            FieldSpec.UInt32("mac_reg[RDTR]", 0),
+            FieldSpec.UInt32("mac_reg[RADV]", 1),
+            FieldSpec.UInt32("mac_reg[TADV]", 2),
+            FieldSpec.UInt32("mac_reg[ITR]", 3),
+        ];
+
+        /// <summary><c>tx.tso_props.ipcss</c>.</summary>
+        public static readonly FieldSpec TsoIpcss = FieldSpec.UInt8("tx.tso_props.ipcss", 0);
+
+        /// <summary><c>tx.tso_props.ipcso</c>.</summary>
+        public static readonly FieldSpec TsoIpcso = FieldSpec.UInt8("tx.tso_props.ipcso", 1);
+
+        /// <summary><c>tx.tso_props.ipcse</c>.</summary>
+        public static readonly FieldSpec TsoIpcse = FieldSpec.UInt16("tx.tso_props.ipcse", 2);
+
+        /// <summary><c>tx.tso_props.tucss</c>.</summary>
+        public static readonly FieldSpec TsoTucss = FieldSpec.UInt8("tx.tso_props.tucss", 3);
+
+        /// <summary><c>tx.tso_props.tucso</c>.</summary>
+        public static readonly FieldSpec TsoTucso = FieldSpec.UInt8("tx.tso_props.tucso", 4);
+
+        /// <summary><c>tx.tso_props.tucse</c>.</summary>
+        public static readonly FieldSpec TsoTucse = FieldSpec.UInt16("tx.tso_props.tucse", 5);
+
+        /// <summary><c>tx.tso_props.paylen</c>.</summary>
+        public static readonly FieldSpec TsoPaylen = FieldSpec.UInt32("tx.tso_props.paylen", 6);
+
+        /// <summary><c>tx.tso_props.hdr_len</c>.</summary>
+        public static readonly FieldSpec TsoHdrLen = FieldSpec.UInt8("tx.tso_props.hdr_len", 7);
+
+        /// <summary><c>tx.tso_props.mss</c>.</summary>
+        public static readonly FieldSpec TsoMss = FieldSpec.UInt16("tx.tso_props.mss", 8);
+
+        /// <summary><c>tx.tso_props.ip</c>.</summary>
+        public static readonly FieldSpec TsoIp = FieldSpec.Int8("tx.tso_props.ip", 9);
+
+        /// <summary><c>tx.tso_props.tcp</c>.</summary>
+        public static readonly FieldSpec TsoTcp = FieldSpec.Int8("tx.tso_props.tcp", 10);
+    }
+}

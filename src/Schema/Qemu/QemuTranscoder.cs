@@ -1,0 +1,716 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Formats.Asn1;
+using System.IO;
+using System.Text;
+using MigrationFormat.Ber;
+using MigrationFormat.Visitors;
+using MigrationFormat.Visitors.Qemu;
+
+namespace MigrationFormat.Schema.Qemu;
+
+/// <summary>
+/// Converts a real QEMU savevm stream into a BER migration stream and back, byte for byte. Each FULL device section the
+/// stream's VM description describes becomes a BER section (id = QEMU idstr, instance id, version id) whose state holds
+/// its fields named and typed from the description; everything else (file header, configuration, RAM, footers, EOF, any
+/// section that cannot be typed) travels as <c>qemu:record</c> sections carrying the raw bytes as a blob, and the VM
+/// description JSON as the first section, <c>qemu:vmdesc</c>.
+/// </summary>
+/// <remarks>See docs/legacy-format.md for the mapping.</remarks>
+public static class QemuTranscoder
+{
+    /// <summary>The section id of raw QEMU records.</summary>
+    public const string RecordSectionId = "qemu:record";
+
+    /// <summary>The section id of the VM description JSON.</summary>
+    public const string VmDescriptionSectionId = "qemu:vmdesc";
+
+    /// <summary>The producer name written in the BER header.</summary>
+    public const string Producer = "migfmt qemu-transcoder";
+
+    /// <summary>The capability written in the BER header.</summary>
+    public const string Capability = "qemu-savevm-transcode/1";
+
+    private const int SegmentSize = 64 * 1024;
+
+    private static readonly BerTag SectionIdTag = new(BerTagClass.Private, 0);
+    private static readonly Asn1Tag AsnStreamTag = new(TagClass.Application, (int)MigrationStreamFormat.StreamTagNumber, isConstructed: true);
+    private static readonly Asn1Tag AsnHeaderTag = new(TagClass.Application, 0, isConstructed: true);
+    private static readonly Asn1Tag AsnSectionTag = new(TagClass.Application, 1, isConstructed: true);
+    private static readonly Asn1Tag AsnStateTag = new(TagClass.Application, 2, isConstructed: true);
+    private static readonly Asn1Tag AsnSchemasTag = new(TagClass.Application, 3, isConstructed: true);
+    private static readonly Asn1Tag AsnTrailerTag = new(TagClass.Application, 4, isConstructed: true);
+
+    /// <summary>Converts a QEMU savevm stream into a BER migration stream.</summary>
+    /// <param name="qemuStream">The QEMU stream (read to its end; copied to memory first when it cannot seek).</param>
+    /// <param name="berOutput">Where the BER stream goes.</param>
+    /// <param name="embedSchemas"><see langword="true"/> to embed the device schemas converted from the VM description.</param>
+    /// <returns>Counts and sizes.</returns>
+    /// <exception cref="MigrationFormatException">The QEMU stream is malformed.</exception>
+    public static QemuTranscodeResult ToBer(Stream qemuStream, Stream berOutput, bool embedSchemas = true)
+    {
+        ArgumentNullException.ThrowIfNull(qemuStream);
+        ArgumentNullException.ThrowIfNull(berOutput);
+        Stream input = qemuStream;
+        MemoryStream? copy = null;
+        if (!qemuStream.CanSeek)
+        {
+            copy = new MemoryStream();
+            qemuStream.CopyTo(copy);
+            copy.Position = 0;
+            input = copy;
+        }
+
+        try
+        {
+            using var reader = new QemuStreamReader(input, default, leaveOpen: true);
+            var session = new ToBerSession(berOutput);
+            QemuRecord? first = reader.Read();
+            VmDescription? description = reader.Description;
+            Dictionary<string, QemuShape?> shapes = description is null ? [] : BuildShapes(description);
+            session.WriteHeader();
+            if (embedSchemas)
+            {
+                session.WriteSchemas(shapes);
+            }
+
+            if (description is not null)
+            {
+                session.WriteBlobSection(VmDescriptionSectionId, description.Json.Span);
+            }
+
+            for (QemuRecord? record = first; record is not null; record = reader.Read())
+            {
+                if (record is QemuVmDescriptionRecord vmdesc && description is not null && vmdesc.Json.Span.SequenceEqual(description.Json.Span))
+                {
+                    continue;
+                }
+
+                if (record is QemuSectionRecord { Kind: QemuRecordKind.SectionFull } section && description is not null
+                    && session.TryWriteDevice(section, description, shapes))
+                {
+                    continue;
+                }
+
+                session.AppendOpaque(record);
+            }
+
+            return session.Complete();
+        }
+        finally
+        {
+            copy?.Dispose();
+        }
+    }
+
+    /// <summary>Converts a BER stream made by <see cref="ToBer"/> back into the original QEMU savevm stream.</summary>
+    /// <param name="ber">The BER stream.</param>
+    /// <param name="qemuOutput">Where the QEMU stream goes.</param>
+    /// <returns>The number of QEMU bytes written.</returns>
+    /// <exception cref="MigrationFormatException">The BER stream is malformed or was not made by the transcoder.</exception>
+    public static long ToLegacy(Stream ber, Stream qemuOutput)
+    {
+        ArgumentNullException.ThrowIfNull(ber);
+        ArgumentNullException.ThrowIfNull(qemuOutput);
+        using var buffer = new MemoryStream();
+        ber.CopyTo(buffer);
+        ReadOnlyMemory<byte> data = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        try
+        {
+            return ToLegacyCore(data, qemuOutput);
+        }
+        catch (AsnContentException ex)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The BER stream is malformed: " + ex.Message, -1, null, ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "The BER stream does not convert to a QEMU stream: " + ex.Message, -1, null, ex);
+        }
+    }
+
+    private static long ToLegacyCore(ReadOnlyMemory<byte> data, Stream qemuOutput)
+    {
+        if (!MigrationStreamFormat.IsMigrationStream(data.Span))
+        {
+            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The input is not a BER migration stream.", 0);
+        }
+
+        var root = new AsnReader(data, AsnEncodingRules.BER);
+        AsnReader stream = root.ReadSequence(AsnStreamTag);
+        stream.ReadSequence(AsnHeaderTag);
+        VmDescription? description = null;
+        Dictionary<string, QemuShape?> shapes = [];
+        byte[]? vmdescJson = null;
+        long written = 0;
+        var writer = new ArrayBufferWriter<byte>();
+        bool trailer = false;
+        while (stream.HasData)
+        {
+            Asn1Tag tag = stream.PeekTag();
+            if (tag == AsnSchemasTag)
+            {
+                stream.ReadEncodedValue();
+                continue;
+            }
+
+            if (tag == AsnTrailerTag)
+            {
+                stream.ReadSequence(AsnTrailerTag);
+                trailer = true;
+                break;
+            }
+
+            AsnReader section = stream.ReadSequence(AsnSectionTag);
+            string id = section.ReadCharacterString(UniversalTagNumber.UTF8String);
+            if (!section.TryReadUInt32(out uint instance) || !section.TryReadInt32(out int version))
+            {
+                throw new MigrationFormatException(MigrationErrorKind.IntegerOutOfRange, $"Section '{id}' has an instance id or version out of range.", -1);
+            }
+
+            AsnReader state = section.ReadSequence(AsnStateTag);
+            writer.Clear();
+            if (id == VmDescriptionSectionId)
+            {
+                vmdescJson = ReadBlob(state);
+                description = VmDescription.Parse(vmdescJson);
+                shapes = BuildShapes(description);
+            }
+            else if (id == RecordSectionId)
+            {
+                writer.Write(ReadBlob(state));
+            }
+            else
+            {
+                VmDeviceDescription device = description?.FindDevice(id, instance)
+                    ?? throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"Section '{id}' instance {instance} is not in the VM description.", -1);
+                QemuShape shape = shapes.GetValueOrDefault(DeviceCatalog.SchemaKey(id, version))
+                    ?? throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"Section '{id}' version {version} has no usable description.", -1);
+                if (!state.TryReadUInt32(out uint sectionId, new Asn1Tag(TagClass.Private, 0)))
+                {
+                    throw new MigrationFormatException(MigrationErrorKind.IntegerOutOfRange, $"Section '{id}' has a QEMU section id out of range.", -1);
+                }
+
+                var payload = new ArrayBufferWriter<byte>();
+                EncodeStruct(state, shape, device, payload);
+                using var qemu = new QemuStreamWriter(writer);
+                qemu.WriteFullSection(sectionId, id, instance, (uint)version, payload.WrittenSpan, footer: false);
+                qemu.Flush();
+            }
+
+            state.ThrowIfNotEmpty();
+            section.ThrowIfNotEmpty();
+            qemuOutput.Write(writer.WrittenSpan);
+            written += writer.WrittenCount;
+        }
+
+        if (!trailer)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.Truncated, "The BER stream ends before its trailer.", data.Length);
+        }
+
+        stream.ThrowIfNotEmpty();
+        if (vmdescJson is not null)
+        {
+            writer.Clear();
+            using var qemu = new QemuStreamWriter(writer);
+            qemu.WriteVmDescription(vmdescJson);
+            qemu.Flush();
+            qemuOutput.Write(writer.WrittenSpan);
+            written += writer.WrittenCount;
+        }
+
+        return written;
+    }
+
+    private static Dictionary<string, QemuShape?> BuildShapes(VmDescription description)
+    {
+        var shapes = new Dictionary<string, QemuShape?>(StringComparer.Ordinal);
+        foreach (VmDeviceDescription device in description.Devices)
+        {
+            if (device.Version is not int version || version < 1 || string.IsNullOrEmpty(device.Name))
+            {
+                continue;
+            }
+
+            string key = DeviceCatalog.SchemaKey(device.Name, version);
+            if (shapes.TryGetValue(key, out QemuShape? known))
+            {
+                if (known is not null && !known.TryMerge(device))
+                {
+                    shapes[key] = null;
+                }
+            }
+            else
+            {
+                shapes[key] = QemuShape.TryCreate(device);
+            }
+        }
+
+        return shapes;
+    }
+
+    private static byte[] ReadBlob(AsnReader state)
+    {
+        AsnReader blob = state.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true));
+        using var bytes = new MemoryStream();
+        while (blob.HasData)
+        {
+            bytes.Write(blob.ReadOctetString());
+        }
+
+        return bytes.ToArray();
+    }
+
+    private static void EncodeStruct(AsnReader reader, QemuShape shape, VmStateDescription description, IBufferWriter<byte> output)
+    {
+        for (int p = 0; p < shape.Fields.Count; p++)
+        {
+            QemuShapeField field = shape.Fields[p];
+            VmFieldDescription fieldDescription = description.Fields[p];
+            if (field.ArrayLength is int packedCount && field.PackedKind == FieldKind.FixedBytes)
+            {
+                byte[] bytes = reader.ReadOctetString(Context(p + 1));
+                if (bytes.Length != packedCount * field.Size)
+                {
+                    throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Field '{field.Name}' has {bytes.Length} bytes; the description says {packedCount * field.Size}.", -1);
+                }
+
+                output.Write(bytes);
+            }
+            else if (field.ArrayLength is int integerCount && field.PackedKind is not null)
+            {
+                AsnReader integers = reader.ReadSequence(Context(p + 1));
+                for (int i = 0; i < integerCount; i++)
+                {
+                    WriteInteger(integers.ReadIntegerBytes().Span, field, output);
+                }
+
+                integers.ThrowIfNotEmpty();
+            }
+            else if (field.ArrayLength is int count)
+            {
+                AsnReader array = reader.ReadSequence(Context(p + 1));
+                for (int i = 0; i < count; i++)
+                {
+                    EncodeElement(array, field, fieldDescription, i, output);
+                }
+
+                array.ThrowIfNotEmpty();
+            }
+            else
+            {
+                EncodeElement(reader, field, fieldDescription, p + 1, output);
+            }
+        }
+
+        foreach (VmStateDescription subsection in description.Subsections)
+        {
+            if (!shape.TryGetSubsection(subsection.VmsdName!, out int tag, out QemuShape subShape))
+            {
+                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Subsection '{subsection.VmsdName}' is not in the device's shape.", -1);
+            }
+
+            AsnReader group = reader.ReadSequence(Context(tag));
+            byte[] name = Encoding.UTF8.GetBytes(subsection.VmsdName!);
+            Span<byte> head = output.GetSpan(2 + name.Length + 4);
+            head[0] = QemuStreamFormat.Subsection;
+            head[1] = (byte)name.Length;
+            name.CopyTo(head.Slice(2));
+            BinaryPrimitives.WriteUInt32BigEndian(head.Slice(2 + name.Length), (uint)(subsection.Version ?? 0));
+            output.Advance(2 + name.Length + 4);
+            EncodeStruct(group, subShape, subsection, output);
+            group.ThrowIfNotEmpty();
+        }
+    }
+
+    private static void EncodeElement(AsnReader reader, QemuShapeField field, VmFieldDescription description, int tag, IBufferWriter<byte> output)
+    {
+        switch (field.Kind)
+        {
+            case FieldKind.Struct:
+                AsnReader nested = reader.ReadSequence(Context(tag));
+                EncodeStruct(nested, field.Struct!, description.Struct!, output);
+                nested.ThrowIfNotEmpty();
+                break;
+            case FieldKind.Bool:
+                output.Write([reader.ReadBoolean(Context(tag)) ? (byte)1 : (byte)0]);
+                break;
+            case FieldKind.FixedBytes:
+                byte[] bytes = reader.ReadOctetString(Context(tag));
+                if (bytes.Length != field.Size)
+                {
+                    throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Field '{field.Name}' has {bytes.Length} bytes; the description says {field.Size}.", -1);
+                }
+
+                output.Write(bytes);
+                break;
+            default:
+                WriteInteger(reader.ReadIntegerBytes(Context(tag)).Span, field, output);
+                break;
+        }
+    }
+
+    private static void WriteInteger(ReadOnlySpan<byte> content, QemuShapeField field, IBufferWriter<byte> output)
+    {
+        Span<byte> target = output.GetSpan(field.Size).Slice(0, field.Size);
+        byte fill = (content[0] & 0x80) != 0 ? (byte)0xFF : (byte)0;
+        target.Fill(fill);
+        int take = Math.Min(content.Length, field.Size);
+        content.Slice(content.Length - take).CopyTo(target.Slice(field.Size - take));
+        for (int i = 0; i < content.Length - take; i++)
+        {
+            if (content[i] != fill && !(i == 0 && content[i] == 0))
+            {
+                throw new MigrationFormatException(MigrationErrorKind.IntegerOutOfRange, $"Field '{field.Name}' does not fit {field.Size} bytes.", -1);
+            }
+        }
+
+        output.Advance(field.Size);
+    }
+
+    private static Asn1Tag Context(int tag) => new(TagClass.ContextSpecific, tag);
+
+    private static BerTag BerContext(int tag, bool constructed) => new(BerTagClass.ContextSpecific, (ulong)tag, constructed);
+
+    /// <summary>The writing side of one <see cref="ToBer"/> run.</summary>
+    private sealed class ToBerSession(Stream output)
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new();
+        private readonly ArrayBufferWriter<byte> _record = new();
+        private bool _runOpen;
+        private int _sections;
+        private int _devices;
+        private int _opaque;
+        private long _legacyBytes;
+        private long _berDeviceBytes;
+        private long _schemaBytes;
+        private long _total;
+
+        public void WriteHeader()
+        {
+            var writer = new BerWriter(_buffer);
+            writer.PushConstructed(MigrationStreamFormat.StreamTag, indefiniteLength: true);
+            writer.PushConstructed(MigrationStreamFormat.HeaderTag, indefiniteLength: true);
+            writer.WriteInteger((long)MigrationStreamFormat.FormatVersion);
+            writer.WriteUtf8String(Producer);
+            writer.PushSequence(indefiniteLength: true);
+            writer.WriteUtf8String(Capability);
+            writer.PopSequence();
+            writer.PopConstructed();
+            writer.Dispose();
+            Drain();
+        }
+
+        public void WriteSchemas(Dictionary<string, QemuShape?> shapes)
+        {
+            var documents = new List<KeyValuePair<string, byte[]>>();
+            var blobSchema = new DeviceSchema(RecordSectionId, 1) { Description = "Raw QEMU records", MinimumVersion = 1, CurrentVersion = 1 };
+            blobSchema.Fields.Add(new FieldSchema("bytes", 0, FieldKind.Blob));
+            documents.Add(new(DeviceCatalog.SchemaKey(RecordSectionId, 1), SchemaDocument.ToUtf8(blobSchema)));
+            var vmdescSchema = new DeviceSchema(VmDescriptionSectionId, 1) { Description = "The QEMU VM description JSON", MinimumVersion = 1, CurrentVersion = 1 };
+            vmdescSchema.Fields.Add(new FieldSchema("json", 0, FieldKind.Blob));
+            documents.Add(new(DeviceCatalog.SchemaKey(VmDescriptionSectionId, 1), SchemaDocument.ToUtf8(vmdescSchema)));
+            foreach (KeyValuePair<string, QemuShape?> entry in shapes)
+            {
+                if (entry.Value is null)
+                {
+                    continue;
+                }
+
+                int slash = entry.Key.LastIndexOf("/v", StringComparison.Ordinal);
+                string id = entry.Key.Substring(0, slash);
+                int version = int.Parse(entry.Key.AsSpan(slash + 2), System.Globalization.CultureInfo.InvariantCulture);
+                documents.Add(new(entry.Key, SchemaDocument.ToUtf8(entry.Value.ToSchema(id, version))));
+            }
+
+            var writer = new BerWriter(_buffer);
+            writer.PushConstructed(MigrationStreamFormat.SchemasTag, indefiniteLength: true);
+            foreach (KeyValuePair<string, byte[]> document in documents)
+            {
+                writer.PushSequence(indefiniteLength: true);
+                writer.WriteUtf8String(document.Key);
+                writer.WriteOctetString(document.Value);
+                writer.PopSequence();
+            }
+
+            writer.PopConstructed();
+            writer.Dispose();
+            _schemaBytes = _buffer.WrittenCount;
+            Drain();
+        }
+
+        public void WriteBlobSection(string id, ReadOnlySpan<byte> bytes)
+        {
+            OpenBlobSection(id);
+            WriteSegments(bytes);
+            CloseBlobSection();
+        }
+
+        public void AppendOpaque(QemuRecord record)
+        {
+            _record.Clear();
+            using (var qemu = new QemuStreamWriter(_record))
+            {
+                qemu.Write(record);
+                qemu.Flush();
+            }
+
+            if (!_runOpen)
+            {
+                OpenBlobSection(RecordSectionId);
+                _runOpen = true;
+                _opaque++;
+            }
+
+            WriteSegments(_record.WrittenSpan);
+        }
+
+        public bool TryWriteDevice(QemuSectionRecord section, VmDescription description, Dictionary<string, QemuShape?> shapes)
+        {
+            if (section.VersionId is < 1 or > int.MaxValue
+                || !Encoding.UTF8.GetBytes(section.IdStr).AsSpan().SequenceEqual(section.IdStrBytes.Span)
+                || description.FindDevice(section.IdStr, section.InstanceId) is not { } device
+                || device.Version != (int)section.VersionId
+                || shapes.GetValueOrDefault(DeviceCatalog.SchemaKey(section.IdStr, (int)section.VersionId)) is not { } shape)
+            {
+                return false;
+            }
+
+            var encoded = new ArrayBufferWriter<byte>();
+            long stateStart;
+            try
+            {
+                VmStateStruct value = VmStateDecoder.Decode(device, section.Payload);
+                var writer = new BerWriter(encoded);
+                writer.PushConstructed(MigrationStreamFormat.SectionTag, indefiniteLength: true);
+                writer.WriteUtf8String(section.IdStr);
+                writer.WriteInteger((long)section.InstanceId);
+                writer.WriteInteger((long)section.VersionId);
+                writer.Flush();
+                stateStart = encoded.WrittenCount;
+                writer.PushConstructed(MigrationStreamFormat.StateTag, indefiniteLength: true);
+                writer.WriteInteger((long)section.SectionId, SectionIdTag);
+                WriteStruct(ref writer, shape, device, value);
+                writer.PopConstructed();
+                writer.Flush();
+                long stateLength = encoded.WrittenCount - stateStart;
+                writer.PopConstructed();
+                writer.Dispose();
+
+                // Check: the BER state must give back the payload exactly, or the section travels as bytes.
+                var check = new AsnReader(encoded.WrittenMemory.Slice((int)stateStart, (int)stateLength), AsnEncodingRules.BER);
+                AsnReader state = check.ReadSequence(AsnStateTag);
+                state.ReadInteger(new Asn1Tag(TagClass.Private, 0));
+                var payload = new ArrayBufferWriter<byte>();
+                EncodeStruct(state, shape, device, payload);
+                state.ThrowIfNotEmpty();
+                if (!payload.WrittenSpan.SequenceEqual(section.Payload.Span))
+                {
+                    return false;
+                }
+
+                _berDeviceBytes += stateLength;
+            }
+            catch (MigrationFormatException)
+            {
+                return false;
+            }
+            catch (AsnContentException)
+            {
+                return false;
+            }
+            catch (NotSupportedException)
+            {
+                return false;
+            }
+
+            CloseRun();
+            _buffer.Write(encoded.WrittenSpan);
+            _sections++;
+            _devices++;
+            _legacyBytes += section.Payload.Length;
+            Drain();
+            return true;
+        }
+
+        public QemuTranscodeResult Complete()
+        {
+            CloseRun();
+            var writer = new BerWriter(_buffer);
+            writer.PushConstructed(MigrationStreamFormat.TrailerTag, indefiniteLength: true);
+            writer.WriteInteger((long)_sections);
+            writer.PopConstructed();
+            writer.Dispose();
+            _buffer.Write<byte>([0, 0]);
+            Drain();
+            output.Flush();
+            return new QemuTranscodeResult(_devices, _opaque, _legacyBytes, _berDeviceBytes, _schemaBytes, _total);
+        }
+
+        private static void WriteStruct(ref BerWriter writer, QemuShape shape, VmStateDescription description, VmStateStruct value)
+        {
+            for (int p = 0; p < shape.Fields.Count; p++)
+            {
+                QemuShapeField field = shape.Fields[p];
+                VmFieldDescription fieldDescription = description.Fields[p];
+                VmStateValue member = value[field.Name] ?? throw new NotSupportedException();
+                if (field.ArrayLength is int packedCount && field.PackedKind is FieldKind packed)
+                {
+                    if (member is not VmStateArray packedArray || packedArray.Elements.Count != packedCount)
+                    {
+                        throw new NotSupportedException();
+                    }
+
+                    if (packed == FieldKind.FixedBytes)
+                    {
+                        byte[] bytes = new byte[packedCount];
+                        for (int i = 0; i < packedCount; i++)
+                        {
+                            bytes[i] = (byte)((VmStateInteger)packedArray.Elements[i]).RawValue;
+                        }
+
+                        writer.WriteOctetString(bytes, BerContext(p + 1, false));
+                    }
+                    else
+                    {
+                        writer.PushConstructed(BerContext(p + 1, true), indefiniteLength: true);
+                        foreach (VmStateValue element in packedArray.Elements)
+                        {
+                            writer.WriteInteger(((VmStateInteger)element).RawValue);
+                        }
+
+                        writer.PopConstructed();
+                    }
+                }
+                else if (field.ArrayLength is int count)
+                {
+                    if (member is not VmStateArray array || array.Elements.Count != count)
+                    {
+                        throw new NotSupportedException();
+                    }
+
+                    writer.PushConstructed(BerContext(p + 1, true), indefiniteLength: true);
+                    for (int i = 0; i < count; i++)
+                    {
+                        WriteElement(ref writer, field, fieldDescription, array.Elements[i], i);
+                    }
+
+                    writer.PopConstructed();
+                }
+                else if (field.Index is int index)
+                {
+                    if (member is not VmStateArray array || index >= array.Elements.Count)
+                    {
+                        throw new NotSupportedException();
+                    }
+
+                    WriteElement(ref writer, field, fieldDescription, array.Elements[index], p + 1);
+                }
+                else
+                {
+                    WriteElement(ref writer, field, fieldDescription, member, p + 1);
+                }
+            }
+
+            foreach (VmStateDescription subsection in description.Subsections)
+            {
+                if (!shape.TryGetSubsection(subsection.VmsdName!, out int tag, out QemuShape subShape)
+                    || value[subsection.VmsdName!] is not VmStateStruct { IsSubsection: true } subValue
+                    || subValue.StreamVersion != (uint?)subsection.Version)
+                {
+                    throw new NotSupportedException();
+                }
+
+                writer.PushConstructed(BerContext(tag, true), indefiniteLength: true);
+                WriteStruct(ref writer, subShape, subsection, subValue);
+                writer.PopConstructed();
+            }
+        }
+
+        private static void WriteElement(ref BerWriter writer, QemuShapeField field, VmFieldDescription description, VmStateValue value, int tag)
+        {
+            switch (field.Kind, value)
+            {
+                case (FieldKind.Struct, VmStateStruct nested):
+                    writer.PushConstructed(BerContext(tag, true), indefiniteLength: true);
+                    WriteStruct(ref writer, field.Struct!, description.Struct!, nested);
+                    writer.PopConstructed();
+                    break;
+                case (FieldKind.Bool, VmStateBoolean boolean) when boolean.RawByte <= 1:
+                    writer.WriteBoolean(boolean.Value, BerContext(tag, false));
+                    break;
+                case (FieldKind.FixedBytes, VmStateBytes bytes):
+                    writer.WriteOctetString(bytes.Bytes.Span, BerContext(tag, false));
+                    break;
+                case (FieldKind.FixedBytes, VmStateNullPointer):
+                    writer.WriteOctetString([QemuStreamFormat.NullPointerMarker], BerContext(tag, false));
+                    break;
+                case (FieldKind.Int64, VmStateBytes timer) when timer.Bytes.Length == 8:
+                    writer.WriteInteger(BinaryPrimitives.ReadInt64BigEndian(timer.Bytes.Span), BerContext(tag, false));
+                    break;
+                case (_, VmStateInteger integer) when field.IsInteger:
+                    if (integer.IsSigned)
+                    {
+                        writer.WriteInteger(integer.SignedValue, BerContext(tag, false));
+                    }
+                    else
+                    {
+                        writer.WriteInteger(integer.UnsignedValue, BerContext(tag, false));
+                    }
+
+                    break;
+                default:
+                    throw new NotSupportedException();
+            }
+        }
+
+        private void OpenBlobSection(string id)
+        {
+            var writer = new BerWriter(_buffer);
+            writer.WriteRaw([0x61, 0x80]);
+            writer.WriteUtf8String(id);
+            writer.WriteInteger(0L);
+            writer.WriteInteger(1L);
+            writer.WriteRaw([0x62, 0x80, 0xA0, 0x80]);
+            writer.Dispose();
+            _sections++;
+        }
+
+        private void WriteSegments(ReadOnlySpan<byte> bytes)
+        {
+            while (!bytes.IsEmpty)
+            {
+                int count = Math.Min(bytes.Length, SegmentSize);
+                var writer = new BerWriter(_buffer);
+                writer.WriteOctetString(bytes.Slice(0, count));
+                writer.Dispose();
+                bytes = bytes.Slice(count);
+                if (_buffer.WrittenCount >= SegmentSize)
+                {
+                    Drain();
+                }
+            }
+        }
+
+        private void CloseBlobSection() => _buffer.Write<byte>([0, 0, 0, 0, 0, 0]);
+
+        private void CloseRun()
+        {
+            if (_runOpen)
+            {
+                CloseBlobSection();
+                _runOpen = false;
+            }
+        }
+
+        private void Drain()
+        {
+            output.Write(_buffer.WrittenSpan);
+            _total += _buffer.WrittenCount;
+            _buffer.Clear();
+        }
+    }
+}

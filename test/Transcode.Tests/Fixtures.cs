@@ -1,0 +1,42 @@
+using MigrationFormat.Visitors.Qemu;
+
+namespace MigrationFormat.Transcode.Tests;
+
+/// <summary>The real QEMU 7.2 streams in test/fixtures/qemu, copied next to the test assembly.</summary>
+internal static class Fixtures
+{
+    public static readonly string[] Names = ["pc-serial-paused", "pc-serial", "q35-basic", "pc-devices"];
+
+    public static TheoryData<string> All
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (string name in Names)
+            {
+                data.Add(name);
+            }
+
+            return data;
+        }
+    }
+
+    public static byte[] Stream(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", name + ".mig"));
+
+    /// <summary>Every FULL section of a fixture whose idstr is <paramref name="idStr"/>, with the stream's description.</summary>
+    public static (List<QemuSectionRecord> Sections, VmDescription Description) FullSections(string name, string idStr)
+    {
+        using var input = new MemoryStream(Stream(name));
+        using var reader = new QemuStreamReader(input);
+        var sections = new List<QemuSectionRecord>();
+        foreach (QemuRecord record in reader.ReadAll())
+        {
+            if (record is QemuSectionRecord { Kind: QemuRecordKind.SectionFull } section && (section.IdStr == idStr || section.IdStr.EndsWith("/" + idStr, StringComparison.Ordinal)))
+            {
+                sections.Add(section);
+            }
+        }
+
+        return (sections, reader.Description!);
+    }
+}

@@ -1,0 +1,2 @@
+global using MigrationFormat.Visitors.Qemu;
+global using Xunit;
