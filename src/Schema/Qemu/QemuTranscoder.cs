@@ -427,16 +427,7 @@ public static class QemuTranscoder
             }
 
             var writer = new BerWriter(_buffer);
-            writer.PushConstructed(MigrationStreamFormat.SchemasTag, indefiniteLength: true);
-            foreach (KeyValuePair<string, byte[]> document in documents)
-            {
-                writer.PushSequence(indefiniteLength: true);
-                writer.WriteUtf8String(document.Key);
-                writer.WriteOctetString(document.Value);
-                writer.PopSequence();
-            }
-
-            writer.PopConstructed();
+            MigrationStreamWriter.WriteSchemaBlock(ref writer, documents);
             writer.Dispose();
             _schemaBytes = _buffer.WrittenCount;
             Drain();

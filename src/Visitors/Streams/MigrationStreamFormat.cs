@@ -29,6 +29,9 @@ public static class MigrationStreamFormat
     /// <summary><c>[APPLICATION 3]</c>: embedded schemas.</summary>
     public static BerTag SchemasTag => new(BerTagClass.Application, 3, isConstructed: true);
 
+    /// <summary><c>[0]</c> primitive: an embedded schema document compressed with raw DEFLATE (a plain one is an OCTET STRING).</summary>
+    public static BerTag CompressedSchemaTag => new(BerTagClass.ContextSpecific, 0);
+
     /// <summary><c>[APPLICATION 4]</c>: the trailer (section count).</summary>
     public static BerTag TrailerTag => new(BerTagClass.Application, 4, isConstructed: true);
 

@@ -261,8 +261,21 @@ public sealed class MigrationStreamReader : IDisposable
             _input.Accept();
             string key = ReadString("the schema's key");
             Expect(BerTokenType.Primitive, "the schema document");
+            BerTag tag = _input.Tag;
+            long offset = _input.TokenOffset;
             _input.Accept();
-            _schemas[key] = _input.Value.ToArray();
+            if (tag == MigrationStreamFormat.CompressedSchemaTag)
+            {
+                _schemas[key] = SchemaCompression.Decompress(_input.Value.ToArray(), SchemaCompression.DefaultMaxDocumentLength, offset);
+            }
+            else if (tag == BerTag.OctetString)
+            {
+                _schemas[key] = _input.Value.ToArray();
+            }
+            else
+            {
+                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected a schema document (OCTET STRING, or [0] compressed); found {tag}.", offset);
+            }
             ExpectEnd("an embedded schema");
         }
 

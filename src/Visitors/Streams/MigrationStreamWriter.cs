@@ -89,18 +89,40 @@ public sealed class MigrationStreamWriter : IDisposable
 
         WriteHeader();
         var writer = new BerWriter(_output);
+        WriteSchemaBlock(ref writer, schemas, _options.CompressSchemas);
+        writer.Dispose();
+        Drain();
+    }
+
+    /// <summary>
+    /// Writes the <c>[APPLICATION 3]</c> block of embedded schemas with <paramref name="writer"/>: one
+    /// <c>SEQUENCE { key UTF8String, document }</c> each, the document a DEFLATE-compressed <c>[0]</c> or a plain
+    /// OCTET STRING. For writers that frame a stream themselves.
+    /// </summary>
+    /// <param name="writer">The writer, positioned after the header.</param>
+    /// <param name="schemas">The documents, keyed by <c>id/vN</c>.</param>
+    /// <param name="compress">Compress each document.</param>
+    public static void WriteSchemaBlock(ref BerWriter writer, IEnumerable<KeyValuePair<string, byte[]>> schemas, bool compress = true)
+    {
+        ArgumentNullException.ThrowIfNull(schemas);
         writer.PushConstructed(MigrationStreamFormat.SchemasTag, indefiniteLength: true);
         foreach (KeyValuePair<string, byte[]> schema in schemas)
         {
             writer.PushSequence(indefiniteLength: true);
             writer.WriteUtf8String(schema.Key);
-            writer.WriteOctetString(schema.Value);
+            if (compress)
+            {
+                writer.WriteOctetString(SchemaCompression.Compress(schema.Value), MigrationStreamFormat.CompressedSchemaTag);
+            }
+            else
+            {
+                writer.WriteOctetString(schema.Value);
+            }
+
             writer.PopSequence();
         }
 
         writer.PopConstructed();
-        writer.Dispose();
-        Drain();
     }
 
     /// <summary>Writes one device instance as a section.</summary>
@@ -173,6 +195,9 @@ public sealed class MigrationStreamWriterOptions
 
     /// <summary>Gets the capabilities the producer announces, written in the header.</summary>
     public IReadOnlyList<string> Capabilities { get; init; } = [];
+
+    /// <summary>Gets a value indicating whether embedded schemas are DEFLATE-compressed (the default).</summary>
+    public bool CompressSchemas { get; init; } = true;
 
     /// <summary>Gets the size of blob segments; 0 for <see cref="BerOutputVisitor.DefaultBlobSegmentSize"/>.</summary>
     public int BlobSegmentSize { get; init; }
