@@ -8,12 +8,14 @@ namespace MigrationFormat.Benchmarks;
 
 /// <summary>Whole-stream save and load of a machine's worth of devices: the four samples plus 16 40-field devices.</summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
 public class StreamBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _output = new(1 << 20);
     private IDeviceState[] _machine = null!;
     private IDeviceState[] _targets = null!;
     private ReadOnlyMemory<byte> _stream;
+    private ReadOnlyMemory<byte> _checkedStream;
 
     [GlobalSetup]
     public void Setup()
@@ -24,9 +26,14 @@ public class StreamBenchmarks
         Machine.Save(_machine, _output, schemas: false);
         _stream = _output.WrittenSpan.ToArray();
         Machine.Load(_targets, _stream);
+        _output.ResetWrittenCount();
+        Machine.Save(_machine, _output, schemas: false, integrity: true);
+        _checkedStream = _output.WrittenSpan.ToArray();
+        Machine.Load(_targets, _checkedStream);
     }
 
-    [Benchmark]
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Save")]
     public int Stream_Save()
     {
         _output.ResetWrittenCount();
@@ -35,7 +42,21 @@ public class StreamBenchmarks
     }
 
     [Benchmark]
+    [BenchmarkCategory("Save")]
+    public int Stream_Save_Crc32C()
+    {
+        _output.ResetWrittenCount();
+        Machine.Save(_machine, _output, schemas: false, integrity: true);
+        return _output.WrittenCount;
+    }
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Load")]
     public int Stream_Load() => Machine.Load(_targets, _stream);
+
+    [Benchmark]
+    [BenchmarkCategory("Load")]
+    public int Stream_Load_Crc32C() => Machine.Load(_targets, _checkedStream);
 }
 
 /// <summary>A machine's worth of devices and its whole-stream save and load.</summary>
@@ -59,12 +80,12 @@ public static class Machine
         return [.. devices];
     }
 
-    public static void Save(IDeviceState[] devices, IBufferWriter<byte> output, bool schemas)
+    public static void Save(IDeviceState[] devices, IBufferWriter<byte> output, bool schemas, bool integrity = false)
     {
-        using var writer = new MigrationStreamWriter(output);
+        using var writer = new MigrationStreamWriter(output, new MigrationStreamWriterOptions { Integrity = integrity });
         if (schemas)
         {
-            writer.WriteSchemas(SchemaBytes(devices));
+            Schema.SchemaEmbedding.WriteSchemas(writer, devices);
         }
 
         for (int i = 0; i < devices.Length; i++)
@@ -73,19 +94,6 @@ public static class Machine
         }
 
         writer.Complete();
-    }
-
-    public static IEnumerable<KeyValuePair<string, byte[]>> SchemaBytes(IDeviceState[] devices)
-    {
-        var seen = new HashSet<string>();
-        foreach (IDeviceState d in devices)
-        {
-            string key = d.Type.Id + "@" + d.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (seen.Add(key))
-            {
-                yield return new(key, Schema.SchemaDocument.ToUtf8(Schema.DeviceSchema.For(d.Type, d.Version)));
-            }
-        }
     }
 
     public static int Load(IDeviceState[] devices, ReadOnlyMemory<byte> stream)

@@ -111,7 +111,7 @@ public ref partial struct BerWriter
 
     /// <summary>Writes raw octets: an encoded value, or contents after <see cref="WriteTag"/> and <see cref="WriteLength"/>.</summary>
     /// <param name="octets">The octets.</param>
-    public void WriteRaw(ReadOnlySpan<byte> octets)
+    public void WriteRaw(scoped ReadOnlySpan<byte> octets)
     {
         while (!octets.IsEmpty)
         {
@@ -126,7 +126,7 @@ public ref partial struct BerWriter
     /// <summary>Writes a complete TLV with primitive form: <paramref name="tag"/>, the length and <paramref name="content"/>.</summary>
     /// <param name="tag">The tag, primitive.</param>
     /// <param name="content">The content octets.</param>
-    public void WritePrimitive(BerTag tag, ReadOnlySpan<byte> content)
+    public void WritePrimitive(BerTag tag, scoped ReadOnlySpan<byte> content)
     {
         Span<byte> span = Reserve(BerEncoder.MaxTagLength + BerEncoder.MaxLengthLength);
         int used = BerEncoder.WriteTag(span, tag.AsConstructed(false));
@@ -198,7 +198,7 @@ public ref partial struct BerWriter
     /// <summary>Writes a primitive OCTET STRING.</summary>
     /// <param name="value">The octets.</param>
     /// <param name="tag">The tag to write; UNIVERSAL 4 when <see langword="null"/>.</param>
-    public void WriteOctetString(ReadOnlySpan<byte> value, BerTag? tag = null) => WritePrimitive(tag ?? BerTag.OctetString, value);
+    public void WriteOctetString(scoped ReadOnlySpan<byte> value, BerTag? tag = null) => WritePrimitive(tag ?? BerTag.OctetString, value);
 
     /// <summary>
     /// Writes an OCTET STRING in constructed form with indefinite length, as primitive segments of at most
@@ -207,7 +207,7 @@ public ref partial struct BerWriter
     /// <param name="value">The octets.</param>
     /// <param name="segmentLength">The largest segment, at least 1.</param>
     /// <param name="tag">The outer tag; UNIVERSAL 4 when <see langword="null"/>. Segments are always UNIVERSAL 4.</param>
-    public void WriteOctetStringSegmented(ReadOnlySpan<byte> value, int segmentLength, BerTag? tag = null)
+    public void WriteOctetStringSegmented(scoped ReadOnlySpan<byte> value, int segmentLength, BerTag? tag = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(segmentLength, 1);
         PushConstructed((tag ?? BerTag.OctetString).AsConstructed(), indefiniteLength: true);
@@ -224,7 +224,7 @@ public ref partial struct BerWriter
     /// <summary>Writes a UTF8String.</summary>
     /// <param name="value">The text.</param>
     /// <param name="tag">The tag to write; UNIVERSAL 12 when <see langword="null"/>.</param>
-    public void WriteUtf8String(ReadOnlySpan<char> value, BerTag? tag = null)
+    public void WriteUtf8String(scoped ReadOnlySpan<char> value, BerTag? tag = null)
     {
         int byteCount = System.Text.Encoding.UTF8.GetByteCount(value);
         Span<byte> span = Reserve(BerEncoder.MaxTagLength + BerEncoder.MaxLengthLength);

@@ -496,3 +496,20 @@ public class BerWriterTests
         Assert.Equal("a\uFFFDb", Encoding.UTF8.GetString(encoded.AsSpan(2)));
     }
 }
+
+public class Crc32CTests
+{
+    [Fact]
+    public void Compute_StandardCheckInput_IsE3069283()
+    {
+        Assert.Equal(0xE3069283u, Crc32C.Compute("123456789"u8));
+    }
+
+    [Fact]
+    public void Append_InPieces_EqualsComputeOnTheWhole()
+    {
+        byte[] data = Enumerable.Range(0, 100).Select(i => (byte)(i * 7)).ToArray();
+        uint state = Crc32C.Append(Crc32C.Append(Crc32C.Initial, data.AsSpan(0, 13)), data.AsSpan(13));
+        Assert.Equal(Crc32C.Compute(data), Crc32C.Finish(state));
+    }
+}

@@ -30,6 +30,8 @@ public sealed class BerInputSource : IDisposable
     private BerReaderState _stateAfterToken;
     private int _valueStart;
     private int _acceptedValueStart;
+    private uint _streamChecksum = Crc32C.Initial;
+    private uint _sectionChecksum = Crc32C.Initial;
     private int _acceptedValueLength;
 
     /// <summary>Creates a source over bytes already in memory.</summary>
@@ -109,6 +111,18 @@ public sealed class BerInputSource : IDisposable
 
     private ReadOnlySpan<byte> Window => _stream is null ? _memory.Span.Slice(_start, _end - _start) : _buffer.AsSpan(_start, _end - _start);
 
+    /// <summary>Gets or sets a value indicating whether accepted bytes feed the CRC-32C checksums.</summary>
+    internal bool TrackChecksums { get; set; }
+
+    /// <summary>Gets the CRC-32C of every byte accepted since the start.</summary>
+    internal uint StreamChecksum => Crc32C.Finish(_streamChecksum);
+
+    /// <summary>Gets the CRC-32C of every byte accepted since <see cref="MarkSection"/>.</summary>
+    internal uint SectionChecksum => Crc32C.Finish(_sectionChecksum);
+
+    /// <summary>Starts the section checksum afresh.</summary>
+    internal void MarkSection() => _sectionChecksum = Crc32C.Initial;
+
     /// <summary>Reads the next token without consuming it.</summary>
     /// <returns><see langword="false"/> at the end of the input with no constructed value open.</returns>
     /// <exception cref="MigrationFormatException">The bytes are malformed, break a limit, or end early.</exception>
@@ -155,6 +169,13 @@ public sealed class BerInputSource : IDisposable
         if (!_peeked || !_hasToken)
         {
             throw new InvalidOperationException("No token was peeked.");
+        }
+
+        if (TrackChecksums)
+        {
+            ReadOnlySpan<byte> consumed = Window.Slice(0, _tokenConsumed);
+            _streamChecksum = Crc32C.Append(_streamChecksum, consumed);
+            _sectionChecksum = Crc32C.Append(_sectionChecksum, consumed);
         }
 
         _acceptedValueStart = _valueStart;

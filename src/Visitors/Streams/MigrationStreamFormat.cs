@@ -32,6 +32,12 @@ public static class MigrationStreamFormat
     /// <summary><c>[0]</c> primitive: an embedded schema document compressed with raw DEFLATE (a plain one is an OCTET STRING).</summary>
     public static BerTag CompressedSchemaTag => new(BerTagClass.ContextSpecific, 0);
 
+    /// <summary><c>[APPLICATION 5]</c> primitive: a 4-byte big-endian CRC-32C closing a section or the trailer.</summary>
+    public static BerTag ChecksumTag => new(BerTagClass.Application, 5);
+
+    /// <summary>The capability a stream with checksums announces in its header.</summary>
+    public const string IntegrityCapability = "crc32c";
+
     /// <summary><c>[APPLICATION 4]</c>: the trailer (section count).</summary>
     public static BerTag TrailerTag => new(BerTagClass.Application, 4, isConstructed: true);
 

@@ -33,6 +33,7 @@ public sealed class MigrationStreamReader : IDisposable
     private readonly Dictionary<string, byte[]> _schemas = new(StringComparer.Ordinal);
     private SectionHeader? _current;
     private bool _atEnd;
+    private bool _integrity;
     private int _sections;
 
     /// <summary>Creates a reader over a stream held in memory and reads its header.</summary>
@@ -56,8 +57,10 @@ public sealed class MigrationStreamReader : IDisposable
     private MigrationStreamReader(BerInputSource input, BerLoadOptions options)
     {
         _input = input;
+        _input.TrackChecksums = true;
         _session = new BerLoadSession(input, options);
         Header = ReadHeader();
+        _integrity = System.Linq.Enumerable.Contains(Header.Capabilities, MigrationStreamFormat.IntegrityCapability);
     }
 
     /// <summary>Gets the stream's header.</summary>
@@ -106,6 +109,7 @@ public sealed class MigrationStreamReader : IDisposable
             throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected a section {MigrationStreamFormat.SectionTag}, the schemas or the trailer; found {tag}.", offset);
         }
 
+        _input.MarkSection();
         _input.Accept();
         string id = ReadString("the section's device id");
         long instance = ReadInteger("the section's instance id", 0, uint.MaxValue);
@@ -291,6 +295,11 @@ public sealed class MigrationStreamReader : IDisposable
             throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"The trailer counts {count} sections; the stream carried {_sections}.", _input.TokenOffset);
         }
 
+        if (_integrity || NextIsChecksum())
+        {
+            VerifyChecksum(_input.StreamChecksum, "the stream");
+        }
+
         while (_input.Peek() && _input.TokenType != BerTokenType.EndConstructed)
         {
             _input.SkipValue();
@@ -308,6 +317,12 @@ public sealed class MigrationStreamReader : IDisposable
 
     private void CloseSection()
     {
+        // A checksum is verified wherever it stands, so that a flipped capability name cannot switch checking off.
+        if (_integrity || NextIsChecksum())
+        {
+            VerifyChecksum(_input.SectionChecksum, "the section");
+        }
+
         // Values a later format version adds after the state are skipped.
         while (_input.Peek() && _input.TokenType != BerTokenType.EndConstructed)
         {
@@ -315,6 +330,34 @@ public sealed class MigrationStreamReader : IDisposable
         }
 
         ExpectEnd("the section");
+    }
+
+    private bool NextIsChecksum() =>
+        _input.Peek() && _input.TokenType == BerTokenType.Primitive && _input.Tag == MigrationStreamFormat.ChecksumTag;
+
+    /// <summary>Reads a checksum element and compares it with <paramref name="computed"/>, the CRC-32C of every byte before it.</summary>
+    private void VerifyChecksum(uint computed, string what)
+    {
+        if (!_input.Peek() || _input.TokenType != BerTokenType.Primitive || _input.Tag != MigrationStreamFormat.ChecksumTag)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.IntegrityCheckFailed, $"The stream announces CRC-32C checksums but {what} has none where its checksum {MigrationStreamFormat.ChecksumTag} was expected.", _input.TokenOffset, null, _current?.Id, _current?.Version, null);
+        }
+
+        long offset = _input.TokenOffset;
+        _input.Accept();
+        ReadOnlySpan<byte> stored = _input.Value;
+        uint expected = stored.Length == 4 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(stored) : ~computed;
+        if (expected != computed)
+        {
+            throw new MigrationFormatException(
+                MigrationErrorKind.IntegrityCheckFailed,
+                $"The CRC-32C of {what} is {computed:X8} but the stream says {(stored.Length == 4 ? expected.ToString("X8", System.Globalization.CultureInfo.InvariantCulture) : stored.Length + " bytes")}: the bytes were changed.",
+                offset,
+                null,
+                _current?.Id,
+                _current?.Version,
+                null);
+        }
     }
 
     private BerTokenType Expect(BerTokenType type, string what)

@@ -14,6 +14,7 @@ namespace MigrationFormat.Visitors;
 public sealed class MigrationStreamWriter : IDisposable
 {
     private readonly IBufferWriter<byte> _output;
+    private readonly ChecksumBufferWriter? _checksum;
     private readonly StreamBufferWriter? _streamOutput;
     private readonly Action? _drain;
     private readonly MigrationStreamWriterOptions _options;
@@ -27,8 +28,9 @@ public sealed class MigrationStreamWriter : IDisposable
     public MigrationStreamWriter(IBufferWriter<byte> output, MigrationStreamWriterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(output);
-        _output = output;
         _options = options ?? new MigrationStreamWriterOptions();
+        _checksum = _options.Integrity ? new ChecksumBufferWriter(output) : null;
+        _output = _checksum ?? output;
         if (output is PipeWriter pipe)
         {
             _drain = () => pipe.FlushAsync().AsTask().GetAwaiter().GetResult();
@@ -42,9 +44,10 @@ public sealed class MigrationStreamWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(output);
         _streamOutput = new StreamBufferWriter(output);
-        _output = _streamOutput;
         _drain = _streamOutput.Drain;
         _options = options ?? new MigrationStreamWriterOptions();
+        _checksum = _options.Integrity ? new ChecksumBufferWriter(_streamOutput) : null;
+        _output = _checksum ?? (IBufferWriter<byte>)_streamOutput;
     }
 
     /// <summary>Gets the number of sections written so far.</summary>
@@ -67,7 +70,15 @@ public sealed class MigrationStreamWriter : IDisposable
         writer.PushSequence(indefiniteLength: true);
         foreach (string capability in _options.Capabilities)
         {
-            writer.WriteUtf8String(capability);
+            if (capability != MigrationStreamFormat.IntegrityCapability)
+            {
+                writer.WriteUtf8String(capability);
+            }
+        }
+
+        if (_checksum is not null)
+        {
+            writer.WriteUtf8String(MigrationStreamFormat.IntegrityCapability);
         }
 
         writer.PopSequence();
@@ -138,6 +149,7 @@ public sealed class MigrationStreamWriter : IDisposable
         }
 
         WriteHeader();
+        _checksum?.MarkSection();
         var visitor = new BerOutputVisitor(_output, device.Version, _options.BlobSegmentSize, _drain);
         try
         {
@@ -149,6 +161,12 @@ public sealed class MigrationStreamWriter : IDisposable
             writer.PushConstructed(MigrationStreamFormat.StateTag, indefiniteLength: true);
             device.Visit(ref visitor);
             writer.PopConstructed();
+            if (_checksum is not null)
+            {
+                writer.Flush();
+                WriteChecksum(ref writer, _checksum.SectionChecksum);
+            }
+
             writer.PopConstructed();
         }
         finally
@@ -173,6 +191,12 @@ public sealed class MigrationStreamWriter : IDisposable
         var writer = new BerWriter(_output);
         writer.PushConstructed(MigrationStreamFormat.TrailerTag, indefiniteLength: true);
         writer.WriteInteger((long)_sections);
+        if (_checksum is not null)
+        {
+            writer.Flush();
+            WriteChecksum(ref writer, _checksum.StreamChecksum);
+        }
+
         writer.PopConstructed();
 
         // The outer value was opened by the header's writer; its end-of-contents closes the stream.
@@ -185,6 +209,13 @@ public sealed class MigrationStreamWriter : IDisposable
     public void Dispose() => _streamOutput?.Dispose();
 
     private void Drain() => _drain?.Invoke();
+
+    private static void WriteChecksum(ref BerWriter writer, uint checksum)
+    {
+        Span<byte> value = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(value, checksum);
+        writer.WriteOctetString(value, MigrationStreamFormat.ChecksumTag);
+    }
 }
 
 /// <summary>Options for <see cref="MigrationStreamWriter"/>.</summary>
@@ -195,6 +226,13 @@ public sealed class MigrationStreamWriterOptions
 
     /// <summary>Gets the capabilities the producer announces, written in the header.</summary>
     public IReadOnlyList<string> Capabilities { get; init; } = [];
+
+    /// <summary>
+    /// Gets a value indicating whether the stream carries CRC-32C checksums: one closing each section (over the
+    /// section's bytes) and one in the trailer (over every byte before it). A reader then detects any single-bit
+    /// flip and fails the section's load before it takes effect. It announces the <c>crc32c</c> capability.
+    /// </summary>
+    public bool Integrity { get; init; }
 
     /// <summary>Gets a value indicating whether embedded schemas are DEFLATE-compressed (the default).</summary>
     public bool CompressSchemas { get; init; } = true;
