@@ -180,9 +180,28 @@ public ref partial struct BerReader
             throw Error(MigrationErrorKind.Truncated, $"The input ended inside the constructed value that began at offset {_scopes!.Starts[_depth - 1]}; its end was expected.", Position);
         }
 
-        Span<byte> scratch = stackalloc byte[MaxHeaderLength];
-        ReadOnlySpan<byte> window = PeekWindow(scratch);
-        OperationStatus status = BerDecoder.TryReadHeader(window, out BerTag tag, out long length, out int headerLength, out string? error, out bool isLimit);
+        // Only a multi-segment input needs a scratch copy of the header; a span is read in place.
+        Span<byte> scratch = _isSequence ? stackalloc byte[MaxHeaderLength] : default;
+        ReadOnlySpan<byte> window = _isSequence ? PeekWindow(scratch) : _span.Slice((int)_consumed);
+        OperationStatus status;
+        BerTag tag;
+        long length;
+        int headerLength;
+        string? error = null;
+        bool isLimit = false;
+        if (window.Length >= 2 && (window[0] & 0x1F) != 0x1F && window[1] < 0x80)
+        {
+            // The common case: a one-octet identifier and a short-form length.
+            byte identifier = window[0];
+            tag = new BerTag((BerTagClass)(identifier >> 6), (ulong)(identifier & 0x1F), (identifier & 0x20) != 0);
+            length = window[1];
+            headerLength = 2;
+            status = OperationStatus.Done;
+        }
+        else
+        {
+            status = BerDecoder.TryReadHeader(window, out tag, out length, out headerLength, out error, out isLimit);
+        }
         if (status == OperationStatus.NeedMoreData)
         {
             if (limit >= 0 && Position + window.Length >= limit)

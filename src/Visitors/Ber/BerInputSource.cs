@@ -134,6 +134,11 @@ public sealed class BerInputSource : IDisposable
             return _hasToken;
         }
 
+        if (TryPeekShortPrimitive())
+        {
+            return true;
+        }
+
         while (true)
         {
             var reader = new BerReader(Window, _final, _state);
@@ -160,6 +165,55 @@ public sealed class BerInputSource : IDisposable
 
             Refill();
         }
+    }
+
+    /// <summary>
+    /// Peeks the token most fields are, without a general reader: a primitive <c>[n]</c>, <c>[PRIVATE n]</c> or
+    /// universal INTEGER with a one-octet identifier and a short length, inside a structure, whole in the buffer.
+    /// It applies the checks <see cref="BerReader"/> would (the enclosing value's end and its segment rule);
+    /// anything else goes the general way.
+    /// </summary>
+    private bool TryPeekShortPrimitive()
+    {
+        int depth = _state.Depth;
+        BerScopeStack? scopes = _state.Scopes;
+        if (depth == 0 || scopes is null)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> window = Window;
+        if (window.Length < 2)
+        {
+            return false;
+        }
+
+        byte identifier = window[0];
+        int length = window[1];
+        bool fieldTag = (identifier & 0xE0) is 0x80 or 0xC0 && (identifier & 0x1F) != 0x1F;
+        if ((!fieldTag && identifier != 0x02) || length >= 0x80 || window.Length < 2 + length)
+        {
+            return false;
+        }
+
+        long position = _state.Position;
+        long end = position + 2 + length;
+        long limit = scopes.Limits[depth - 1];
+        if (scopes.Ends[depth - 1] == position || (limit >= 0 && end > limit) || scopes.SegmentTag[depth - 1] != 0)
+        {
+            return false;
+        }
+
+        TokenType = BerTokenType.Primitive;
+        TokenOffset = position;
+        Tag = new BerTag((BerTagClass)(identifier >> 6), (ulong)(identifier & 0x1F));
+        Length = length;
+        _tokenConsumed = 2 + length;
+        _stateAfterToken = new BerReaderState(_state.Options, scopes, end, depth);
+        _valueStart = _start + 2;
+        _peeked = true;
+        _hasToken = true;
+        return true;
     }
 
     /// <summary>Consumes the peeked token.</summary>
