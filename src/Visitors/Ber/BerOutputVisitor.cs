@@ -120,49 +120,13 @@ public ref struct BerOutputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ushort> values)
-    {
-        if (field.ExistsIn(_version))
-        {
-            _writer.PushConstructed(field.BerTag, indefiniteLength: true);
-            foreach (ushort v in values)
-            {
-                _writer.WriteInteger((long)v);
-            }
-
-            _writer.PopConstructed();
-        }
-    }
+    public void Field(FieldSpec field, Span<ushort> values) => WriteArray(field, values);
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<uint> values)
-    {
-        if (field.ExistsIn(_version))
-        {
-            _writer.PushConstructed(field.BerTag, indefiniteLength: true);
-            foreach (uint v in values)
-            {
-                _writer.WriteInteger((long)v);
-            }
-
-            _writer.PopConstructed();
-        }
-    }
+    public void Field(FieldSpec field, Span<uint> values) => WriteArray(field, values);
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ulong> values)
-    {
-        if (field.ExistsIn(_version))
-        {
-            _writer.PushConstructed(field.BerTag, indefiniteLength: true);
-            foreach (ulong v in values)
-            {
-                _writer.WriteInteger(v);
-            }
-
-            _writer.PopConstructed();
-        }
-    }
+    public void Field(FieldSpec field, Span<ulong> values) => WriteArray(field, values);
 
     /// <inheritdoc/>
     public bool BeginStruct(FieldSpec field) => Open(field);
@@ -235,6 +199,21 @@ public ref struct BerOutputVisitor : IStateVisitor
         }
 
         _writer.PopConstructed();
+    }
+
+    private void WriteArray<T>(FieldSpec field, Span<T> values)
+        where T : struct, System.Numerics.IUnsignedNumber<T>, System.Numerics.IBinaryInteger<T>
+    {
+        if (field.ExistsIn(_version))
+        {
+            _writer.PushConstructed(field.BerTag, indefiniteLength: true);
+            foreach (T value in values)
+            {
+                _writer.WriteInteger(ulong.CreateTruncating(value));
+            }
+
+            _writer.PopConstructed();
+        }
     }
 
     private static int FillSegment(Stream source, Span<byte> segment)
