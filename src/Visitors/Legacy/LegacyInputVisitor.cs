@@ -175,43 +175,13 @@ public ref struct LegacyInputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ushort> values)
-    {
-        if (Present(field))
-        {
-            ReadOnlySpan<byte> bytes = Take(field, values.Length * 2);
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = BinaryPrimitives.ReadUInt16BigEndian(bytes.Slice(i * 2));
-            }
-        }
-    }
+    public void Field(FieldSpec field, Span<ushort> values) => ReadArray(field, values);
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<uint> values)
-    {
-        if (Present(field))
-        {
-            ReadOnlySpan<byte> bytes = Take(field, values.Length * 4);
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = BinaryPrimitives.ReadUInt32BigEndian(bytes.Slice(i * 4));
-            }
-        }
-    }
+    public void Field(FieldSpec field, Span<uint> values) => ReadArray(field, values);
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ulong> values)
-    {
-        if (Present(field))
-        {
-            ReadOnlySpan<byte> bytes = Take(field, values.Length * 8);
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = BinaryPrimitives.ReadUInt64BigEndian(bytes.Slice(i * 8));
-            }
-        }
-    }
+    public void Field(FieldSpec field, Span<ulong> values) => ReadArray(field, values);
 
     /// <inheritdoc/>
     public bool BeginStruct(FieldSpec field)
@@ -342,6 +312,20 @@ public ref struct LegacyInputVisitor : IStateVisitor
             if (name.StartsWith(_deviceName + "/", StringComparison.Ordinal))
             {
                 throw Error(MigrationErrorKind.UnknownRequiredField, $"Subsection '{name}' is not known to version {_version}.", name, _position);
+            }
+        }
+    }
+
+    private void ReadArray<T>(FieldSpec field, Span<T> values)
+        where T : struct, System.Numerics.IBinaryInteger<T>, System.Numerics.IUnsignedNumber<T>
+    {
+        if (Present(field))
+        {
+            int width = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+            ReadOnlySpan<byte> bytes = Take(field, values.Length * width);
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = T.ReadBigEndian(bytes.Slice(i * width, width), isUnsigned: true);
             }
         }
     }

@@ -196,49 +196,13 @@ public ref struct LegacyOutputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ushort> values)
-    {
-        if (field.ExistsIn(_version))
-        {
-            Span<byte> span = Reserve(values.Length * 2);
-            for (int i = 0; i < values.Length; i++)
-            {
-                BinaryPrimitives.WriteUInt16BigEndian(span.Slice(i * 2), values[i]);
-            }
-
-            _buffered += values.Length * 2;
-        }
-    }
+    public void Field(FieldSpec field, Span<ushort> values) => WriteArray(field, values);
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<uint> values)
-    {
-        if (field.ExistsIn(_version))
-        {
-            Span<byte> span = Reserve(values.Length * 4);
-            for (int i = 0; i < values.Length; i++)
-            {
-                BinaryPrimitives.WriteUInt32BigEndian(span.Slice(i * 4), values[i]);
-            }
-
-            _buffered += values.Length * 4;
-        }
-    }
+    public void Field(FieldSpec field, Span<uint> values) => WriteArray(field, values);
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ulong> values)
-    {
-        if (field.ExistsIn(_version))
-        {
-            Span<byte> span = Reserve(values.Length * 8);
-            for (int i = 0; i < values.Length; i++)
-            {
-                BinaryPrimitives.WriteUInt64BigEndian(span.Slice(i * 8), values[i]);
-            }
-
-            _buffered += values.Length * 8;
-        }
-    }
+    public void Field(FieldSpec field, Span<ulong> values) => WriteArray(field, values);
 
     /// <inheritdoc/>
     public bool BeginStruct(FieldSpec field)
@@ -343,6 +307,22 @@ public ref struct LegacyOutputVisitor : IStateVisitor
             {
                 return;
             }
+        }
+    }
+
+    private void WriteArray<T>(FieldSpec field, Span<T> values)
+        where T : struct, System.Numerics.IBinaryInteger<T>
+    {
+        if (field.ExistsIn(_version))
+        {
+            int width = Unsafe.SizeOf<T>();
+            Span<byte> span = Reserve(values.Length * width);
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i].WriteBigEndian(span.Slice(i * width));
+            }
+
+            _buffered += values.Length * width;
         }
     }
 
