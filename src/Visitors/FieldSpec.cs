@@ -35,6 +35,9 @@ public sealed class FieldSpec
         Length = length;
         BerTag = new BerTag(skippable ? BerTagClass.Private : BerTagClass.ContextSpecific, (ulong)tag, kind.IsConstructed());
         Identifier = tag < 31 ? (byte)(((int)BerTag.TagClass << 6) | (BerTag.IsConstructed ? 0x20 : 0) | tag) : (byte)0;
+        byte[] octets = new byte[BerTag.EncodedLength];
+        BerEncoder.WriteTag(octets, BerTag);
+        TagOctets = octets;
     }
 
     /// <summary>Gets the field's type.</summary>
@@ -79,6 +82,9 @@ public sealed class FieldSpec
 
     /// <summary>Gets the single identifier octet when <see cref="Tag"/> is below 31, else 0.</summary>
     internal byte Identifier { get; }
+
+    /// <summary>Gets the identifier octets this field is written with.</summary>
+    internal byte[] TagOctets { get; }
 
     /// <summary>Gets a value indicating whether a device running as <paramref name="version"/> has this field.</summary>
     /// <param name="version">A device version.</param>

@@ -28,6 +28,13 @@ public sealed class BerDeviceSerializer
         _session = new BerLoadSession(_input, options);
     }
 
+    /// <summary>Gets or sets a value indicating whether loads try the optimistic same-version path first.</summary>
+    internal bool Optimistic
+    {
+        get => _session.Optimistic;
+        set => _session.Optimistic = value;
+    }
+
     /// <summary>Writes <paramref name="device"/>'s state at the version it runs as.</summary>
     /// <param name="device">The device.</param>
     /// <param name="output">Where the value goes.</param>
@@ -75,8 +82,7 @@ public sealed class BerDeviceSerializer
 
             input.Accept();
             session.Begin(device.Type.Id, layout, streamVersion);
-            var visitor = new BerInputVisitor(session);
-            device.Visit(ref visitor);
+            session.VisitState(device, _snapshot);
             session.End();
             if (input.Peek())
             {

@@ -216,6 +216,39 @@ public sealed class BerInputSource : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Gets the rest of an in-memory input, when the innermost open value and every value around it have
+    /// indefinite length (so nothing bounds the rest but the input itself) and no token is peeked.
+    /// </summary>
+    internal bool TryGetUnboundedRemainder(out ReadOnlySpan<byte> rest)
+    {
+        rest = default;
+        BerScopeStack? scopes = _state.Scopes;
+        int depth = _state.Depth;
+        if (_stream is not null || _peeked || depth == 0 || scopes is null || scopes.Limits[depth - 1] >= 0 || scopes.Ends[depth - 1] >= 0)
+        {
+            return false;
+        }
+
+        rest = Window;
+        return true;
+    }
+
+    /// <summary>Consumes <paramref name="count"/> bytes that a caller has read as whole, balanced values inside the current one.</summary>
+    internal void AcceptBalanced(int count)
+    {
+        if (TrackChecksums)
+        {
+            ReadOnlySpan<byte> consumed = Window.Slice(0, count);
+            _streamChecksum = Crc32C.Append(_streamChecksum, consumed);
+            _sectionChecksum = Crc32C.Append(_sectionChecksum, consumed);
+        }
+
+        _start += count;
+        _state = new BerReaderState(_state.Options, _state.Scopes, _state.Position + count, _state.Depth);
+        _peeked = false;
+    }
+
     /// <summary>Consumes the peeked token.</summary>
     /// <exception cref="InvalidOperationException">No token is peeked.</exception>
     public void Accept()

@@ -35,6 +35,9 @@ internal sealed class BerLoadSession
 
     public int Version { get; private set; }
 
+    /// <summary>Gets or sets a value indicating whether <see cref="VisitState"/> tries the optimistic path first (tests compare both paths).</summary>
+    public bool Optimistic { get; set; } = true;
+
     public int StreamVersion { get; private set; }
 
     /// <summary>Starts a device: the input is positioned just inside the device's state value.</summary>
@@ -47,6 +50,31 @@ internal sealed class BerLoadSession
         PushFrame(layout.Root, Input.Depth, null, 0, false);
         Report.Clear();
         Blobs.Clear();
+    }
+
+    /// <summary>
+    /// Loads the device's fields: first optimistically, when the stream has the device's own version and the state
+    /// is in memory (<see cref="BerFastInputVisitor"/>), else, or when that path gives up, through
+    /// <see cref="BerInputVisitor"/> after putting back what the first attempt wrote.
+    /// </summary>
+    public void VisitState(IDeviceState device, StateSnapshot snapshot)
+    {
+        if (Optimistic && StreamVersion == Version && Input.TryGetUnboundedRemainder(out ReadOnlySpan<byte> rest))
+        {
+            var fast = new BerFastInputVisitor(rest, Version);
+            device.Visit(ref fast);
+            int used = fast.BytesConsumed;
+            if (!fast.Failed && rest.Length >= used + 2 && rest[used] == 0 && rest[used + 1] == 0)
+            {
+                Input.AcceptBalanced(used);
+                return;
+            }
+
+            snapshot.Restore(device, Version);
+        }
+
+        var visitor = new BerInputVisitor(this);
+        device.Visit(ref visitor);
     }
 
     /// <summary>Finishes a device: consumes the rest of the state value (unknown skippable fields) and its end.</summary>

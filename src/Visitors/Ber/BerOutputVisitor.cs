@@ -209,7 +209,15 @@ public ref struct BerOutputVisitor : IStateVisitor
             _writer.PushConstructed(field.BerTag, indefiniteLength: true);
             foreach (T value in values)
             {
-                _writer.WriteInteger(ulong.CreateTruncating(value));
+                // Only 64-bit elements can exceed a long; the narrower ones take the signed path directly.
+                if (typeof(T) == typeof(ulong))
+                {
+                    _writer.WriteInteger(ulong.CreateTruncating(value));
+                }
+                else
+                {
+                    _writer.WriteInteger(long.CreateTruncating(value));
+                }
             }
 
             _writer.PopConstructed();

@@ -317,7 +317,7 @@ public ref struct LegacyInputVisitor : IStateVisitor
     }
 
     private void ReadArray<T>(FieldSpec field, Span<T> values)
-        where T : struct, System.Numerics.IBinaryInteger<T>, System.Numerics.IUnsignedNumber<T>
+        where T : unmanaged
     {
         if (Present(field))
         {
@@ -325,7 +325,20 @@ public ref struct LegacyInputVisitor : IStateVisitor
             ReadOnlySpan<byte> bytes = Take(field, values.Length * width);
             for (int i = 0; i < values.Length; i++)
             {
-                values[i] = T.ReadBigEndian(bytes.Slice(i * width, width), isUnsigned: true);
+                ReadOnlySpan<byte> slot = bytes.Slice(i * width, width);
+                ref T target = ref values[i];
+                if (width == 2)
+                {
+                    System.Runtime.CompilerServices.Unsafe.As<T, ushort>(ref target) = BinaryPrimitives.ReadUInt16BigEndian(slot);
+                }
+                else if (width == 4)
+                {
+                    System.Runtime.CompilerServices.Unsafe.As<T, uint>(ref target) = BinaryPrimitives.ReadUInt32BigEndian(slot);
+                }
+                else
+                {
+                    System.Runtime.CompilerServices.Unsafe.As<T, ulong>(ref target) = BinaryPrimitives.ReadUInt64BigEndian(slot);
+                }
             }
         }
     }

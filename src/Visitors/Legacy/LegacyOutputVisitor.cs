@@ -311,15 +311,28 @@ public ref struct LegacyOutputVisitor : IStateVisitor
     }
 
     private void WriteArray<T>(FieldSpec field, Span<T> values)
-        where T : struct, System.Numerics.IBinaryInteger<T>
+        where T : unmanaged
     {
         if (field.ExistsIn(_version))
         {
+            // Typed stores: the generic IBinaryInteger.WriteBigEndian would box each element.
             int width = Unsafe.SizeOf<T>();
             Span<byte> span = Reserve(values.Length * width);
             for (int i = 0; i < values.Length; i++)
             {
-                values[i].WriteBigEndian(span.Slice(i * width));
+                Span<byte> slot = span.Slice(i * width);
+                if (width == 2)
+                {
+                    BinaryPrimitives.WriteUInt16BigEndian(slot, Unsafe.As<T, ushort>(ref values[i]));
+                }
+                else if (width == 4)
+                {
+                    BinaryPrimitives.WriteUInt32BigEndian(slot, Unsafe.As<T, uint>(ref values[i]));
+                }
+                else
+                {
+                    BinaryPrimitives.WriteUInt64BigEndian(slot, Unsafe.As<T, ulong>(ref values[i]));
+                }
             }
 
             _buffered += values.Length * width;

@@ -149,10 +149,9 @@ public sealed class MigrationStreamReader : IDisposable
         StateLayout layout = StateLayout.For(device.Type, device.Version);
         _snapshot.Capture(device, device.Version);
         _session.Begin(section.Id, layout, section.Version);
-        var visitor = new BerInputVisitor(_session);
         try
         {
-            device.Visit(ref visitor);
+            _session.VisitState(device, _snapshot);
             _session.End();
             CloseSection();
         }

@@ -1,0 +1,435 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace MigrationFormat.Visitors;
+
+/// <summary>
+/// The optimistic load path: reads a state value saved by the same device version straight from a span, field by
+/// field in visit order, with every check the general path makes for such input. It gives up (and the caller
+/// restores the device and loads through <see cref="BerInputVisitor"/>) at anything it does not expect: an unknown or
+/// missing field, a value out of range or malformed, a definite-length structure, a blob. It never throws for data.
+/// </summary>
+internal ref struct BerFastInputVisitor : IStateVisitor
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly ReadOnlySpan<byte> _data;
+    private readonly int _version;
+    private int _position;
+
+    public BerFastInputVisitor(ReadOnlySpan<byte> fields, int version)
+    {
+        _data = fields;
+        _version = version;
+        _position = 0;
+        Failed = false;
+    }
+
+    /// <summary>Gets a value indicating whether the input was not what this path reads; the device must be restored.</summary>
+    public bool Failed { get; private set; }
+
+    /// <summary>Gets the number of bytes read.</summary>
+    public readonly int BytesConsumed => _position;
+
+    public readonly VisitDirection Direction => VisitDirection.Load;
+
+    public readonly int Version => _version;
+
+    public void Field(FieldSpec field, ref byte value)
+    {
+        if (Integer(field, byte.MinValue, byte.MaxValue, out long v))
+        {
+            value = (byte)v;
+        }
+    }
+
+    public void Field(FieldSpec field, ref sbyte value)
+    {
+        if (Integer(field, sbyte.MinValue, sbyte.MaxValue, out long v))
+        {
+            value = (sbyte)v;
+        }
+    }
+
+    public void Field(FieldSpec field, ref ushort value)
+    {
+        if (Integer(field, ushort.MinValue, ushort.MaxValue, out long v))
+        {
+            value = (ushort)v;
+        }
+    }
+
+    public void Field(FieldSpec field, ref short value)
+    {
+        if (Integer(field, short.MinValue, short.MaxValue, out long v))
+        {
+            value = (short)v;
+        }
+    }
+
+    public void Field(FieldSpec field, ref uint value)
+    {
+        if (Integer(field, uint.MinValue, uint.MaxValue, out long v))
+        {
+            value = (uint)v;
+        }
+    }
+
+    public void Field(FieldSpec field, ref int value)
+    {
+        if (Integer(field, int.MinValue, int.MaxValue, out long v))
+        {
+            value = (int)v;
+        }
+    }
+
+    public void Field(FieldSpec field, ref ulong value)
+    {
+        if (Primitive(field, out ReadOnlySpan<byte> content) && Unsigned(content, out ulong v))
+        {
+            value = v;
+        }
+    }
+
+    public void Field(FieldSpec field, ref long value)
+    {
+        if (Integer(field, long.MinValue, long.MaxValue, out long v))
+        {
+            value = v;
+        }
+    }
+
+    public void Field(FieldSpec field, ref bool value)
+    {
+        if (Primitive(field, out ReadOnlySpan<byte> content))
+        {
+            if (content.Length != 1)
+            {
+                Failed = true;
+                return;
+            }
+
+            value = content[0] != 0;
+        }
+    }
+
+    public void Field(FieldSpec field, ref string value)
+    {
+        if (Primitive(field, out ReadOnlySpan<byte> content))
+        {
+            if ((field.Length > 0 && content.Length > field.Length) || !System.Text.Unicode.Utf8.IsValid(content))
+            {
+                Failed = true;
+                return;
+            }
+
+            value = StrictUtf8.GetString(content);
+        }
+    }
+
+    public void Field(FieldSpec field, ref byte[] value)
+    {
+        if (Primitive(field, out ReadOnlySpan<byte> content))
+        {
+            if (field.Length > 0 && content.Length > field.Length)
+            {
+                Failed = true;
+                return;
+            }
+
+            value = content.ToArray();
+        }
+    }
+
+    public void Field(FieldSpec field, Span<byte> buffer)
+    {
+        if (Primitive(field, out ReadOnlySpan<byte> content))
+        {
+            if (content.Length != buffer.Length)
+            {
+                Failed = true;
+                return;
+            }
+
+            content.CopyTo(buffer);
+        }
+    }
+
+    public void Field(FieldSpec field, Span<ushort> values)
+    {
+        if (Open(field))
+        {
+            for (int i = 0; i < values.Length && !Failed; i++)
+            {
+                values[i] = (ushort)Element(ushort.MaxValue);
+            }
+
+            Close();
+        }
+    }
+
+    public void Field(FieldSpec field, Span<uint> values)
+    {
+        if (Open(field))
+        {
+            for (int i = 0; i < values.Length && !Failed; i++)
+            {
+                values[i] = (uint)Element(uint.MaxValue);
+            }
+
+            Close();
+        }
+    }
+
+    public void Field(FieldSpec field, Span<ulong> values)
+    {
+        if (Open(field))
+        {
+            for (int i = 0; i < values.Length && !Failed; i++)
+            {
+                if (Next(0x02, out ReadOnlySpan<byte> content) && Unsigned(content, out ulong v))
+                {
+                    values[i] = v;
+                }
+            }
+
+            Close();
+        }
+    }
+
+    public bool BeginStruct(FieldSpec field) => Open(field);
+
+    public void EndStruct() => Close();
+
+    public int BeginList(FieldSpec field, int count)
+    {
+        if (!Open(field))
+        {
+            return -1;
+        }
+
+        long declared = Element(field.Length > 0 ? field.Length : BerLoadOptions.DefaultMaxListCount);
+        return Failed ? 0 : (int)declared;
+    }
+
+    public void BeginElement() => Expect(0x30, 0x80);
+
+    public void EndElement() => Close();
+
+    public void EndList() => Close();
+
+    public bool BeginOptional(FieldSpec field, bool needed)
+    {
+        if (Failed || !field.ExistsIn(_version))
+        {
+            return false;
+        }
+
+        // Present when its tag comes next; absent only where the structure ends. Anything else is the general path's to judge.
+        if (_position < _data.Length && _data[_position] == field.TagOctets[0] && (field.Identifier != 0 || _data.Slice(_position).StartsWith(field.TagOctets)))
+        {
+            return Open(field);
+        }
+
+        if (_position + 1 >= _data.Length || _data[_position] != 0 || _data[_position + 1] != 0)
+        {
+            Failed = true;
+        }
+
+        return false;
+    }
+
+    public void EndOptional() => Close();
+
+    public void Blob(FieldSpec field, IBlobState blob)
+    {
+        // Blobs are staged by the device; the general path streams them.
+        if (field.ExistsIn(_version))
+        {
+            Failed = true;
+        }
+    }
+
+    private bool Integer(FieldSpec field, long min, long max, out long value)
+    {
+        value = 0;
+        if (!Primitive(field, out ReadOnlySpan<byte> content) || !Signed(content, out value))
+        {
+            return false;
+        }
+
+        if (value < min || value > max)
+        {
+            Failed = true;
+            return false;
+        }
+
+        return true;
+    }
+
+    private long Element(long max)
+    {
+        if (Next(0x02, out ReadOnlySpan<byte> content) && Signed(content, out long value))
+        {
+            if (value >= 0 && value <= max)
+            {
+                return value;
+            }
+
+            Failed = true;
+        }
+
+        return 0;
+    }
+
+    private bool Primitive(FieldSpec field, out ReadOnlySpan<byte> content)
+    {
+        content = default;
+        if (Failed || !field.ExistsIn(_version))
+        {
+            return false;
+        }
+
+        return field.Identifier != 0 ? Next(field.Identifier, out content) : NextLongTag(field.TagOctets, out content);
+    }
+
+    private bool NextLongTag(byte[] tagOctets, out ReadOnlySpan<byte> content)
+    {
+        content = default;
+        int at = _position;
+        if (Failed || at + tagOctets.Length + 1 > _data.Length || !_data.Slice(at, tagOctets.Length).SequenceEqual(tagOctets))
+        {
+            Failed = true;
+            return false;
+        }
+
+        return Contents(at, tagOctets.Length, out content);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Next(byte identifier, out ReadOnlySpan<byte> content)
+    {
+        content = default;
+        int at = _position;
+        if (Failed || at + 2 > _data.Length || _data[at] != identifier)
+        {
+            Failed = true;
+            return false;
+        }
+
+        return Contents(at, 1, out content);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Contents(int at, int tagLength, out ReadOnlySpan<byte> content)
+    {
+        content = default;
+        int length = _data[at + tagLength];
+        int header = tagLength + 1;
+        if (length >= 0x80)
+        {
+            // Long form, up to three octets: enough for any field this path reads whole.
+            int octets = length & 0x7F;
+            if (octets is 0 or > 3 || at + header + octets > _data.Length)
+            {
+                Failed = true;
+                return false;
+            }
+
+            length = 0;
+            for (int i = 0; i < octets; i++)
+            {
+                length = (length << 8) | _data[at + header + i];
+            }
+
+            header += octets;
+        }
+
+        if (at + header + length > _data.Length)
+        {
+            Failed = true;
+            return false;
+        }
+
+        content = _data.Slice(at + header, length);
+        _position = at + header + length;
+        return true;
+    }
+
+    private bool Open(FieldSpec field)
+    {
+        if (Failed || !field.ExistsIn(_version))
+        {
+            return false;
+        }
+
+        if (field.Identifier != 0)
+        {
+            Expect(field.Identifier, 0x80);
+            return !Failed;
+        }
+
+        byte[] tag = field.TagOctets;
+        if (_position + tag.Length + 1 > _data.Length || !_data.Slice(_position, tag.Length).SequenceEqual(tag) || _data[_position + tag.Length] != 0x80)
+        {
+            Failed = true;
+            return false;
+        }
+
+        _position += tag.Length + 1;
+        return true;
+    }
+
+    private void Close() => Expect(0x00, 0x00);
+
+    private void Expect(byte first, byte second)
+    {
+        if (Failed || _position + 2 > _data.Length || _data[_position] != first || _data[_position + 1] != second)
+        {
+            Failed = true;
+            return;
+        }
+
+        _position += 2;
+    }
+
+    private bool Signed(ReadOnlySpan<byte> content, out long value)
+    {
+        value = 0;
+        if (content.IsEmpty || content.Length > 8 || (content.Length > 1 && ((content[0] == 0 && content[1] < 0x80) || (content[0] == 0xFF && content[1] >= 0x80))))
+        {
+            Failed = true;
+            return false;
+        }
+
+        long result = (sbyte)content[0];
+        for (int i = 1; i < content.Length; i++)
+        {
+            result = (result << 8) | content[i];
+        }
+
+        value = result;
+        return true;
+    }
+
+    private bool Unsigned(ReadOnlySpan<byte> content, out ulong value)
+    {
+        value = 0;
+        if (content.IsEmpty || (content[0] & 0x80) != 0 || content.Length > 9 || (content.Length == 9 && content[0] != 0)
+            || (content.Length > 1 && content[0] == 0 && content[1] < 0x80))
+        {
+            Failed = true;
+            return false;
+        }
+
+        ulong result = 0;
+        foreach (byte b in content)
+        {
+            result = (result << 8) | b;
+        }
+
+        value = result;
+        return true;
+    }
+}
