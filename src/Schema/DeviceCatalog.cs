@@ -188,13 +188,7 @@ public sealed class DeviceCatalog
     /// <returns>The document.</returns>
     public byte[] Describe(bool indented = true)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
-        {
-            Describe(writer);
-        }
-
-        return buffer.ToArray();
+        return JsonBytes.Write(Describe, indented);
     }
 
     /// <summary>

@@ -52,13 +52,7 @@ public static class JsonSchemaExporter
     /// <exception cref="MigrationFormatException">Two fields of one structure share a name.</exception>
     public static byte[] ToUtf8(DeviceSchema schema, bool indented = false)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
-        {
-            Write(writer, schema);
-        }
-
-        return buffer.ToArray();
+        return JsonBytes.Write(writer => Write(writer, schema), indented);
     }
 
     /// <summary>Builds the <c>$comment</c> annotation of one field: <c>migfmt: tag=[n] must-parse type=uint8 since=1</c>.</summary>

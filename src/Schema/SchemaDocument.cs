@@ -48,13 +48,7 @@ public static class SchemaDocument
     /// <returns>The document.</returns>
     public static byte[] ToUtf8(DeviceSchema schema, bool indented = false)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
-        {
-            Write(writer, schema);
-        }
-
-        return buffer.ToArray();
+        return JsonBytes.Write(writer => Write(writer, schema), indented);
     }
 
     /// <summary>Parses one device schema document.</summary>

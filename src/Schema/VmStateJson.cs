@@ -46,28 +46,27 @@ public static class VmStateJson
     public static byte[] Export(IEnumerable<DeviceSchema> schemas, bool indented = true)
     {
         ArgumentNullException.ThrowIfNull(schemas);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
-        {
-            var keys = new HashSet<string>(StringComparer.Ordinal);
-            writer.WriteStartObject();
-            foreach (DeviceSchema schema in schemas)
+        return JsonBytes.Write(
+            writer =>
             {
-                ArgumentNullException.ThrowIfNull(schema);
-                string key = KeyOf(schema);
-                if (!keys.Add(key))
+                var keys = new HashSet<string>(StringComparer.Ordinal);
+                writer.WriteStartObject();
+                foreach (DeviceSchema schema in schemas)
                 {
-                    throw new ArgumentException($"Two schemas export under the key '{key}'.", nameof(schemas));
+                    ArgumentNullException.ThrowIfNull(schema);
+                    string key = KeyOf(schema);
+                    if (!keys.Add(key))
+                    {
+                        throw new ArgumentException($"Two schemas export under the key '{key}'.", nameof(schemas));
+                    }
+
+                    writer.WritePropertyName(key);
+                    WriteDevice(writer, schema);
                 }
 
-                writer.WritePropertyName(key);
-                WriteDevice(writer, schema);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
+                writer.WriteEndObject();
+            },
+            indented);
     }
 
     /// <summary>Writes one device as a <c>-dump-vmstate</c> entry (the value under its key).</summary>
@@ -130,6 +129,19 @@ public static class VmStateJson
         }
 
         return report;
+    }
+
+    /// <summary>
+    /// Tells a <c>-dump-vmstate</c> file from the library's own schema documents, which name their format in a
+    /// <c>format</c> member: QEMU's is an object of QOM types with no such member.
+    /// </summary>
+    /// <param name="utf8Json">A JSON document.</param>
+    /// <returns><see langword="true"/> for a QEMU vmstate dump.</returns>
+    /// <exception cref="MigrationFormatException">The bytes are not JSON.</exception>
+    public static bool IsVmStateJson(ReadOnlyMemory<byte> utf8Json)
+    {
+        using JsonDocument document = SchemaDocument.ParseJson(utf8Json);
+        return document.RootElement.ValueKind == JsonValueKind.Object && !document.RootElement.TryGetProperty("format", out _);
     }
 
     /// <summary>Reads a <c>-dump-vmstate</c> file into one schema per device entry (entries without a <c>Description</c>, such as <c>vmschkmachine</c>, are left out).</summary>

@@ -156,7 +156,7 @@ public static class Program
     {
         byte[] sourceBytes = File.ReadAllBytes(sourceFile);
         byte[] destinationBytes = File.ReadAllBytes(destinationFile);
-        bool sourceQemu = IsVmStateJson(sourceBytes), destinationQemu = IsVmStateJson(destinationBytes);
+        bool sourceQemu = VmStateJson.IsVmStateJson(sourceBytes), destinationQemu = VmStateJson.IsVmStateJson(destinationBytes);
         if (sourceQemu != destinationQemu)
         {
             throw new UsageException("check: SRC and DST must both be schema documents or both QEMU vmstate JSON.");
@@ -188,25 +188,6 @@ public static class Program
     {
         stdout.WriteLine(Encoding.UTF8.GetString(ToolSamples.Catalog.Describe(indented: true)));
         return ExitOk;
-    }
-
-    private static bool IsVmStateJson(byte[] document)
-    {
-        // Our documents name their format; QEMU's -dump-vmstate output is an object of QOM types.
-        using JsonDocument json = ParseJsonOrThrow(document);
-        return json.RootElement.ValueKind == JsonValueKind.Object && !json.RootElement.TryGetProperty("format", out _);
-    }
-
-    private static JsonDocument ParseJsonOrThrow(byte[] document)
-    {
-        try
-        {
-            return JsonDocument.Parse(document, new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException ex)
-        {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "Not a JSON document: " + ex.Message, ex.BytePositionInLine ?? -1, ex.Path, ex);
-        }
     }
 
     private static int Sample(bool list, string? deviceName, int? version, string format, string? output, bool embedSchema, TextWriter stdout)
