@@ -253,9 +253,7 @@ public ref partial struct BerWriter
     /// <summary>Writes the end-of-contents octets <c>00 00</c> (X.690 §8.1.5). Prefer <see cref="PopConstructed"/>, which checks nesting.</summary>
     public void WriteEndOfContents()
     {
-        Span<byte> span = Reserve(2);
-        span[0] = 0;
-        span[1] = 0;
+        Unsafe.WriteUnaligned(ref ReserveRef(sizeof(ushort)), (ushort)0);
         _buffered += 2;
     }
 
@@ -395,6 +393,12 @@ public ref partial struct BerWriter
 
         Commit();
         _span = _output.GetSpan(Math.Max(count, MinimumRequest));
+        if (_span.Length < count)
+        {
+            // The packed-tag writes store without per-octet checks, so a short span must never get past here.
+            throw new InvalidOperationException($"The output writer returned a span of {_span.Length} bytes; at least {count} were requested.");
+        }
+
         return _span;
     }
 

@@ -38,6 +38,7 @@ public sealed class FieldSpec
         byte[] octets = new byte[BerTag.EncodedLength];
         BerEncoder.WriteTag(octets, BerTag);
         TagOctets = octets;
+        EncodedTag = EncodedTag.Create(BerTag);
     }
 
     /// <summary>Gets the field's type.</summary>
@@ -85,6 +86,9 @@ public sealed class FieldSpec
 
     /// <summary>Gets the identifier octets this field is written with.</summary>
     internal byte[] TagOctets { get; }
+
+    /// <summary>The identifier octets packed for one-store writes; its length is 0 for tags longer than eight octets.</summary>
+    internal EncodedTag EncodedTag { get; }
 
     /// <summary>Gets a value indicating whether a device running as <paramref name="version"/> has this field.</summary>
     /// <param name="version">A device version.</param>

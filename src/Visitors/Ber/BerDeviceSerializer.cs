@@ -44,7 +44,7 @@ public sealed class BerDeviceSerializer
         var visitor = new BerOutputVisitor(output, device.Version);
         try
         {
-            visitor.Writer.PushConstructed(MigrationStreamFormat.StateTag, indefiniteLength: true);
+            visitor.Writer.PushIndefinite(MigrationStreamFormat.EncodedStateTag);
             device.Visit(ref visitor);
             visitor.Writer.PopConstructed();
         }
@@ -68,13 +68,30 @@ public sealed class BerDeviceSerializer
             throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"Version {streamVersion} is older than the oldest version {device.Type.MinimumVersion} the destination loads.", 0, null, device.Type.Id, streamVersion, device.Version);
         }
 
-        StateLayout layout = StateLayout.For(device.Type, device.Version);
         BerInputSource input = _input;
         BerLoadSession session = _session;
-        input.Reset(data, _options.Reader);
+        session.Blobs.Clear();
         _snapshot.Capture(device, device.Version);
         try
         {
+            bool triedInPlace = false;
+            if (session.Optimistic && streamVersion == device.Version)
+            {
+                // The common case, a state saved by this very version, read straight from the span. Anything
+                // unexpected puts the device back and leaves the verdict (and the error, with its offset and path)
+                // to the general path.
+                triedInPlace = true;
+                if (TryLoadInPlace(device, data.Span))
+                {
+                    session.Report.Clear();
+                    return session.Report;
+                }
+
+                _snapshot.Restore(device, device.Version);
+            }
+
+            StateLayout layout = StateLayout.For(device.Type, device.Version);
+            input.Reset(data, _options.Reader);
             if (!input.Peek() || input.TokenType != BerTokenType.StartConstructed || input.Tag != MigrationStreamFormat.StateTag)
             {
                 throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected a device state {MigrationStreamFormat.StateTag}.", input.TokenOffset, null, device.Type.Id, streamVersion, device.Version);
@@ -82,7 +99,7 @@ public sealed class BerDeviceSerializer
 
             input.Accept();
             session.Begin(device.Type.Id, layout, streamVersion);
-            session.VisitState(device, _snapshot);
+            session.VisitState(device, _snapshot, optimistic: !triedInPlace);
             session.End();
             if (input.Peek())
             {
@@ -106,5 +123,21 @@ public sealed class BerDeviceSerializer
         }
 
         return session.Report;
+    }
+
+    /// <summary>Loads <c>62 80 fields 00 00</c> and nothing after it, when the fields are exactly the device's own.</summary>
+    private static bool TryLoadInPlace(IDeviceState device, ReadOnlySpan<byte> state)
+    {
+        EncodedTag tag = MigrationStreamFormat.EncodedStateTag;
+        if (tag.Length != 1 || state.Length < 4 || state[0] != tag.FirstOctet || state[1] != 0x80)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> fields = state.Slice(2);
+        var visitor = new BerFastInputVisitor(fields, device.Version);
+        device.Visit(ref visitor);
+        int used = visitor.BytesConsumed;
+        return !visitor.Failed && used == fields.Length - 2 && fields[used] == 0 && fields[used + 1] == 0;
     }
 }

@@ -1,5 +1,8 @@
 using System;
+using System.Buffers.Binary;
+using MigrationFormat.Ber;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace MigrationFormat.Visitors;
@@ -86,6 +89,12 @@ internal ref struct BerFastInputVisitor : IStateVisitor
 
     public void Field(FieldSpec field, ref ulong value)
     {
+        if (!Failed && field.ExistsIn(_version) && TryShortInteger(field.EncodedTag, 0, long.MaxValue, out long small))
+        {
+            value = (ulong)small;
+            return;
+        }
+
         if (Primitive(field, out ReadOnlySpan<byte> content) && Unsigned(content, out ulong v))
         {
             value = v;
@@ -251,7 +260,72 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Integer(FieldSpec field, long min, long max, out long value)
+    {
+        if (!Failed && field.ExistsIn(_version) && TryShortInteger(field.EncodedTag, min, max, out value))
+        {
+            return true;
+        }
+
+        return IntegerSlow(field, min, max, out value);
+    }
+
+    // The shape nearly every integer has: a tag of at most eight octets, a short length, one to eight content octets,
+    // with at least eight bytes of input before the content ends. One tag compare, one big-endian load of the value.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryShortInteger(EncodedTag tag, long min, long max, out long value)
+    {
+        value = 0;
+        int at = _position;
+        int tagLength = tag.Length;
+        ReadOnlySpan<byte> data = _data;
+        if (tagLength == 0 || (uint)at + (uint)tagLength + 1 > (uint)data.Length)
+        {
+            return false;
+        }
+
+        ref byte start = ref Unsafe.Add(ref MemoryMarshal.GetReference(data), at);
+        if (tagLength == 1 ? start != tag.FirstOctet : !MatchesLongTag(ref start, at, data.Length, tag))
+        {
+            return false;
+        }
+
+        int length = Unsafe.Add(ref start, tagLength);
+        int end = at + tagLength + 1 + length;
+        if ((uint)(length - 1) >= sizeof(long) || end > data.Length || end < sizeof(long))
+        {
+            return false;
+        }
+
+        // In bounds: sizeof(long) <= end <= data.Length.
+        ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetReference(data), end - sizeof(long)));
+        int shift = (sizeof(long) - length) * 8;
+        long result = (long)((BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(word) : word) << shift) >> shift;
+        if (BerEncoder.GetIntegerLength(result) != length || result < min || result > max)
+        {
+            return false;
+        }
+
+        _position = end;
+        value = result;
+        return true;
+    }
+
+    // Compares a two- to eight-octet tag with one masked load; needs eight readable bytes (little-endian only).
+    private static bool MatchesLongTag(ref byte start, int at, int dataLength, EncodedTag tag)
+    {
+        if (!BitConverter.IsLittleEndian || at + sizeof(ulong) > dataLength)
+        {
+            return false;
+        }
+
+        ulong mask = tag.Length == sizeof(ulong) ? ulong.MaxValue : (1UL << (tag.Length * 8)) - 1;
+        return (Unsafe.ReadUnaligned<ulong>(ref start) & mask) == tag.Octets;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool IntegerSlow(FieldSpec field, long min, long max, out long value)
     {
         value = 0;
         if (!Primitive(field, out ReadOnlySpan<byte> content) || !Signed(content, out value))
@@ -268,7 +342,19 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long Element(long max)
+    {
+        if (!Failed && TryShortInteger(EncodedTag.Integer, 0, max, out long value))
+        {
+            return value;
+        }
+
+        return ElementSlow(max);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long ElementSlow(long max)
     {
         if (Next(0x02, out ReadOnlySpan<byte> content) && Signed(content, out long value))
         {
@@ -291,7 +377,19 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return false;
         }
 
-        return field.Identifier != 0 ? Next(field.Identifier, out content) : NextLongTag(field.TagOctets, out content);
+        EncodedTag tag = field.EncodedTag;
+        if (tag.Length == 1)
+        {
+            return Next(tag.FirstOctet, out content);
+        }
+
+        int at = _position;
+        if (tag.Length > 1 && (uint)at < (uint)_data.Length && MatchesLongTag(ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), at), at, _data.Length, tag))
+        {
+            return Contents(at, tag.Length, out content);
+        }
+
+        return NextLongTag(field.TagOctets, out content);
     }
 
     private bool NextLongTag(byte[] tagOctets, out ReadOnlySpan<byte> content)
@@ -370,6 +468,20 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return !Failed;
         }
 
+        EncodedTag encoded = field.EncodedTag;
+        int at = _position;
+        if (encoded.Length > 1 && at + sizeof(ulong) <= _data.Length && MatchesLongTag(ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), at), at, _data.Length, encoded))
+        {
+            if (_data[at + encoded.Length] != 0x80)
+            {
+                Failed = true;
+                return false;
+            }
+
+            _position = at + encoded.Length + 1;
+            return true;
+        }
+
         byte[] tag = field.TagOctets;
         if (_position + tag.Length + 1 > _data.Length || !_data.Slice(_position, tag.Length).SequenceEqual(tag) || _data[_position + tag.Length] != 0x80)
         {
@@ -394,19 +506,38 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         _position += 2;
     }
 
+    // Both integer readers are called right after Contents, so the content ends at _position: the eight bytes before
+    // _position lie inside _data whenever _position >= 8, and one big-endian load reads the whole value.
     private bool Signed(ReadOnlySpan<byte> content, out long value)
     {
         value = 0;
-        if (content.IsEmpty || content.Length > 8 || (content.Length > 1 && ((content[0] == 0 && content[1] < 0x80) || (content[0] == 0xFF && content[1] >= 0x80))))
+        int length = content.Length;
+        if ((uint)(length - 1) >= sizeof(long))
         {
             Failed = true;
             return false;
         }
 
-        long result = (sbyte)content[0];
-        for (int i = 1; i < content.Length; i++)
+        long result;
+        if (_position >= sizeof(long))
         {
-            result = (result << 8) | content[i];
+            int shift = (sizeof(long) - length) * 8;
+            result = (long)(BinaryPrimitives.ReadUInt64BigEndian(_data.Slice(_position - sizeof(long))) << shift) >> shift;
+        }
+        else
+        {
+            result = (sbyte)content[0];
+            for (int i = 1; i < length; i++)
+            {
+                result = (result << 8) | content[i];
+            }
+        }
+
+        // A value that fits in fewer octets was not minimally encoded (X.690 8.3.2).
+        if (BerEncoder.GetIntegerLength(result) != length)
+        {
+            Failed = true;
+            return false;
         }
 
         value = result;
@@ -416,20 +547,31 @@ internal ref struct BerFastInputVisitor : IStateVisitor
     private bool Unsigned(ReadOnlySpan<byte> content, out ulong value)
     {
         value = 0;
-        if (content.IsEmpty || (content[0] & 0x80) != 0 || content.Length > 9 || (content.Length == 9 && content[0] != 0)
-            || (content.Length > 1 && content[0] == 0 && content[1] < 0x80))
+        if (content.Length == sizeof(ulong) + 1)
+        {
+            // 2^63 and above: a zero octet, then a first value octet with its top bit set (else the zero was superfluous).
+            if (content[0] != 0 || content[1] < 0x80)
+            {
+                Failed = true;
+                return false;
+            }
+
+            value = BinaryPrimitives.ReadUInt64BigEndian(content.Slice(1));
+            return true;
+        }
+
+        if (!Signed(content, out long signed))
+        {
+            return false;
+        }
+
+        if (signed < 0)
         {
             Failed = true;
             return false;
         }
 
-        ulong result = 0;
-        foreach (byte b in content)
-        {
-            result = (result << 8) | b;
-        }
-
-        value = result;
+        value = (ulong)signed;
         return true;
     }
 }

@@ -57,9 +57,9 @@ internal sealed class BerLoadSession
     /// is in memory (<see cref="BerFastInputVisitor"/>), else, or when that path gives up, through
     /// <see cref="BerInputVisitor"/> after putting back what the first attempt wrote.
     /// </summary>
-    public void VisitState(IDeviceState device, StateSnapshot snapshot)
+    public void VisitState(IDeviceState device, StateSnapshot snapshot, bool optimistic = true)
     {
-        if (Optimistic && StreamVersion == Version && Input.TryGetUnboundedRemainder(out ReadOnlySpan<byte> rest))
+        if (optimistic && Optimistic && StreamVersion == Version && Input.TryGetUnboundedRemainder(out ReadOnlySpan<byte> rest))
         {
             var fast = new BerFastInputVisitor(rest, Version);
             device.Visit(ref fast);

@@ -76,7 +76,14 @@ public ref struct BerOutputVisitor : IStateVisitor
     {
         if (field.ExistsIn(_version))
         {
-            _writer.WriteInteger(value, field.BerTag);
+            if (field.EncodedTag.Length != 0)
+            {
+                _writer.WriteUnsigned(field.EncodedTag, value);
+            }
+            else
+            {
+                _writer.WriteInteger(value, field.BerTag);
+            }
         }
     }
 
@@ -88,7 +95,14 @@ public ref struct BerOutputVisitor : IStateVisitor
     {
         if (field.ExistsIn(_version))
         {
-            _writer.WriteBoolean(value, field.BerTag);
+            if (field.EncodedTag.Length != 0)
+            {
+                _writer.WriteBoolean(field.EncodedTag, value);
+            }
+            else
+            {
+                _writer.WriteBoolean(value, field.BerTag);
+            }
         }
     }
 
@@ -106,7 +120,7 @@ public ref struct BerOutputVisitor : IStateVisitor
     {
         if (field.ExistsIn(_version))
         {
-            _writer.WriteOctetString(value ?? [], field.BerTag);
+            WriteOctets(field, value ?? []);
         }
     }
 
@@ -115,7 +129,7 @@ public ref struct BerOutputVisitor : IStateVisitor
     {
         if (field.ExistsIn(_version))
         {
-            _writer.WriteOctetString(buffer, field.BerTag);
+            WriteOctets(field, buffer);
         }
     }
 
@@ -144,12 +158,12 @@ public ref struct BerOutputVisitor : IStateVisitor
         }
 
         // The element count leads the list, so a reader can size its list before the elements arrive.
-        _writer.WriteInteger((long)count);
+        _writer.WriteInteger(EncodedTag.Integer, count);
         return count;
     }
 
     /// <inheritdoc/>
-    public void BeginElement() => _writer.PushConstructed(BerTag.Sequence, indefiniteLength: true);
+    public void BeginElement() => _writer.PushIndefinite(EncodedTag.Sequence);
 
     /// <inheritdoc/>
     public void EndElement() => _writer.PopConstructed();
@@ -172,7 +186,7 @@ public ref struct BerOutputVisitor : IStateVisitor
             return;
         }
 
-        _writer.PushConstructed(field.BerTag, indefiniteLength: true);
+        Push(field);
         byte[] segment = ArrayPool<byte>.Shared.Rent(_blobSegmentSize);
         try
         {
@@ -202,24 +216,12 @@ public ref struct BerOutputVisitor : IStateVisitor
     }
 
     private void WriteArray<T>(FieldSpec field, Span<T> values)
-        where T : struct, System.Numerics.IUnsignedNumber<T>, System.Numerics.IBinaryInteger<T>
+        where T : unmanaged, System.Numerics.IUnsignedNumber<T>, System.Numerics.IBinaryInteger<T>
     {
         if (field.ExistsIn(_version))
         {
-            _writer.PushConstructed(field.BerTag, indefiniteLength: true);
-            foreach (T value in values)
-            {
-                // Only 64-bit elements can exceed a long; the narrower ones take the signed path directly.
-                if (typeof(T) == typeof(ulong))
-                {
-                    _writer.WriteInteger(ulong.CreateTruncating(value));
-                }
-                else
-                {
-                    _writer.WriteInteger(long.CreateTruncating(value));
-                }
-            }
-
+            Push(field);
+            _writer.WriteUnsignedElements<T>(values);
             _writer.PopConstructed();
         }
     }
@@ -246,9 +248,9 @@ public ref struct BerOutputVisitor : IStateVisitor
     {
         if (field.ExistsIn(_version))
         {
-            if (field.Identifier != 0)
+            if (field.EncodedTag.Length != 0)
             {
-                _writer.WriteIntegerWithIdentifier(field.Identifier, value);
+                _writer.WriteInteger(field.EncodedTag, value);
             }
             else
             {
@@ -264,7 +266,32 @@ public ref struct BerOutputVisitor : IStateVisitor
             return false;
         }
 
-        _writer.PushConstructed(field.BerTag, indefiniteLength: true);
+        Push(field);
         return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Push(FieldSpec field)
+    {
+        if (field.EncodedTag.Length != 0)
+        {
+            _writer.PushIndefinite(field.EncodedTag);
+        }
+        else
+        {
+            _writer.PushConstructed(field.BerTag, indefiniteLength: true);
+        }
+    }
+
+    private void WriteOctets(FieldSpec field, scoped ReadOnlySpan<byte> content)
+    {
+        if (field.EncodedTag.Length != 0)
+        {
+            _writer.WriteOctetString(field.EncodedTag, content);
+        }
+        else
+        {
+            _writer.WriteOctetString(content, field.BerTag);
+        }
     }
 }

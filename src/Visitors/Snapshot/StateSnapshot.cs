@@ -1,19 +1,21 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace MigrationFormat.Visitors;
 
 /// <summary>
 /// A copy of a device's fields, taken before a load and put back if the load fails, so that a load is all or
-/// nothing. It holds scalars and buffer contents in reusable arrays and keeps references (strings, byte arrays)
-/// as they are; taking one allocates nothing once its arrays have grown to the device's size.
+/// nothing. It holds scalars and buffer contents as raw bytes in one reusable array (optional-group bookkeeping in
+/// another) and keeps references (strings, byte arrays) as they are; taking one allocates nothing once its arrays
+/// have grown to the device's size.
 /// </summary>
 internal sealed class StateSnapshot
 {
-    private ulong[] _scalars = new ulong[64];
+    private ulong[] _groups = new ulong[16];
     private byte[] _bytes = new byte[256];
     private object?[] _references = new object?[8];
-    private int _scalarCount;
+    private int _groupCount;
     private int _byteCount;
     private int _referenceCount;
     private int[] _openGroups = new int[8];
@@ -23,12 +25,12 @@ internal sealed class StateSnapshot
     /// <summary>Copies every field <paramref name="state"/> has at <paramref name="version"/>.</summary>
     public void Capture(IVisitable state, int version)
     {
-        _scalarCount = 0;
+        _groupCount = 0;
         _byteCount = 0;
         Array.Clear(_references, 0, _referenceCount);
         _referenceCount = 0;
         _openGroupCount = 0;
-        var visitor = new SnapshotVisitor(this, version, restoring: false);
+        var visitor = new SnapshotVisitor<CaptureMode>(this, version);
         state.Visit(ref visitor);
     }
 
@@ -39,36 +41,44 @@ internal sealed class StateSnapshot
     /// </remarks>
     public void Restore(IVisitable state, int version)
     {
-        int scalars = _scalarCount, bytes = _byteCount, references = _referenceCount;
+        int groups = _groupCount, bytes = _byteCount, references = _referenceCount;
         foreach (bool presenceOnly in (ReadOnlySpan<bool>)[false, true])
         {
-            _scalarCount = 0;
+            _groupCount = 0;
             _byteCount = 0;
             _referenceCount = 0;
             _restoringPresence = presenceOnly;
-            var visitor = new SnapshotVisitor(this, version, restoring: true);
+            var visitor = new SnapshotVisitor<RestoreMode>(this, version);
             state.Visit(ref visitor);
         }
 
-        _scalarCount = scalars;
+        _groupCount = groups;
         _byteCount = bytes;
         _referenceCount = references;
     }
 
-    internal void Scalar(ref ulong value, bool restoring)
+    /// <summary>Appends a scalar's bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Write<T>(T value)
+        where T : unmanaged
     {
-        if (restoring)
+        if (_bytes.Length - _byteCount < Unsafe.SizeOf<T>())
         {
-            value = _scalars[_scalarCount++];
-            return;
+            Array.Resize(ref _bytes, _bytes.Length * 2);
         }
 
-        if (_scalarCount == _scalars.Length)
-        {
-            Array.Resize(ref _scalars, _scalars.Length * 2);
-        }
+        MemoryMarshal.Write(_bytes.AsSpan(_byteCount), in value);
+        _byteCount += Unsafe.SizeOf<T>();
+    }
 
-        _scalars[_scalarCount++] = value;
+    /// <summary>Reads back the next scalar's bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal T Read<T>()
+        where T : unmanaged
+    {
+        T value = MemoryMarshal.Read<T>(_bytes.AsSpan(_byteCount));
+        _byteCount += Unsafe.SizeOf<T>();
+        return value;
     }
 
     /// <summary>
@@ -79,24 +89,24 @@ internal sealed class StateSnapshot
     {
         if (restoring)
         {
-            int slot = _scalarCount;
-            ulong header = _scalars[slot];
-            _scalarCount += 4;
+            int slot = _groupCount;
+            ulong header = _groups[slot];
+            _groupCount += 4;
             if (header != 0 || !_restoringPresence)
             {
                 return true;
             }
 
             // Not present when captured: skip what the group captured.
-            _scalarCount += (int)_scalars[slot + 1];
-            _byteCount += (int)_scalars[slot + 2];
-            _referenceCount += (int)_scalars[slot + 3];
+            _groupCount += (int)_groups[slot + 1];
+            _byteCount += (int)_groups[slot + 2];
+            _referenceCount += (int)_groups[slot + 3];
             return false;
         }
 
-        if (_scalarCount + 4 > _scalars.Length)
+        if (_groupCount + 4 > _groups.Length)
         {
-            Array.Resize(ref _scalars, _scalars.Length * 2);
+            Array.Resize(ref _groups, _groups.Length * 2);
         }
 
         if (_openGroupCount == _openGroups.Length)
@@ -104,11 +114,11 @@ internal sealed class StateSnapshot
             Array.Resize(ref _openGroups, _openGroups.Length * 2);
         }
 
-        _openGroups[_openGroupCount++] = _scalarCount;
-        _scalars[_scalarCount] = needed ? 1UL : 0UL;
-        _scalars[_scalarCount + 1] = (ulong)_byteCount;
-        _scalars[_scalarCount + 2] = (ulong)_referenceCount;
-        _scalarCount += 4;
+        _openGroups[_openGroupCount++] = _groupCount;
+        _groups[_groupCount] = needed ? 1UL : 0UL;
+        _groups[_groupCount + 1] = (ulong)_byteCount;
+        _groups[_groupCount + 2] = (ulong)_referenceCount;
+        _groupCount += 4;
         return true;
     }
 
@@ -120,11 +130,11 @@ internal sealed class StateSnapshot
         }
 
         int slot = _openGroups[--_openGroupCount];
-        ulong bytesAtStart = _scalars[slot + 1];
-        ulong referencesAtStart = _scalars[slot + 2];
-        _scalars[slot + 1] = (ulong)(_scalarCount - slot - 4);
-        _scalars[slot + 2] = (ulong)_byteCount - bytesAtStart;
-        _scalars[slot + 3] = (ulong)_referenceCount - referencesAtStart;
+        ulong bytesAtStart = _groups[slot + 1];
+        ulong referencesAtStart = _groups[slot + 2];
+        _groups[slot + 1] = (ulong)(_groupCount - slot - 4);
+        _groups[slot + 2] = (ulong)_byteCount - bytesAtStart;
+        _groups[slot + 3] = (ulong)_referenceCount - referencesAtStart;
     }
 
     internal void Bytes<T>(Span<T> values, bool restoring)
@@ -165,20 +175,41 @@ internal sealed class StateSnapshot
     }
 }
 
+/// <summary>Whether a <see cref="SnapshotVisitor{TMode}"/> takes or restores: a type argument, so each direction compiles to its own straight-line code.</summary>
+internal interface ISnapshotMode
+{
+    /// <summary>Gets a value indicating whether the visitor restores (rather than takes) the snapshot.</summary>
+    static abstract bool Restoring { get; }
+}
+
+/// <summary>Takes a snapshot.</summary>
+internal readonly struct CaptureMode : ISnapshotMode
+{
+    /// <inheritdoc/>
+    public static bool Restoring => false;
+}
+
+/// <summary>Restores a snapshot.</summary>
+internal readonly struct RestoreMode : ISnapshotMode
+{
+    /// <inheritdoc/>
+    public static bool Restoring => true;
+}
+
 /// <summary>Takes or restores a <see cref="StateSnapshot"/>; every optional group's contents are captured, and its presence is restored as it was.</summary>
-internal readonly ref struct SnapshotVisitor : IStateVisitor
+/// <typeparam name="TMode"><see cref="CaptureMode"/> or <see cref="RestoreMode"/>.</typeparam>
+internal readonly ref struct SnapshotVisitor<TMode> : IStateVisitor
+    where TMode : struct, ISnapshotMode
 {
     private readonly StateSnapshot _snapshot;
-    private readonly bool _restoring;
 
-    public SnapshotVisitor(StateSnapshot snapshot, int version, bool restoring)
+    public SnapshotVisitor(StateSnapshot snapshot, int version)
     {
         _snapshot = snapshot;
         Version = version;
-        _restoring = restoring;
     }
 
-    public VisitDirection Direction => _restoring ? VisitDirection.Load : VisitDirection.Save;
+    public VisitDirection Direction => TMode.Restoring ? VisitDirection.Load : VisitDirection.Save;
 
     public int Version { get; }
 
@@ -204,7 +235,7 @@ internal readonly ref struct SnapshotVisitor : IStateVisitor
     {
         if (field.ExistsIn(Version))
         {
-            _snapshot.Reference(ref value, _restoring);
+            _snapshot.Reference(ref value, TMode.Restoring);
         }
     }
 
@@ -212,7 +243,7 @@ internal readonly ref struct SnapshotVisitor : IStateVisitor
     {
         if (field.ExistsIn(Version))
         {
-            _snapshot.Reference(ref value, _restoring);
+            _snapshot.Reference(ref value, TMode.Restoring);
         }
     }
 
@@ -237,9 +268,13 @@ internal readonly ref struct SnapshotVisitor : IStateVisitor
             return -1;
         }
 
-        ulong stored = (ulong)count;
-        _snapshot.Scalar(ref stored, _restoring);
-        return (int)stored;
+        if (TMode.Restoring)
+        {
+            return _snapshot.Read<int>();
+        }
+
+        _snapshot.Write(count);
+        return count;
     }
 
     public void BeginElement()
@@ -254,9 +289,9 @@ internal readonly ref struct SnapshotVisitor : IStateVisitor
     {
     }
 
-    public bool BeginOptional(FieldSpec field, bool needed) => field.ExistsIn(Version) && _snapshot.BeginGroup(needed, _restoring);
+    public bool BeginOptional(FieldSpec field, bool needed) => field.ExistsIn(Version) && _snapshot.BeginGroup(needed, TMode.Restoring);
 
-    public void EndOptional() => _snapshot.EndGroup(_restoring);
+    public void EndOptional() => _snapshot.EndGroup(TMode.Restoring);
 
     public void Blob(FieldSpec field, IBlobState blob)
     {
@@ -271,16 +306,13 @@ internal readonly ref struct SnapshotVisitor : IStateVisitor
             return;
         }
 
-        ulong stored = 0;
-        if (!_restoring)
+        if (TMode.Restoring)
         {
-            MemoryMarshal.Write(MemoryMarshal.AsBytes(new Span<ulong>(ref stored)), in value);
+            value = _snapshot.Read<T>();
         }
-
-        _snapshot.Scalar(ref stored, _restoring);
-        if (_restoring)
+        else
         {
-            value = MemoryMarshal.Read<T>(MemoryMarshal.AsBytes(new Span<ulong>(ref stored)));
+            _snapshot.Write(value);
         }
     }
 
@@ -289,7 +321,7 @@ internal readonly ref struct SnapshotVisitor : IStateVisitor
     {
         if (field.ExistsIn(Version))
         {
-            _snapshot.Bytes(values, _restoring);
+            _snapshot.Bytes(values, TMode.Restoring);
         }
     }
 }

@@ -26,6 +26,9 @@ public static class MigrationStreamFormat
     /// <summary><c>[APPLICATION 2]</c>: a device's state (its fields) inside a section.</summary>
     public static BerTag StateTag => new(BerTagClass.Application, 2, isConstructed: true);
 
+    /// <summary><see cref="StateTag"/> packed for the writer's one-store path.</summary>
+    internal static EncodedTag EncodedStateTag { get; } = EncodedTag.Create(StateTag);
+
     /// <summary><c>[APPLICATION 3]</c>: embedded schemas.</summary>
     public static BerTag SchemasTag => new(BerTagClass.Application, 3, isConstructed: true);
 

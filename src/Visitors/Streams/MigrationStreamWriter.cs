@@ -158,7 +158,7 @@ public sealed class MigrationStreamWriter : IDisposable
             writer.WriteUtf8String(device.Type.Id);
             writer.WriteInteger((long)instanceId);
             writer.WriteInteger((long)device.Version);
-            writer.PushConstructed(MigrationStreamFormat.StateTag, indefiniteLength: true);
+            writer.PushIndefinite(MigrationStreamFormat.EncodedStateTag);
             device.Visit(ref visitor);
             writer.PopConstructed();
             if (_checksum is not null)
