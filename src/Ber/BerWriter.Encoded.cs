@@ -13,6 +13,10 @@ public ref partial struct BerWriter
     // Room for the widest single write of this path: an 8-octet tag store, a length octet, a 9-octet INTEGER.
     private const int MaxPackedPrimitive = sizeof(ulong) + 1 + 9;
 
+    // Room for one universal INTEGER element: identifier, length, nine content octets (the 8-octet store after
+    // the two header octets of a shorter value stays inside it too).
+    private const int MaxElement = 2 + 9;
+
     /// <summary>Writes a signed INTEGER under a packed tag.</summary>
     /// <param name="tag">The packed tag; its <see cref="EncodedTag.Length"/> must not be 0.</param>
     /// <param name="value">The value.</param>
@@ -108,18 +112,38 @@ public ref partial struct BerWriter
     internal void WriteUnsignedElements<T>(scoped ReadOnlySpan<T> values)
         where T : unmanaged, System.Numerics.IUnsignedNumber<T>, System.Numerics.IBinaryInteger<T>
     {
-        EncodedTag integer = EncodedTag.Integer;
-        foreach (T value in values)
+        // Reserve room for a run of elements at once and track the position in a local: each element's length depends
+        // on its value, and carrying the position through the writer's field would put a memory round trip on that
+        // dependency for every element.
+        const int ElementsPerRun = 256;
+        while (!values.IsEmpty)
         {
-            // Elements narrower than 64 bits never need the 9-octet form.
-            if (typeof(T) == typeof(ulong))
+            ReadOnlySpan<T> run = values.Slice(0, Math.Min(values.Length, ElementsPerRun));
+            ref byte start = ref ReserveRef(run.Length * MaxElement);
+            nint position = 0;
+            foreach (T element in run)
             {
-                WriteUnsigned(integer, ulong.CreateTruncating(value));
+                ulong value = ulong.CreateTruncating(element);
+                ref byte at = ref Unsafe.Add(ref start, position);
+                if (typeof(T) == typeof(ulong) && (long)value < 0)
+                {
+                    // 2^63 and above: 02 09 00 and eight value octets.
+                    Unsafe.WriteUnaligned(ref at, (ushort)(BitConverter.IsLittleEndian ? 0x0902 : 0x0209));
+                    Unsafe.Add(ref at, 2) = 0;
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, 3), ToBigEndian(value));
+                    position += 11;
+                    continue;
+                }
+
+                int length = BerEncoder.GetIntegerLength((long)value);
+                at = 0x02;
+                Unsafe.Add(ref at, 1) = (byte)length;
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, 2), ToBigEndian(value << ((8 - length) * 8)));
+                position += 2 + length;
             }
-            else
-            {
-                WriteInteger(integer, long.CreateTruncating(value));
-            }
+
+            _buffered += (int)position;
+            values = values.Slice(run.Length);
         }
     }
 

@@ -39,6 +39,9 @@ public sealed class FieldSpec
         BerEncoder.WriteTag(octets, BerTag);
         TagOctets = octets;
         EncodedTag = EncodedTag.Create(BerTag);
+
+        // A tag number below 2^31 takes at most five identifier octets, so every field has a packed tag.
+        System.Diagnostics.Debug.Assert(EncodedTag.Length != 0, "Field tags always fit the packed form.");
     }
 
     /// <summary>Gets the field's type.</summary>
@@ -87,7 +90,7 @@ public sealed class FieldSpec
     /// <summary>Gets the identifier octets this field is written with.</summary>
     internal byte[] TagOctets { get; }
 
-    /// <summary>The identifier octets packed for one-store writes; its length is 0 for tags longer than eight octets.</summary>
+    /// <summary>The identifier octets packed for one-store writes (a field's tag number is an <see cref="int"/>: at most five octets, always packed).</summary>
     internal EncodedTag EncodedTag { get; }
 
     /// <summary>Gets a value indicating whether a device running as <paramref name="version"/> has this field.</summary>

@@ -151,6 +151,30 @@ public class PackedTagWriterTests
     }
 
     [Fact]
+    public void WriteUnsignedElements_ManyElementsOfEveryWidth_EqualTheGeneralWritesInAnyOutput()
+    {
+        var random = new Random(4);
+        ulong[] wide = Enumerable.Range(0, 1000).Select(i => (ulong)random.NextInt64() << random.Next(2) >> random.Next(64)).ToArray();
+        uint[] narrow = wide.Select(v => (uint)v).ToArray();
+        ushort[] short16 = wide.Select(v => (ushort)v).ToArray();
+
+        foreach (bool minimal in new[] { false, true })
+        {
+            Assert.Equal(Written(Each(wide)), Written((ref BerWriter w) => w.WriteUnsignedElements<ulong>(wide), minimal ? new MinimalSpanWriter() : null));
+            Assert.Equal(Written(Each(narrow.Select(v => (ulong)v))), Written((ref BerWriter w) => w.WriteUnsignedElements<uint>(narrow), minimal ? new MinimalSpanWriter() : null));
+            Assert.Equal(Written(Each(short16.Select(v => (ulong)v))), Written((ref BerWriter w) => w.WriteUnsignedElements<ushort>(short16), minimal ? new MinimalSpanWriter() : null));
+        }
+
+        static PackedWrite Each(IEnumerable<ulong> values) => (ref BerWriter w) =>
+        {
+            foreach (ulong v in values)
+            {
+                w.WriteInteger(v);
+            }
+        };
+    }
+
+    [Fact]
     public void PackedWrites_IntoAnOutputThatGivesOnlyWhatIsAskedFor_AreUnchanged()
     {
         var random = new Random(3);

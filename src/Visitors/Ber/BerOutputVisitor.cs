@@ -76,14 +76,7 @@ public ref struct BerOutputVisitor : IStateVisitor
     {
         if (field.ExistsIn(_version))
         {
-            if (field.EncodedTag.Length != 0)
-            {
-                _writer.WriteUnsigned(field.EncodedTag, value);
-            }
-            else
-            {
-                _writer.WriteInteger(value, field.BerTag);
-            }
+            _writer.WriteUnsigned(field.EncodedTag, value);
         }
     }
 
@@ -95,14 +88,7 @@ public ref struct BerOutputVisitor : IStateVisitor
     {
         if (field.ExistsIn(_version))
         {
-            if (field.EncodedTag.Length != 0)
-            {
-                _writer.WriteBoolean(field.EncodedTag, value);
-            }
-            else
-            {
-                _writer.WriteBoolean(value, field.BerTag);
-            }
+            _writer.WriteBoolean(field.EncodedTag, value);
         }
     }
 
@@ -120,7 +106,7 @@ public ref struct BerOutputVisitor : IStateVisitor
     {
         if (field.ExistsIn(_version))
         {
-            WriteOctets(field, value ?? []);
+            _writer.WriteOctetString(field.EncodedTag, value ?? []);
         }
     }
 
@@ -129,7 +115,7 @@ public ref struct BerOutputVisitor : IStateVisitor
     {
         if (field.ExistsIn(_version))
         {
-            WriteOctets(field, buffer);
+            _writer.WriteOctetString(field.EncodedTag, buffer);
         }
     }
 
@@ -186,7 +172,7 @@ public ref struct BerOutputVisitor : IStateVisitor
             return;
         }
 
-        Push(field);
+        _writer.PushIndefinite(field.EncodedTag);
         byte[] segment = ArrayPool<byte>.Shared.Rent(_blobSegmentSize);
         try
         {
@@ -220,7 +206,7 @@ public ref struct BerOutputVisitor : IStateVisitor
     {
         if (field.ExistsIn(_version))
         {
-            Push(field);
+            _writer.PushIndefinite(field.EncodedTag);
             _writer.WriteUnsignedElements<T>(values);
             _writer.PopConstructed();
         }
@@ -248,14 +234,7 @@ public ref struct BerOutputVisitor : IStateVisitor
     {
         if (field.ExistsIn(_version))
         {
-            if (field.EncodedTag.Length != 0)
-            {
-                _writer.WriteInteger(field.EncodedTag, value);
-            }
-            else
-            {
-                _writer.WriteInteger(value, field.BerTag);
-            }
+            _writer.WriteInteger(field.EncodedTag, value);
         }
     }
 
@@ -266,32 +245,7 @@ public ref struct BerOutputVisitor : IStateVisitor
             return false;
         }
 
-        Push(field);
+        _writer.PushIndefinite(field.EncodedTag);
         return true;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Push(FieldSpec field)
-    {
-        if (field.EncodedTag.Length != 0)
-        {
-            _writer.PushIndefinite(field.EncodedTag);
-        }
-        else
-        {
-            _writer.PushConstructed(field.BerTag, indefiniteLength: true);
-        }
-    }
-
-    private void WriteOctets(FieldSpec field, scoped ReadOnlySpan<byte> content)
-    {
-        if (field.EncodedTag.Length != 0)
-        {
-            _writer.WriteOctetString(field.EncodedTag, content);
-        }
-        else
-        {
-            _writer.WriteOctetString(content, field.BerTag);
-        }
     }
 }
