@@ -117,6 +117,21 @@ public class IntegrityTests
         Assert.Equal(MigrationErrorKind.IntegrityCheckFailed, ex.Kind);
     }
 
+    [Fact]
+    public void Integrity_ChecksumsPresentButNotAnnounced_IsIntegrityCheckFailed()
+    {
+        byte[] plain = Save(integrity: false);
+        byte[] announced = Save(integrity: true);
+
+        // The header without the capability, the sections with their checksums: as if the capability name was altered.
+        int headerEndPlain = 4 + HeaderLength(plain), headerEndAnnounced = 4 + HeaderLength(announced);
+        byte[] mixed = [.. plain.AsSpan(0, headerEndPlain), .. announced.AsSpan(headerEndAnnounced)];
+
+        var ex = Assert.IsType<MigrationFormatException>(LoadAll(mixed).Error);
+        Assert.Equal(MigrationErrorKind.IntegrityCheckFailed, ex.Kind);
+        Assert.Contains("does not announce", ex.Message, StringComparison.Ordinal);
+    }
+
     private static int HeaderLength(byte[] stream)
     {
         var reader = new AsnReader(stream.AsMemory(4), AsnEncodingRules.BER);

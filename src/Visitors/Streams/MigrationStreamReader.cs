@@ -61,6 +61,10 @@ public sealed class MigrationStreamReader : IDisposable
         _session = new BerLoadSession(input, options);
         Header = ReadHeader();
         _integrity = System.Linq.Enumerable.Contains(Header.Capabilities, MigrationStreamFormat.IntegrityCapability);
+
+        // The header was summed in case it announced checksums; without them, summing every later byte (blobs
+        // included) would be wasted, because a checksum in such a stream is an error, not something to verify.
+        _input.TrackChecksums = _integrity;
     }
 
     /// <summary>Gets the stream's header.</summary>
@@ -294,10 +298,7 @@ public sealed class MigrationStreamReader : IDisposable
             throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"The trailer counts {count} sections; the stream carried {_sections}.", _input.TokenOffset);
         }
 
-        if (_integrity || NextIsChecksum())
-        {
-            VerifyChecksum(_input.StreamChecksum, "the stream");
-        }
+        CheckIntegrity(_input.StreamChecksum, "the stream");
 
         while (_input.Peek() && _input.TokenType != BerTokenType.EndConstructed)
         {
@@ -316,11 +317,7 @@ public sealed class MigrationStreamReader : IDisposable
 
     private void CloseSection()
     {
-        // A checksum is verified wherever it stands, so that a flipped capability name cannot switch checking off.
-        if (_integrity || NextIsChecksum())
-        {
-            VerifyChecksum(_input.SectionChecksum, "the section");
-        }
+        CheckIntegrity(_input.SectionChecksum, "the section");
 
         // Values a later format version adds after the state are skipped.
         while (_input.Peek() && _input.TokenType != BerTokenType.EndConstructed)
@@ -329,6 +326,24 @@ public sealed class MigrationStreamReader : IDisposable
         }
 
         ExpectEnd("the section");
+    }
+
+    /// <summary>
+    /// Verifies the checksum that closes a section or the trailer when the header announced checksums, and rejects
+    /// one that stands where none was announced: either way a changed capability name cannot switch checking off.
+    /// </summary>
+    private void CheckIntegrity(uint computed, string what)
+    {
+        if (_integrity)
+        {
+            VerifyChecksum(computed, what);
+            return;
+        }
+
+        if (NextIsChecksum())
+        {
+            throw new MigrationFormatException(MigrationErrorKind.IntegrityCheckFailed, $"{char.ToUpperInvariant(what[0])}{what[1..]} carries a checksum {MigrationStreamFormat.ChecksumTag}, but the header does not announce \"{MigrationStreamFormat.IntegrityCapability}\".", _input.TokenOffset, null, _current?.Id, _current?.Version, null);
+        }
     }
 
     private bool NextIsChecksum() =>
