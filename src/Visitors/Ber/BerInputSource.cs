@@ -11,7 +11,7 @@ namespace MigrationFormat.Visitors;
 /// what the current token needs (bounded by <see cref="BerReaderOptions.MaxPrimitiveLength"/>), so a stream of
 /// any size, blobs included, passes through in bounded memory.
 /// </summary>
-public sealed class BerInputSource : IDisposable
+public sealed partial class BerInputSource : IDisposable
 {
     private const int InitialBufferSize = 16 * 1024;
 
@@ -134,6 +134,11 @@ public sealed class BerInputSource : IDisposable
             return _hasToken;
         }
 
+        if (_streamedRemaining != 0)
+        {
+            throw new InvalidOperationException("The contents of a streamed value are still unread.");
+        }
+
         if (TryPeekShortPrimitive())
         {
             return true;
@@ -237,13 +242,7 @@ public sealed class BerInputSource : IDisposable
     /// <summary>Consumes <paramref name="count"/> bytes that a caller has read as whole, balanced values inside the current one.</summary>
     internal void AcceptBalanced(int count)
     {
-        if (TrackChecksums)
-        {
-            ReadOnlySpan<byte> consumed = Window.Slice(0, count);
-            _streamChecksum = Crc32C.Append(_streamChecksum, consumed);
-            _sectionChecksum = Crc32C.Append(_sectionChecksum, consumed);
-        }
-
+        Sum(Window.Slice(0, count));
         _start += count;
         _state = new BerReaderState(_state.Options, _state.Scopes, _state.Position + count, _state.Depth);
         _peeked = false;
@@ -258,13 +257,7 @@ public sealed class BerInputSource : IDisposable
             throw new InvalidOperationException("No token was peeked.");
         }
 
-        if (TrackChecksums)
-        {
-            ReadOnlySpan<byte> consumed = Window.Slice(0, _tokenConsumed);
-            _streamChecksum = Crc32C.Append(_streamChecksum, consumed);
-            _sectionChecksum = Crc32C.Append(_sectionChecksum, consumed);
-        }
-
+        Sum(Window.Slice(0, _tokenConsumed));
         _acceptedValueStart = _valueStart;
         _acceptedValueLength = TokenType == BerTokenType.Primitive ? (int)Length : 0;
         _start += _tokenConsumed;

@@ -173,29 +173,17 @@ public ref struct BerOutputVisitor : IStateVisitor
         }
 
         _writer.PushIndefinite(field.EncodedTag);
-        byte[] segment = ArrayPool<byte>.Shared.Rent(_blobSegmentSize);
-        try
+        using (Stream source = blob.OpenRead())
         {
-            using Stream source = blob.OpenRead();
-            while (true)
+            // Each segment is read from the source straight into the output's memory.
+            while (_writer.WriteOctetStringFrom(source, _blobSegmentSize) != 0)
             {
-                int filled = FillSegment(source, segment.AsSpan(0, _blobSegmentSize));
-                if (filled == 0)
-                {
-                    break;
-                }
-
-                _writer.WriteOctetString(segment.AsSpan(0, filled));
                 if (_drain is not null)
                 {
                     _writer.Flush();
                     _drain();
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(segment);
         }
 
         _writer.PopConstructed();
@@ -210,23 +198,6 @@ public ref struct BerOutputVisitor : IStateVisitor
             _writer.WriteUnsignedElements<T>(values);
             _writer.PopConstructed();
         }
-    }
-
-    private static int FillSegment(Stream source, Span<byte> segment)
-    {
-        int filled = 0;
-        while (filled < segment.Length)
-        {
-            int read = source.Read(segment.Slice(filled));
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
-        }
-
-        return filled;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.IO;
 using MigrationFormat.Ber;
 
@@ -14,6 +15,7 @@ internal sealed class BlobInputStream : Stream
     private int _segmentOffset;
     private int _segmentLength;
     private bool _inSegment;
+    private bool _streamed;
     private bool _finished;
     private long _total;
 
@@ -56,9 +58,17 @@ internal sealed class BlobInputStream : Stream
             }
         }
 
-        // The segment's bytes stay valid until the next peek, which only NextSegment does.
         int count = Math.Min(buffer.Length, _segmentLength - _segmentOffset);
-        _session.Input.Value.Slice(_segmentOffset, count).CopyTo(buffer);
+        if (_streamed)
+        {
+            count = _session.Input.ReadStreamedContent(buffer.Slice(0, count));
+        }
+        else
+        {
+            // The segment's bytes stay valid until the next peek, which only NextSegment does.
+            _session.Input.Value.Slice(_segmentOffset, count).CopyTo(buffer);
+        }
+
         _segmentOffset += count;
         return count;
     }
@@ -66,9 +76,28 @@ internal sealed class BlobInputStream : Stream
     /// <summary>Consumes whatever the device left unread, up to the blob's end.</summary>
     public void Drain()
     {
-        while (!_finished)
+        byte[]? scratch = null;
+        try
         {
-            NextSegment();
+            while (!_finished)
+            {
+                if (_inSegment && _streamed && _segmentOffset < _segmentLength)
+                {
+                    // Streamed contents are not buffered: what the device left unread has to be read to be passed.
+                    scratch ??= ArrayPool<byte>.Shared.Rent(64 * 1024);
+                    _segmentOffset += _session.Input.ReadStreamedContent(scratch.AsSpan(0, Math.Min(scratch.Length, _segmentLength - _segmentOffset)));
+                    continue;
+                }
+
+                NextSegment();
+            }
+        }
+        finally
+        {
+            if (scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
         }
     }
 
@@ -86,8 +115,16 @@ internal sealed class BlobInputStream : Stream
     {
         BerInputSource input = _session.Input;
         _inSegment = false;
+        _streamed = false;
         while (true)
         {
+            if (input.TryBeginStreamedOctetString(out int streamedLength))
+            {
+                BeginSegment(streamedLength);
+                _streamed = true;
+                return true;
+            }
+
             if (!input.Peek())
             {
                 throw _session.Fail(MigrationErrorKind.Truncated, $"The input ended inside blob '{_field.Name}'.", _field.Name);
@@ -116,16 +153,21 @@ internal sealed class BlobInputStream : Stream
                 continue;
             }
 
-            _total += input.Length;
-            if (_total > _maxLength)
-            {
-                throw _session.Fail(MigrationErrorKind.LimitExceeded, $"Blob '{_field.Name}' exceeds its limit of {_maxLength} bytes.", _field.Name);
-            }
-
-            _segmentOffset = 0;
-            _segmentLength = (int)input.Length;
-            _inSegment = true;
+            BeginSegment((int)input.Length);
             return true;
         }
+    }
+
+    private void BeginSegment(int length)
+    {
+        _total += length;
+        if (_total > _maxLength)
+        {
+            throw _session.Fail(MigrationErrorKind.LimitExceeded, $"Blob '{_field.Name}' exceeds its limit of {_maxLength} bytes.", _field.Name);
+        }
+
+        _segmentOffset = 0;
+        _segmentLength = length;
+        _inSegment = true;
     }
 }
