@@ -163,9 +163,11 @@ public static class Targets
         {
             try
             {
+                // Memory, then a stream that trickles a few bytes per read, so that values arrive in pieces (and blob
+                // segments take the streamed path).
                 using var reader = pass % 2 == 0
                     ? new MigrationStreamReader(data)
-                    : new MigrationStreamReader(new MemoryStream(data.ToArray(), writable: false));
+                    : new MigrationStreamReader(new TrickleStream(data.ToArray(), 1 + (pass % 7)));
                 while (reader.TryReadSection(out SectionHeader section))
                 {
                     DeviceType? type = FindType(section.Id);
