@@ -90,6 +90,8 @@ public sealed class FieldSpec
     /// <summary>Gets the identifier octets this field is written with.</summary>
     internal byte[] TagOctets { get; }
 
+    private SubsectionNameMemo? _subsectionName;
+
     /// <summary>The identifier octets packed for one-store writes (a field's tag number is an <see cref="int"/>: at most five octets, always packed).</summary>
     internal EncodedTag EncodedTag { get; }
 
@@ -97,6 +99,21 @@ public sealed class FieldSpec
     /// <param name="version">A device version.</param>
     /// <returns><see langword="true"/> when <see cref="Since"/> &lt;= version and the field was not removed by then.</returns>
     public bool ExistsIn(int version) => Since <= version && (RemovedIn == 0 || version < RemovedIn);
+
+    /// <summary>Gets the legacy subsection name of this optional group under <paramref name="parent"/>, remembered so that saving and loading a device build it once.</summary>
+    internal string SubsectionName(string parent)
+    {
+        SubsectionNameMemo? memo = _subsectionName;
+        if (memo is not null && string.Equals(memo.Parent, parent, StringComparison.Ordinal))
+        {
+            return memo.Name;
+        }
+
+        // One entry is enough: a field's parent is its device (or enclosing structure), the same on every visit.
+        string name = LegacySubsection.Name(parent, Name);
+        _subsectionName = new SubsectionNameMemo(parent, name);
+        return name;
+    }
 
     /// <summary>Declares an unsigned 8-bit field.</summary>
     /// <param name="name">The field's name.</param>
@@ -261,3 +278,6 @@ public sealed class FieldSpec
         return value;
     }
 }
+
+/// <summary>A subsection name with the parent it was built for (replaced as a whole, so readers on other threads see a consistent pair).</summary>
+internal sealed record SubsectionNameMemo(string Parent, string Name);

@@ -26,8 +26,7 @@ public ref struct LegacyInputVisitor : IStateVisitor
     private readonly string _deviceName;
     private readonly LegacyLoadOptions _options;
     private int _position;
-    private string?[]? _structNames;
-    private int _structDepth;
+    private LegacyNameStack _names;
 
     /// <summary>Creates a loading visitor over one device's payload.</summary>
     /// <param name="payload">The payload bytes.</param>
@@ -45,8 +44,7 @@ public ref struct LegacyInputVisitor : IStateVisitor
         _baseOffset = baseOffset;
         _options = options;
         _position = 0;
-        _structNames = null;
-        _structDepth = 0;
+        _names = default;
     }
 
     /// <inheritdoc/>
@@ -151,7 +149,7 @@ public ref struct LegacyInputVisitor : IStateVisitor
             }
             catch (DecoderFallbackException ex)
             {
-                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Field '{field.Name}' is not valid UTF-8.", _baseOffset + _position - bytes.Length, Path(field.Name), ex);
+                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Field '{field.Name}' is not valid UTF-8.", _baseOffset + _position - bytes.Length, _names.Path(field.Name), ex);
             }
         }
     }
@@ -191,7 +189,7 @@ public ref struct LegacyInputVisitor : IStateVisitor
             return false;
         }
 
-        PushName(field.Name);
+        _names.Push(field.Name);
         return true;
     }
 
@@ -213,7 +211,7 @@ public ref struct LegacyInputVisitor : IStateVisitor
             throw Error(MigrationErrorKind.LimitExceeded, $"List '{field.Name}' declares {declared} elements; at most {max} are accepted.", field.Name, _position - 4);
         }
 
-        PushName(field.Name);
+        _names.Push(field.Name);
         return (int)declared;
     }
 
@@ -228,7 +226,7 @@ public ref struct LegacyInputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void EndList() => _structDepth--;
+    public void EndList() => _names.Pop();
 
     /// <inheritdoc/>
     public bool BeginOptional(FieldSpec field, bool needed)
@@ -238,7 +236,7 @@ public ref struct LegacyInputVisitor : IStateVisitor
             return false;
         }
 
-        string parent = _structDepth == 0 ? _deviceName : _structNames![_structDepth - 1]!;
+        string parent = _names.Innermost(_deviceName);
         int nameLength = LegacySubsection.NameLength(parent, field.Name);
         ReadOnlySpan<byte> rest = _data.Slice(_position);
         if (rest.Length < 2 || rest[0] != LegacySubsection.Marker || rest[1] != nameLength || rest.Length < 2 + nameLength)
@@ -260,7 +258,7 @@ public ref struct LegacyInputVisitor : IStateVisitor
             throw Error(MigrationErrorKind.UnsupportedVersion, $"Subsection '{LegacySubsection.Name(parent, field.Name)}' has version {subsectionVersion}; this destination loads up to {field.LegacyVersion}.", field.Name, _position - 4);
         }
 
-        PushName(LegacySubsection.Name(parent, field.Name));
+        _names.Push(field.SubsectionName(parent));
         return true;
     }
 
@@ -347,7 +345,7 @@ public ref struct LegacyInputVisitor : IStateVisitor
 
     private void EndScope()
     {
-        _structDepth--;
+        _names.Pop();
     }
 
     private ReadOnlySpan<byte> Take(FieldSpec field, int count)
@@ -373,30 +371,8 @@ public ref struct LegacyInputVisitor : IStateVisitor
         return Take(field, length > int.MaxValue ? -1 : (int)length);
     }
 
-    private void PushName(string name)
-    {
-        _structNames ??= new string?[8];
-        if (_structDepth == _structNames.Length)
-        {
-            Array.Resize(ref _structNames, _structDepth * 2);
-        }
-
-        _structNames[_structDepth++] = name;
-    }
-
-    private readonly string Path(string leaf)
-    {
-        var path = new StringBuilder();
-        for (int i = 0; i < _structDepth; i++)
-        {
-            path.Append(_structNames![i]).Append('.');
-        }
-
-        return path.Append(leaf).ToString();
-    }
-
     private readonly MigrationFormatException Error(MigrationErrorKind kind, string detail, string leaf, int position) =>
-        new(kind, detail, _baseOffset + position, Path(leaf), _deviceName, _streamVersion, _version);
+        new(kind, detail, _baseOffset + position, _names.Path(leaf), _deviceName, _streamVersion, _version);
 }
 
 /// <summary>Limits for loading legacy payloads. Zero means the safe default.</summary>

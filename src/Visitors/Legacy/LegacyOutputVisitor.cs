@@ -28,8 +28,7 @@ public ref struct LegacyOutputVisitor : IStateVisitor
     private Span<byte> _span;
     private int _buffered;
     private long _committed;
-    private string?[]? _structNames;
-    private int _structDepth;
+    private LegacyNameStack _names;
 
     /// <summary>Creates a saving visitor.</summary>
     /// <param name="output">Where the payload goes.</param>
@@ -45,8 +44,7 @@ public ref struct LegacyOutputVisitor : IStateVisitor
         _span = default;
         _buffered = 0;
         _committed = 0;
-        _structNames = null;
-        _structDepth = 0;
+        _names = default;
     }
 
     /// <inheritdoc/>
@@ -212,12 +210,12 @@ public ref struct LegacyOutputVisitor : IStateVisitor
             return false;
         }
 
-        PushName(field.Name);
+        _names.Push(field.Name);
         return true;
     }
 
     /// <inheritdoc/>
-    public void EndStruct() => _structDepth--;
+    public void EndStruct() => _names.Pop();
 
     /// <inheritdoc/>
     public int BeginList(FieldSpec field, int count)
@@ -230,7 +228,7 @@ public ref struct LegacyOutputVisitor : IStateVisitor
 
         BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), (uint)count);
         _buffered += 4;
-        PushName(field.Name);
+        _names.Push(field.Name);
         return count;
     }
 
@@ -245,7 +243,7 @@ public ref struct LegacyOutputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void EndList() => _structDepth--;
+    public void EndList() => _names.Pop();
 
     /// <inheritdoc/>
     public bool BeginOptional(FieldSpec field, bool needed)
@@ -255,7 +253,7 @@ public ref struct LegacyOutputVisitor : IStateVisitor
             return false;
         }
 
-        string parent = _structDepth == 0 ? _deviceName : _structNames![_structDepth - 1]!;
+        string parent = _names.Innermost(_deviceName);
         int nameLength = LegacySubsection.NameLength(parent, field.Name);
         if (nameLength > 255)
         {
@@ -268,12 +266,12 @@ public ref struct LegacyOutputVisitor : IStateVisitor
         LegacySubsection.WriteName(span.Slice(2), parent, field.Name);
         BinaryPrimitives.WriteUInt32BigEndian(span.Slice(2 + nameLength), (uint)field.LegacyVersion);
         _buffered += 2 + nameLength + 4;
-        PushName(LegacySubsection.Name(parent, field.Name));
+        _names.Push(field.SubsectionName(parent));
         return true;
     }
 
     /// <inheritdoc/>
-    public void EndOptional() => _structDepth--;
+    public void EndOptional() => _names.Pop();
 
     /// <inheritdoc/>
     public void Blob(FieldSpec field, IBlobState blob)
@@ -337,17 +335,6 @@ public ref struct LegacyOutputVisitor : IStateVisitor
 
             _buffered += values.Length * width;
         }
-    }
-
-    private void PushName(string name)
-    {
-        _structNames ??= new string?[8];
-        if (_structDepth == _structNames.Length)
-        {
-            Array.Resize(ref _structNames, _structDepth * 2);
-        }
-
-        _structNames[_structDepth++] = name;
     }
 
     private void WriteRaw(ReadOnlySpan<byte> bytes)
