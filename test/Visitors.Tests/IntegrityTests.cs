@@ -106,12 +106,8 @@ public class IntegrityTests
     [Fact]
     public void Integrity_AnnouncedButChecksumMissing_IsIntegrityCheckFailed()
     {
-        byte[] plain = Save(integrity: false);
-        byte[] announced = Save(integrity: true);
-
-        // Take the header (with the capability) from one stream and the sections (without checksums) from the other.
-        int headerEndPlain = 4 + HeaderLength(plain), headerEndAnnounced = 4 + HeaderLength(announced);
-        byte[] mixed = [.. announced.AsSpan(0, headerEndAnnounced), .. plain.AsSpan(headerEndPlain)];
+        // The header with the capability, the sections without checksums.
+        byte[] mixed = Splice(headerFrom: Save(integrity: true), restFrom: Save(integrity: false));
 
         var ex = Assert.IsType<MigrationFormatException>(LoadAll(mixed).Error);
         Assert.Equal(MigrationErrorKind.IntegrityCheckFailed, ex.Kind);
@@ -120,21 +116,17 @@ public class IntegrityTests
     [Fact]
     public void Integrity_ChecksumsPresentButNotAnnounced_IsIntegrityCheckFailed()
     {
-        byte[] plain = Save(integrity: false);
-        byte[] announced = Save(integrity: true);
-
         // The header without the capability, the sections with their checksums: as if the capability name was altered.
-        int headerEndPlain = 4 + HeaderLength(plain), headerEndAnnounced = 4 + HeaderLength(announced);
-        byte[] mixed = [.. plain.AsSpan(0, headerEndPlain), .. announced.AsSpan(headerEndAnnounced)];
+        byte[] mixed = Splice(headerFrom: Save(integrity: false), restFrom: Save(integrity: true));
 
         var ex = Assert.IsType<MigrationFormatException>(LoadAll(mixed).Error);
         Assert.Equal(MigrationErrorKind.IntegrityCheckFailed, ex.Kind);
         Assert.Contains("does not announce", ex.Message, StringComparison.Ordinal);
     }
 
-    private static int HeaderLength(byte[] stream)
-    {
-        var reader = new AsnReader(stream.AsMemory(4), AsnEncodingRules.BER);
-        return reader.PeekEncodedValue().Length;
-    }
+    /// <summary>The stream magic and header of one stream followed by everything after the header of another.</summary>
+    private static byte[] Splice(byte[] headerFrom, byte[] restFrom) =>
+        [.. headerFrom.AsSpan(0, HeaderEnd(headerFrom)), .. restFrom.AsSpan(HeaderEnd(restFrom))];
+
+    private static int HeaderEnd(byte[] stream) => 4 + new AsnReader(stream.AsMemory(4), AsnEncodingRules.BER).PeekEncodedValue().Length;
 }
