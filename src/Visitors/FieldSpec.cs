@@ -34,7 +34,6 @@ public sealed class FieldSpec
         Description = description;
         Length = length;
         BerTag = new BerTag(skippable ? BerTagClass.Private : BerTagClass.ContextSpecific, (ulong)tag, kind.IsConstructed());
-        Identifier = tag < 31 ? (byte)(((int)BerTag.TagClass << 6) | (BerTag.IsConstructed ? 0x20 : 0) | tag) : (byte)0;
         byte[] octets = new byte[BerTag.EncodedLength];
         BerEncoder.WriteTag(octets, BerTag);
         TagOctets = octets;
@@ -83,9 +82,6 @@ public sealed class FieldSpec
 
     /// <summary>Gets the BER tag this field is written with.</summary>
     public BerTag BerTag { get; }
-
-    /// <summary>Gets the single identifier octet when <see cref="Tag"/> is below 31, else 0.</summary>
-    internal byte Identifier { get; }
 
     /// <summary>Gets the identifier octets this field is written with.</summary>
     internal byte[] TagOctets { get; }

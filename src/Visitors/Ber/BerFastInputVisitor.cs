@@ -1,9 +1,9 @@
 using System;
 using System.Buffers.Binary;
-using MigrationFormat.Ber;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using MigrationFormat.Ber;
 
 namespace MigrationFormat.Visitors;
 
@@ -236,7 +236,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         }
 
         // Present when its tag comes next; absent only where the structure ends. Anything else is the general path's to judge.
-        if (_position < _data.Length && _data[_position] == field.TagOctets[0] && (field.Identifier != 0 || _data.Slice(_position).StartsWith(field.TagOctets)))
+        if (_position < _data.Length && _data[_position] == field.TagOctets[0] && (field.EncodedTag.Length == 1 || _data.Slice(_position).StartsWith(field.TagOctets)))
         {
             return Open(field);
         }
@@ -462,9 +462,9 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return false;
         }
 
-        if (field.Identifier != 0)
+        if (field.EncodedTag.Length == 1)
         {
-            Expect(field.Identifier, 0x80);
+            Expect(field.EncodedTag.FirstOctet, 0x80);
             return !Failed;
         }
 
@@ -506,8 +506,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         _position += 2;
     }
 
-    // Both integer readers are called right after Contents, so the content ends at _position: the eight bytes before
-    // _position lie inside _data whenever _position >= 8, and one big-endian load reads the whole value.
+    // The general reading of an INTEGER's contents, for what TryShortInteger leaves (long forms, odd placement).
     private bool Signed(ReadOnlySpan<byte> content, out long value)
     {
         value = 0;
@@ -518,19 +517,10 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return false;
         }
 
-        long result;
-        if (_position >= sizeof(long))
+        long result = (sbyte)content[0];
+        for (int i = 1; i < length; i++)
         {
-            int shift = (sizeof(long) - length) * 8;
-            result = (long)(BinaryPrimitives.ReadUInt64BigEndian(_data.Slice(_position - sizeof(long))) << shift) >> shift;
-        }
-        else
-        {
-            result = (sbyte)content[0];
-            for (int i = 1; i < length; i++)
-            {
-                result = (result << 8) | content[i];
-            }
+            result = (result << 8) | content[i];
         }
 
         // A value that fits in fewer octets was not minimally encoded (X.690 8.3.2).
