@@ -13,8 +13,8 @@ public ref partial struct BerWriter
     // Room for the widest single write of this path: an 8-octet tag store, a length octet, a 9-octet INTEGER.
     private const int MaxPackedPrimitive = sizeof(ulong) + 1 + 9;
 
-    // Room for one universal INTEGER element: identifier, length, nine content octets (the 8-octet store after
-    // the two header octets of a shorter value stays inside it too).
+    // Room for one universal INTEGER element: identifier, length, nine content octets (the 8-octet stores of the
+    // one-octet tag and of a shorter value stay inside it too).
     private const int MaxElement = 2 + 9;
 
     /// <summary>Writes a signed INTEGER under a packed tag.</summary>
@@ -23,15 +23,9 @@ public ref partial struct BerWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void WriteInteger(EncodedTag tag, long value)
     {
-        ref byte start = ref ReserveRef(MaxPackedPrimitive);
-        Unsafe.WriteUnaligned(ref start, tag.Octets);
-        int tagLength = tag.Length;
-        int length = BerEncoder.GetIntegerLength(value);
-        Unsafe.Add(ref start, tagLength) = (byte)length;
-
-        // One store of the left-aligned big-endian value; only the first 'length' octets count.
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref start, tagLength + 1), ToBigEndian((ulong)value << ((8 - length) * 8)));
-        _buffered += tagLength + 1 + length;
+        // Reserve first: a reservation that grows the output resets the count of buffered bytes.
+        int written = StoreInteger(ref ReserveRef(MaxPackedPrimitive), tag, value);
+        _buffered += written;
     }
 
     /// <summary>Writes an unsigned INTEGER under a packed tag (nine content octets for 2^63 and above).</summary>
@@ -40,19 +34,8 @@ public ref partial struct BerWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void WriteUnsigned(EncodedTag tag, ulong value)
     {
-        if ((long)value >= 0)
-        {
-            WriteInteger(tag, (long)value);
-            return;
-        }
-
-        ref byte start = ref ReserveRef(MaxPackedPrimitive);
-        Unsafe.WriteUnaligned(ref start, tag.Octets);
-        int tagLength = tag.Length;
-        Unsafe.Add(ref start, tagLength) = 9;
-        Unsafe.Add(ref start, tagLength + 1) = 0;
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref start, tagLength + 2), ToBigEndian(value));
-        _buffered += tagLength + 10;
+        int written = StoreUnsigned(ref ReserveRef(MaxPackedPrimitive), tag, value);
+        _buffered += written;
     }
 
     /// <summary>Writes a BOOLEAN (<c>FF</c> for true) under a packed tag.</summary>
@@ -123,28 +106,44 @@ public ref partial struct BerWriter
             nint position = 0;
             foreach (T element in run)
             {
-                ulong value = ulong.CreateTruncating(element);
-                ref byte at = ref Unsafe.Add(ref start, position);
-                if (typeof(T) == typeof(ulong) && (long)value < 0)
-                {
-                    // 2^63 and above: 02 09 00 and eight value octets.
-                    Unsafe.WriteUnaligned(ref at, (ushort)(BitConverter.IsLittleEndian ? 0x0902 : 0x0209));
-                    Unsafe.Add(ref at, 2) = 0;
-                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, 3), ToBigEndian(value));
-                    position += 11;
-                    continue;
-                }
-
-                int length = BerEncoder.GetIntegerLength((long)value);
-                at = 0x02;
-                Unsafe.Add(ref at, 1) = (byte)length;
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, 2), ToBigEndian(value << ((8 - length) * 8)));
-                position += 2 + length;
+                position += StoreUnsigned(ref Unsafe.Add(ref start, position), EncodedTag.Integer, ulong.CreateTruncating(element));
             }
 
             _buffered += (int)position;
             values = values.Slice(run.Length);
         }
+    }
+
+    // Stores tag, length and minimal contents at 'start', which must have MaxPackedPrimitive bytes of room; the
+    // unaligned stores may write past the value, inside that room. Returns the bytes the value takes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int StoreInteger(ref byte start, EncodedTag tag, long value)
+    {
+        Unsafe.WriteUnaligned(ref start, tag.Octets);
+        int tagLength = tag.Length;
+        int length = BerEncoder.GetIntegerLength(value);
+        Unsafe.Add(ref start, tagLength) = (byte)length;
+
+        // One store of the left-aligned big-endian value; only the first 'length' octets count.
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref start, tagLength + 1), ToBigEndian((ulong)value << ((8 - length) * 8)));
+        return tagLength + 1 + length;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int StoreUnsigned(ref byte start, EncodedTag tag, ulong value)
+    {
+        if ((long)value >= 0)
+        {
+            return StoreInteger(ref start, tag, (long)value);
+        }
+
+        // 2^63 and above: a zero octet keeps the value positive.
+        Unsafe.WriteUnaligned(ref start, tag.Octets);
+        int tagLength = tag.Length;
+        Unsafe.Add(ref start, tagLength) = 9;
+        Unsafe.Add(ref start, tagLength + 1) = 0;
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref start, tagLength + 2), ToBigEndian(value));
+        return tagLength + 10;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -135,9 +135,6 @@ public sealed class BerDeviceSerializer
         }
 
         ReadOnlySpan<byte> fields = state.Slice(2);
-        var visitor = new BerFastInputVisitor(fields, device.Version);
-        device.Visit(ref visitor);
-        int used = visitor.BytesConsumed;
-        return !visitor.Failed && used == fields.Length - 2 && fields[used] == 0 && fields[used + 1] == 0;
+        return BerFastInputVisitor.TryLoad(device, fields, out int used) && used == fields.Length - 2;
     }
 }

@@ -21,6 +21,22 @@ internal ref struct BerFastInputVisitor : IStateVisitor
     private readonly int _version;
     private int _position;
 
+    /// <summary>
+    /// Loads <paramref name="device"/>'s fields from the start of <paramref name="data"/> and checks that the
+    /// end-of-contents of the enclosing state value follows them.
+    /// </summary>
+    /// <param name="device">The destination; on <see langword="false"/> it may be partly written and must be restored.</param>
+    /// <param name="data">The state value's contents, and whatever follows them.</param>
+    /// <param name="fieldsLength">The length of the fields read, when the result is <see langword="true"/>.</param>
+    /// <returns><see langword="true"/> when every field read as the device's own version wrote it.</returns>
+    public static bool TryLoad(IDeviceState device, ReadOnlySpan<byte> data, out int fieldsLength)
+    {
+        var visitor = new BerFastInputVisitor(data, device.Version);
+        device.Visit(ref visitor);
+        fieldsLength = visitor.BytesConsumed;
+        return !visitor.Failed && data.Length >= fieldsLength + 2 && data[fieldsLength] == 0 && data[fieldsLength + 1] == 0;
+    }
+
     public BerFastInputVisitor(ReadOnlySpan<byte> fields, int version)
     {
         _data = fields;
@@ -236,7 +252,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         }
 
         // Present when its tag comes next; absent only where the structure ends. Anything else is the general path's to judge.
-        if (_position < _data.Length && _data[_position] == field.TagOctets[0] && (field.EncodedTag.Length == 1 || _data.Slice(_position).StartsWith(field.TagOctets)))
+        if (TagIsNext(field))
         {
             return Open(field);
         }
@@ -377,32 +393,30 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return false;
         }
 
-        EncodedTag tag = field.EncodedTag;
-        if (tag.Length == 1)
-        {
-            return Next(tag.FirstOctet, out content);
-        }
-
-        int at = _position;
-        if (tag.Length > 1 && (uint)at < (uint)_data.Length && MatchesLongTag(ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), at), at, _data.Length, tag))
-        {
-            return Contents(at, tag.Length, out content);
-        }
-
-        return NextLongTag(field.TagOctets, out content);
-    }
-
-    private bool NextLongTag(byte[] tagOctets, out ReadOnlySpan<byte> content)
-    {
-        content = default;
-        int at = _position;
-        if (Failed || at + tagOctets.Length + 1 > _data.Length || !_data.Slice(at, tagOctets.Length).SequenceEqual(tagOctets))
+        if (!TagIsNext(field))
         {
             Failed = true;
             return false;
         }
 
-        return Contents(at, tagOctets.Length, out content);
+        return Contents(_position, field.EncodedTag.Length, out content);
+    }
+
+    // Whether the field's identifier octets stand at the current position with at least one octet after them: one
+    // compare for a one-octet tag, one masked load for a longer one where eight bytes are readable, else a span compare.
+    private readonly bool TagIsNext(FieldSpec field)
+    {
+        EncodedTag tag = field.EncodedTag;
+        int at = _position;
+        if ((uint)at + (uint)tag.Length + 1 > (uint)_data.Length)
+        {
+            return false;
+        }
+
+        ref byte start = ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), at);
+        return tag.Length == 1
+            ? start == tag.FirstOctet
+            : MatchesLongTag(ref start, at, _data.Length, tag) || _data.Slice(at, tag.Length).SequenceEqual(field.TagOctets);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -462,34 +476,14 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return false;
         }
 
-        if (field.EncodedTag.Length == 1)
-        {
-            Expect(field.EncodedTag.FirstOctet, 0x80);
-            return !Failed;
-        }
-
-        EncodedTag encoded = field.EncodedTag;
-        int at = _position;
-        if (encoded.Length > 1 && at + sizeof(ulong) <= _data.Length && MatchesLongTag(ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), at), at, _data.Length, encoded))
-        {
-            if (_data[at + encoded.Length] != 0x80)
-            {
-                Failed = true;
-                return false;
-            }
-
-            _position = at + encoded.Length + 1;
-            return true;
-        }
-
-        byte[] tag = field.TagOctets;
-        if (_position + tag.Length + 1 > _data.Length || !_data.Slice(_position, tag.Length).SequenceEqual(tag) || _data[_position + tag.Length] != 0x80)
+        int tagLength = field.EncodedTag.Length;
+        if (!TagIsNext(field) || _data[_position + tagLength] != 0x80)
         {
             Failed = true;
             return false;
         }
 
-        _position += tag.Length + 1;
+        _position += tagLength + 1;
         return true;
     }
 

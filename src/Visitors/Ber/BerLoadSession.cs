@@ -61,10 +61,7 @@ internal sealed class BerLoadSession
     {
         if (optimistic && Optimistic && StreamVersion == Version && Input.TryGetUnboundedRemainder(out ReadOnlySpan<byte> rest))
         {
-            var fast = new BerFastInputVisitor(rest, Version);
-            device.Visit(ref fast);
-            int used = fast.BytesConsumed;
-            if (!fast.Failed && rest.Length >= used + 2 && rest[used] == 0 && rest[used + 1] == 0)
+            if (BerFastInputVisitor.TryLoad(device, rest, out int used))
             {
                 Input.AcceptBalanced(used);
                 return;
