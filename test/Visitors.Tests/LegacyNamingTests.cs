@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace MigrationFormat.Visitors.Tests;
 
 /// <summary>Legacy subsection names and error paths through nesting deeper than the visitors keep inline.</summary>
@@ -109,5 +111,62 @@ public class LegacyNamingTests
                 visitor.EndOptional();
             }
         }
+    }
+}
+
+/// <summary>The legacy writer into an output that hands out spans no longer than it must.</summary>
+public class LegacyOutputSpanTests
+{
+    private static readonly DeviceType TextType = new("text", "urn:migfmt:test:text", 1, 1, _ => new TextDevice(), "A buffer then a string");
+
+    /// <summary>250 bytes, then a string that no longer fits the output's first span.</summary>
+    private sealed class TextDevice : IDeviceState
+    {
+        private static readonly FieldSpec PadSpec = FieldSpec.FixedBytes("pad", 0, 250);
+        private static readonly FieldSpec TextSpec = FieldSpec.String("text", 1);
+
+        public byte[] Pad = [.. Enumerable.Range(0, 250).Select(i => (byte)i)];
+        public string Text = "a string past the end of the first span";
+
+        public DeviceType Type => TextType;
+
+        public int Version => 1;
+
+        public void Visit<TVisitor>(ref TVisitor visitor)
+            where TVisitor : IStateVisitor, allows ref struct
+        {
+            visitor.Field(PadSpec, Pad.AsSpan());
+            visitor.Field(TextSpec, ref Text);
+        }
+    }
+
+    /// <summary>Gives spans exactly as long as each request, so that a value that does not fit starts a new one.</summary>
+    private sealed class ExactSpanWriter : IBufferWriter<byte>
+    {
+        private readonly List<byte> _written = [];
+        private byte[] _current = [];
+
+        public byte[] Written => [.. _written];
+
+        public void Advance(int count)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _current.Length);
+            _written.AddRange(_current.AsSpan(0, count).ToArray());
+            _current = [];
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => _current = new byte[Math.Max(sizeHint, 1)];
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+    }
+
+    [Fact]
+    public void Save_StringThatStartsANewOutputSpan_WritesTheSameBytesAsIntoOneBuffer()
+    {
+        var exact = new ExactSpanWriter();
+
+        LegacyDeviceSerializer.Save(new TextDevice(), exact, "text");
+
+        Assert.Equal(LegacyDeviceSerializer.Save(new TextDevice(), "text"), exact.Written);
     }
 }

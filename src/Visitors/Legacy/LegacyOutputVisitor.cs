@@ -168,7 +168,9 @@ public ref struct LegacyOutputVisitor : IStateVisitor
             int count = Encoding.UTF8.GetByteCount(text);
             BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), (uint)count);
             _buffered += 4;
-            _buffered += Encoding.UTF8.GetBytes(text, Reserve(count));
+            // Reserve first: a reservation that starts a new output span resets the count of buffered bytes.
+            Span<byte> target = Reserve(count);
+            _buffered += Encoding.UTF8.GetBytes(text, target);
         }
     }
 
