@@ -1,0 +1,134 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace MigrationFormat.Generators;
+
+/// <summary>
+/// Where a diagnostic points, kept as plain values: a <see cref="Location"/> holds its syntax tree, which would keep
+/// every compilation alive in the incremental cache and never compare equal across edits.
+/// </summary>
+internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePositionSpan LineSpan)
+{
+    public static LocationInfo? From(Location? location)
+    {
+        if (location is null || location == Location.None)
+        {
+            return null;
+        }
+
+        FileLinePositionSpan lineSpan = location.GetLineSpan();
+        return new LocationInfo(lineSpan.Path, location.SourceSpan, lineSpan.Span);
+    }
+
+    public static LocationInfo? From(SyntaxNode? node) => node is null ? null : From(node.GetLocation());
+
+    public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
+}
+
+/// <summary>A diagnostic to report, kept as plain values for the incremental cache.</summary>
+internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> Arguments)
+{
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments)
+    {
+        var texts = new string[arguments.Length];
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            texts[i] = Convert.ToString(arguments[i], System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+
+        return new DiagnosticInfo(descriptor, location, texts.ToEquatableArray());
+    }
+
+    public Diagnostic ToDiagnostic()
+    {
+        object[] arguments = new object[Arguments.Count];
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = Arguments[i];
+        }
+
+        return Diagnostic.Create(Descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, arguments);
+    }
+}
+
+/// <summary>The kinds of field the generator declares; their names and schema names match the library's <c>FieldKind</c>.</summary>
+internal enum SpecKind
+{
+    UInt8,
+    UInt16,
+    UInt32,
+    UInt64,
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    Bool,
+    FixedBytes,
+    Bytes,
+    String,
+    UInt16Array,
+    UInt32Array,
+    UInt64Array,
+    Optional,
+}
+
+/// <summary>One declared field or optional group of a device, as the generator emits and checks it.</summary>
+/// <param name="SpecName">The identifier of its static spec in the generated <c>Fields</c> class.</param>
+/// <param name="Name">The name in schemas and dumps.</param>
+/// <param name="Tag">The BER tag number.</param>
+/// <param name="Kind">The field's kind.</param>
+/// <param name="Size">The exact count of a fixed-size kind, or the bound of a string or byte string (0: none).</param>
+/// <param name="Skippable">Whether a destination that does not know it may skip it.</param>
+/// <param name="Since">The version that introduced it.</param>
+/// <param name="RemovedIn">The version that removed it, or 0.</param>
+/// <param name="Description">The schema description, or <see langword="null"/>.</param>
+/// <param name="MemberName">The C# field visited (for a group: its presence flag), escaped for source.</param>
+/// <param name="Members">A group's members, in visit order.</param>
+/// <param name="Location">The attribute that declares it.</param>
+/// <param name="SinceLocation">The <c>Since</c> argument, or the attribute.</param>
+/// <param name="TagLocation">The tag argument.</param>
+internal sealed record SpecModel(
+    string SpecName,
+    string Name,
+    int Tag,
+    SpecKind Kind,
+    int Size,
+    bool Skippable,
+    int Since,
+    int RemovedIn,
+    string? Description,
+    string MemberName,
+    EquatableArray<SpecModel> Members,
+    LocationInfo? Location,
+    LocationInfo? SinceLocation,
+    LocationInfo? TagLocation)
+{
+    public bool ExistsIn(int version) => Since <= version && (RemovedIn == 0 || version < RemovedIn);
+}
+
+/// <summary>A type enclosing the device class, re-declared around the generated part.</summary>
+internal sealed record ContainingType(string Keyword, string Name);
+
+/// <summary>Everything the generator needs from one <c>[MigrationDevice]</c> class, with the diagnostics its declaration earns.</summary>
+internal sealed record DeviceModel(
+    string HintName,
+    string? Namespace,
+    EquatableArray<ContainingType> ContainingTypes,
+    string Keyword,
+    string ClassName,
+    string Id,
+    string ModelId,
+    int CurrentVersion,
+    int MinimumVersion,
+    string? Description,
+    bool CanGenerate,
+    bool GenerateDeviceType,
+    bool GenerateTypeProperty,
+    bool GenerateVersion,
+    bool GenerateConstructor,
+    string RootName,
+    EquatableArray<SpecModel> Items,
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    LocationInfo? AttributeLocation,
+    LocationInfo? CurrentVersionLocation);
