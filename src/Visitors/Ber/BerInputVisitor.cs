@@ -171,7 +171,7 @@ public readonly ref struct BerInputVisitor : IStateVisitor
 
         _session.Input.Accept();
         using var source = new BlobInputStream(_session, field);
-        _session.Blobs.Add(blob);
+        _session.Transaction.Stage(blob);
         blob.Load(source);
         source.Drain();
     }

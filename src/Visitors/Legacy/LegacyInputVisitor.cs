@@ -31,6 +31,9 @@ public ref struct LegacyInputVisitor : IStateVisitor
     private int _position;
     private LegacyNameStack _names;
 
+    /// <summary>Gets the transaction that stages delivered blobs until the load commits; without one a blob's state is made current as soon as it arrives.</summary>
+    internal LoadTransaction? Transaction { get; init; }
+
     /// <summary>Creates a loading visitor over one device's payload.</summary>
     /// <param name="payload">The payload bytes.</param>
     /// <param name="version">The version the destination device runs as.</param>
@@ -249,6 +252,14 @@ public ref struct LegacyInputVisitor : IStateVisitor
 
         using var source = new LegacyBlobStream(_data.Slice(start, _position - start).ToArray());
         blob.Load(source);
+        if (Transaction is not null)
+        {
+            Transaction.Stage(blob);
+        }
+        else
+        {
+            blob.CommitLoad();
+        }
     }
 
     /// <summary>Checks that no subsection of the device is left unread, as QEMU's loader does.</summary>
