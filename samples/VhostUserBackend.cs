@@ -17,6 +17,13 @@ public sealed class VhostUserBackend : IDeviceState, IBlobState
     /// <summary>The device type: section id <c>vhost-user-backend</c>, versions 1 to 3.</summary>
     public static readonly DeviceType DeviceType = new("vhost-user-backend", "urn:migfmt:sample:vhost-user-backend", currentVersion: 3, minimumVersion: 1, version => new VhostUserBackend(version), "vhost-user back-end with opaque state");
 
+    private ulong _protocolFeatures;
+    private string _lastError = string.Empty;
+    private int _backendPid;
+    private bool _dirtyLogActive;
+    private ulong _logBase;
+    private ulong _logSize;
+
     private MemoryStream? _staging;
 
     /// <summary>Creates a back-end running as <paramref name="version"/>, with empty state.</summary>
@@ -30,7 +37,7 @@ public sealed class VhostUserBackend : IDeviceState, IBlobState
     public int Version { get; }
 
     /// <summary>Gets or sets the negotiated protocol features.</summary>
-    public ulong ProtocolFeatures { get; set; }
+    public ulong ProtocolFeatures { get => _protocolFeatures; set => _protocolFeatures = value; }
 
     /// <summary>Gets the inflight region addresses, changed in place.</summary>
     public ulong[] InflightAddresses { get; } = new ulong[InflightRegions];
@@ -39,54 +46,34 @@ public sealed class VhostUserBackend : IDeviceState, IBlobState
     public byte[] BackendState { get; set; } = [];
 
     /// <summary>Gets or sets the last error message (v2, skippable).</summary>
-    public string LastError { get; set; } = string.Empty;
+    public string LastError { get => _lastError; set => _lastError = value; }
 
     /// <summary>Gets or sets the back-end's process id (v3, must-parse).</summary>
-    public int BackendPid { get; set; }
+    public int BackendPid { get => _backendPid; set => _backendPid = value; }
 
     /// <summary>Gets or sets a value indicating whether dirty logging is active (v3, optional group).</summary>
-    public bool DirtyLogActive { get; set; }
+    public bool DirtyLogActive { get => _dirtyLogActive; set => _dirtyLogActive = value; }
 
     /// <summary>Gets or sets the dirty log's base address (v3, inside the optional group).</summary>
-    public ulong LogBase { get; set; }
+    public ulong LogBase { get => _logBase; set => _logBase = value; }
 
     /// <summary>Gets or sets the dirty log's size (v3, inside the optional group).</summary>
-    public ulong LogSize { get; set; }
+    public ulong LogSize { get => _logSize; set => _logSize = value; }
 
     /// <inheritdoc/>
     public void Visit<TVisitor>(ref TVisitor visitor)
         where TVisitor : IStateVisitor, allows ref struct
     {
-        ulong features = ProtocolFeatures, logBase = LogBase, logSize = LogSize;
-        string lastError = LastError;
-        int pid = BackendPid;
-        bool dirty = DirtyLogActive;
-
-        visitor.Field(Fields.ProtocolFeatures, ref features);
+        visitor.Field(Fields.ProtocolFeatures, ref _protocolFeatures);
         visitor.Field(Fields.InflightAddresses, InflightAddresses.AsSpan());
         visitor.Blob(Fields.State, this);
-        visitor.Field(Fields.LastError, ref lastError);
-        visitor.Field(Fields.BackendPid, ref pid);
-        if (visitor.BeginOptional(Fields.DirtyLog, needed: dirty))
+        visitor.Field(Fields.LastError, ref _lastError);
+        visitor.Field(Fields.BackendPid, ref _backendPid);
+        if (visitor.BeginOptional(Fields.DirtyLog, needed: _dirtyLogActive).Track(ref _dirtyLogActive))
         {
-            dirty = true;
-            visitor.Field(Fields.LogBase, ref logBase);
-            visitor.Field(Fields.LogSize, ref logSize);
+            visitor.Field(Fields.LogBase, ref _logBase);
+            visitor.Field(Fields.LogSize, ref _logSize);
             visitor.EndOptional();
-        }
-        else if (visitor.Direction == VisitDirection.Load && Version >= 3)
-        {
-            dirty = false;
-        }
-
-        if (visitor.Direction == VisitDirection.Load)
-        {
-            ProtocolFeatures = features;
-            LastError = lastError;
-            BackendPid = pid;
-            DirtyLogActive = dirty;
-            LogBase = logBase;
-            LogSize = logSize;
         }
     }
 
@@ -124,28 +111,30 @@ public sealed class VhostUserBackend : IDeviceState, IBlobState
     /// <summary>The back-end's field specs.</summary>
     public static class Fields
     {
+        private static readonly FieldSet Root = new("vhost-user-backend");
+
         /// <summary>Protocol features.</summary>
-        public static readonly FieldSpec ProtocolFeatures = FieldSpec.UInt64("protocol_features", 0);
+        public static readonly FieldSpec<ulong> ProtocolFeatures = Root.UInt64("protocol_features", 0);
 
         /// <summary>Inflight region addresses.</summary>
-        public static readonly FieldSpec InflightAddresses = FieldSpec.Array("inflight_addrs", 1, FieldKind.UInt64, InflightRegions);
+        public static readonly ArrayFieldSpec<ulong> InflightAddresses = Root.Array<ulong>("inflight_addrs", 1, InflightRegions);
 
         /// <summary>Opaque back-end state.</summary>
-        public static readonly FieldSpec State = FieldSpec.Blob("backend_state", 2, description: "The back-end's opaque state");
+        public static readonly BlobSpec State = Root.Blob("backend_state", 2, description: "The back-end's opaque state");
 
         /// <summary>Last error: diagnostics, safe to lose.</summary>
-        public static readonly FieldSpec LastError = FieldSpec.String("last_error", 3, maxLength: 256, skippable: true, since: 2);
+        public static readonly FieldSpec<string> LastError = Root.String("last_error", 3, maxLength: 256, skippable: true, since: 2);
 
         /// <summary>Back-end process id.</summary>
-        public static readonly FieldSpec BackendPid = FieldSpec.Int32("backend_pid", 4, since: 3);
+        public static readonly FieldSpec<int> BackendPid = Root.Int32("backend_pid", 4, since: 3);
 
         /// <summary>Dirty log group.</summary>
-        public static readonly FieldSpec DirtyLog = FieldSpec.Optional("dirty_log", 5, since: 3, description: "Sent while dirty logging is active");
+        public static readonly OptionalSpec DirtyLog = Root.Optional("dirty_log", 5, since: 3, description: "Sent while dirty logging is active");
 
         /// <summary>Dirty log base address.</summary>
-        public static readonly FieldSpec LogBase = FieldSpec.UInt64("log_base", 0, since: 3);
+        public static readonly FieldSpec<ulong> LogBase = DirtyLog.Members.UInt64("log_base", 0, since: 3);
 
         /// <summary>Dirty log size.</summary>
-        public static readonly FieldSpec LogSize = FieldSpec.UInt64("log_size", 1, since: 3);
+        public static readonly FieldSpec<ulong> LogSize = DirtyLog.Members.UInt64("log_size", 1, since: 3);
     }
 }

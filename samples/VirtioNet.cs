@@ -23,6 +23,14 @@ public sealed class VirtioNet : IDeviceState
     /// <summary>The device type: section id <c>virtio-net</c>, versions 1 to 3.</summary>
     public static readonly DeviceType DeviceType = new("virtio-net", "urn:migfmt:sample:virtio-net", currentVersion: 3, minimumVersion: 1, version => new VirtioNet(version), "Virtio network device");
 
+    private ulong _features;
+    private byte _status;
+    private string _name = string.Empty;
+    private ulong _rxPackets;
+    private ushort _mtu = 1500;
+    private bool _rssEnabled;
+    private byte[] _rssKey = [];
+
     /// <summary>Creates a device running as <paramref name="version"/>, with reset values.</summary>
     /// <param name="version">The device version.</param>
     public VirtioNet(int version = 3) => Version = version;
@@ -34,16 +42,16 @@ public sealed class VirtioNet : IDeviceState
     public int Version { get; }
 
     /// <summary>Gets or sets the negotiated feature bits.</summary>
-    public ulong Features { get; set; }
+    public ulong Features { get => _features; set => _features = value; }
 
     /// <summary>Gets or sets the device status byte.</summary>
-    public byte Status { get; set; }
+    public byte Status { get => _status; set => _status = value; }
 
     /// <summary>Gets the MAC address (6 bytes), changed in place.</summary>
     public byte[] Mac { get; } = new byte[6];
 
     /// <summary>Gets or sets the interface name.</summary>
-    public string Name { get; set; } = string.Empty;
+    public string Name { get => _name; set => _name = value; }
 
     /// <summary>Gets the VLAN filter bitmap, changed in place.</summary>
     public uint[] VlanFilter { get; } = new uint[VlanFilterWords];
@@ -52,16 +60,16 @@ public sealed class VirtioNet : IDeviceState
     public List<VirtqueueState> Queues { get; } = [];
 
     /// <summary>Gets or sets the number of received packets (v2, skippable).</summary>
-    public ulong RxPackets { get; set; }
+    public ulong RxPackets { get => _rxPackets; set => _rxPackets = value; }
 
     /// <summary>Gets or sets the MTU (v3, must-parse).</summary>
-    public ushort Mtu { get; set; } = 1500;
+    public ushort Mtu { get => _mtu; set => _mtu = value; }
 
     /// <summary>Gets or sets a value indicating whether RSS is enabled (v3, optional group).</summary>
-    public bool RssEnabled { get; set; }
+    public bool RssEnabled { get => _rssEnabled; set => _rssEnabled = value; }
 
     /// <summary>Gets or sets the RSS hash key (v3, inside the optional group).</summary>
-    public byte[] RssKey { get; set; } = [];
+    public byte[] RssKey { get => _rssKey; set => _rssKey = value; }
 
     /// <summary>Gets the RSS indirection table (v3, inside the optional group), changed in place.</summary>
     public ushort[] IndirectionTable { get; } = new ushort[IndirectionTableSize];
@@ -70,26 +78,16 @@ public sealed class VirtioNet : IDeviceState
     public void Visit<TVisitor>(ref TVisitor visitor)
         where TVisitor : IStateVisitor, allows ref struct
     {
-        ulong features = Features, rx = RxPackets;
-        byte status = Status;
-        string name = Name;
-        ushort mtu = Mtu;
-        bool rss = RssEnabled;
-        byte[] key = RssKey;
-
-        visitor.Field(Fields.Features, ref features);
-        visitor.Field(Fields.Status, ref status);
+        visitor.Field(Fields.Features, ref _features);
+        visitor.Field(Fields.Status, ref _status);
         visitor.Field(Fields.Mac, Mac.AsSpan());
-        visitor.Field(Fields.Name, ref name);
+        visitor.Field(Fields.Name, ref _name);
         visitor.Field(Fields.VlanFilter, VlanFilter.AsSpan());
         int count = visitor.BeginList(Fields.Queues, Queues.Count);
         if (count >= 0)
         {
-            if (visitor.Direction != VisitDirection.Save)
-            {
-                Resize(count);
-            }
-
+            // Saving passes the current count back, so the resize changes nothing then.
+            Resize(count);
             for (int i = 0; i < count; i++)
             {
                 visitor.BeginElement();
@@ -100,29 +98,13 @@ public sealed class VirtioNet : IDeviceState
             visitor.EndList();
         }
 
-        visitor.Field(Fields.RxPackets, ref rx);
-        visitor.Field(Fields.Mtu, ref mtu);
-        if (visitor.BeginOptional(Fields.Rss, needed: rss))
+        visitor.Field(Fields.RxPackets, ref _rxPackets);
+        visitor.Field(Fields.Mtu, ref _mtu);
+        if (visitor.BeginOptional(Fields.Rss, needed: _rssEnabled).Track(ref _rssEnabled))
         {
-            rss = true;
-            visitor.Field(Fields.RssKey, ref key);
+            visitor.Field(Fields.RssKey, ref _rssKey);
             visitor.Field(Fields.IndirectionTable, IndirectionTable.AsSpan());
             visitor.EndOptional();
-        }
-        else if (visitor.Direction == VisitDirection.Load && Version >= 3)
-        {
-            rss = false;
-        }
-
-        if (visitor.Direction == VisitDirection.Load)
-        {
-            Features = features;
-            Status = status;
-            Name = name;
-            RxPackets = rx;
-            Mtu = mtu;
-            RssEnabled = rss;
-            RssKey = key;
         }
     }
 
@@ -142,61 +124,70 @@ public sealed class VirtioNet : IDeviceState
     /// <summary>The device's field specs.</summary>
     public static class Fields
     {
+        private static readonly FieldSet Root = new("virtio-net");
+
         /// <summary>Feature bits.</summary>
-        public static readonly FieldSpec Features = FieldSpec.UInt64("features", 0, description: "Negotiated feature bits");
+        public static readonly FieldSpec<ulong> Features = Root.UInt64("features", 0, description: "Negotiated feature bits");
 
         /// <summary>Status.</summary>
-        public static readonly FieldSpec Status = FieldSpec.UInt8("status", 1);
+        public static readonly FieldSpec<byte> Status = Root.UInt8("status", 1);
 
         /// <summary>MAC address.</summary>
-        public static readonly FieldSpec Mac = FieldSpec.FixedBytes("mac", 2, 6);
+        public static readonly ArrayFieldSpec<byte> Mac = Root.FixedBytes("mac", 2, 6);
 
         /// <summary>Interface name.</summary>
-        public static readonly FieldSpec Name = FieldSpec.String("name", 3, maxLength: 64);
+        public static readonly FieldSpec<string> Name = Root.String("name", 3, maxLength: 64);
 
         /// <summary>VLAN filter.</summary>
-        public static readonly FieldSpec VlanFilter = FieldSpec.Array("vlan_filter", 4, FieldKind.UInt32, VlanFilterWords);
+        public static readonly ArrayFieldSpec<uint> VlanFilter = Root.Array<uint>("vlan_filter", 4, VlanFilterWords);
 
         /// <summary>Queues.</summary>
-        public static readonly FieldSpec Queues = FieldSpec.List("queues", 5, maxCount: MaxQueues);
+        public static readonly ListSpec Queues = Root.List("queues", 5, maxCount: MaxQueues);
 
         /// <summary>Received packets: statistics, safe to lose.</summary>
-        public static readonly FieldSpec RxPackets = FieldSpec.UInt64("rx_packets", 6, skippable: true, since: 2);
+        public static readonly FieldSpec<ulong> RxPackets = Root.UInt64("rx_packets", 6, skippable: true, since: 2);
 
         /// <summary>MTU.</summary>
-        public static readonly FieldSpec Mtu = FieldSpec.UInt16("mtu", 7, since: 3);
+        public static readonly FieldSpec<ushort> Mtu = Root.UInt16("mtu", 7, since: 3);
 
         /// <summary>RSS group.</summary>
-        public static readonly FieldSpec Rss = FieldSpec.Optional("rss", 8, since: 3, description: "Sent while RSS is enabled");
+        public static readonly OptionalSpec Rss = Root.Optional("rss", 8, since: 3, description: "Sent while RSS is enabled");
 
         /// <summary>RSS hash key.</summary>
-        public static readonly FieldSpec RssKey = FieldSpec.Bytes("key", 0, maxLength: 52, since: 3);
+        public static readonly FieldSpec<byte[]> RssKey = Rss.Members.Bytes("key", 0, maxLength: 52, since: 3);
 
         /// <summary>RSS indirection table.</summary>
-        public static readonly FieldSpec IndirectionTable = FieldSpec.Array("indirection_table", 1, FieldKind.UInt16, IndirectionTableSize, since: 3);
+        public static readonly ArrayFieldSpec<ushort> IndirectionTable = Rss.Members.Array<ushort>("indirection_table", 1, IndirectionTableSize, since: 3);
     }
 }
 
 /// <summary>One virtqueue of a <see cref="VirtioNet"/>.</summary>
 public sealed class VirtqueueState
 {
+    private ulong _descAddr;
+    private ulong _availAddr;
+    private ulong _usedAddr;
+    private ushort _size = 256;
+    private ushort _lastAvailIdx;
+    private ushort _usedIdx;
+
     /// <summary>Gets or sets the descriptor table address.</summary>
-    public ulong DescAddr { get; set; }
+    public ulong DescAddr { get => _descAddr; set => _descAddr = value; }
 
     /// <summary>Gets or sets the available ring address.</summary>
-    public ulong AvailAddr { get; set; }
+    public ulong AvailAddr { get => _availAddr; set => _availAddr = value; }
 
     /// <summary>Gets or sets the used ring address.</summary>
-    public ulong UsedAddr { get; set; }
+    public ulong UsedAddr { get => _usedAddr; set => _usedAddr = value; }
 
     /// <summary>Gets or sets the size in descriptors.</summary>
-    public ushort Size { get; set; } = 256;
+    public ushort Size { get => _size; set => _size = value; }
 
     /// <summary>Gets or sets the last available index seen.</summary>
-    public ushort LastAvailIdx { get; set; }
+    public ushort LastAvailIdx { get => _lastAvailIdx; set => _lastAvailIdx = value; }
 
     /// <summary>Gets or sets the used index.</summary>
-    public ushort UsedIdx { get; set; }
+    public ushort UsedIdx { get => _usedIdx; set => _usedIdx = value; }
 
     /// <summary>Visits the queue's fields inside a list element.</summary>
     /// <typeparam name="TVisitor">The visitor.</typeparam>
@@ -204,44 +195,33 @@ public sealed class VirtqueueState
     public void Visit<TVisitor>(ref TVisitor visitor)
         where TVisitor : IStateVisitor, allows ref struct
     {
-        ulong desc = DescAddr, avail = AvailAddr, used = UsedAddr;
-        ushort size = Size, lastAvail = LastAvailIdx, usedIdx = UsedIdx;
-        visitor.Field(Fields.DescAddr, ref desc);
-        visitor.Field(Fields.AvailAddr, ref avail);
-        visitor.Field(Fields.UsedAddr, ref used);
-        visitor.Field(Fields.Size, ref size);
-        visitor.Field(Fields.LastAvailIdx, ref lastAvail);
-        visitor.Field(Fields.UsedIdx, ref usedIdx);
-        if (visitor.Direction == VisitDirection.Load)
-        {
-            DescAddr = desc;
-            AvailAddr = avail;
-            UsedAddr = used;
-            Size = size;
-            LastAvailIdx = lastAvail;
-            UsedIdx = usedIdx;
-        }
+        visitor.Field(Fields.DescAddr, ref _descAddr);
+        visitor.Field(Fields.AvailAddr, ref _availAddr);
+        visitor.Field(Fields.UsedAddr, ref _usedAddr);
+        visitor.Field(Fields.Size, ref _size);
+        visitor.Field(Fields.LastAvailIdx, ref _lastAvailIdx);
+        visitor.Field(Fields.UsedIdx, ref _usedIdx);
     }
 
     /// <summary>The queue's field specs.</summary>
     public static class Fields
     {
         /// <summary>Descriptor table address.</summary>
-        public static readonly FieldSpec DescAddr = FieldSpec.UInt64("desc", 0);
+        public static readonly FieldSpec<ulong> DescAddr = VirtioNet.Fields.Queues.Members.UInt64("desc", 0);
 
         /// <summary>Available ring address.</summary>
-        public static readonly FieldSpec AvailAddr = FieldSpec.UInt64("avail", 1);
+        public static readonly FieldSpec<ulong> AvailAddr = VirtioNet.Fields.Queues.Members.UInt64("avail", 1);
 
         /// <summary>Used ring address.</summary>
-        public static readonly FieldSpec UsedAddr = FieldSpec.UInt64("used", 2);
+        public static readonly FieldSpec<ulong> UsedAddr = VirtioNet.Fields.Queues.Members.UInt64("used", 2);
 
         /// <summary>Size.</summary>
-        public static readonly FieldSpec Size = FieldSpec.UInt16("size", 3);
+        public static readonly FieldSpec<ushort> Size = VirtioNet.Fields.Queues.Members.UInt16("size", 3);
 
         /// <summary>Last available index.</summary>
-        public static readonly FieldSpec LastAvailIdx = FieldSpec.UInt16("last_avail_idx", 4);
+        public static readonly FieldSpec<ushort> LastAvailIdx = VirtioNet.Fields.Queues.Members.UInt16("last_avail_idx", 4);
 
         /// <summary>Used index.</summary>
-        public static readonly FieldSpec UsedIdx = FieldSpec.UInt16("used_idx", 5);
+        public static readonly FieldSpec<ushort> UsedIdx = VirtioNet.Fields.Queues.Members.UInt16("used_idx", 5);
     }
 }

@@ -14,7 +14,7 @@ public sealed class BlobDevice : IDeviceState, IBlobState
 {
     public static readonly DeviceType DeviceType = new("blob", "urn:migfmt:bench:blob", 1, 1, _ => new BlobDevice(() => Stream.Null, _ => { }), "Opaque blob benchmark device");
 
-    private static readonly FieldSpec State = FieldSpec.Blob("state", 0);
+    private static readonly BlobSpec State = new FieldSet("blob").Blob("state", 0);
 
     private readonly Func<Stream> _source;
     private readonly Action<Stream> _sink;

@@ -28,35 +28,34 @@ public sealed class PerfDevice : IDeviceState
         where TVisitor : IStateVisitor, allows ref struct
     {
         // Fields live in arrays: a ref to an element is what the visitor reads or writes, no copy-back needed.
-        FieldSpec[] f = Fields.All;
         for (int i = 0; i < 8; i++)
         {
-            visitor.Field(f[i], ref U8[i]);
+            visitor.Field(Fields.U8[i], ref U8[i]);
         }
 
         for (int i = 0; i < 8; i++)
         {
-            visitor.Field(f[8 + i], ref U16[i]);
+            visitor.Field(Fields.U16[i], ref U16[i]);
         }
 
         for (int i = 0; i < 8; i++)
         {
-            visitor.Field(f[16 + i], ref U32[i]);
+            visitor.Field(Fields.U32[i], ref U32[i]);
         }
 
         for (int i = 0; i < 8; i++)
         {
-            visitor.Field(f[24 + i], ref U64[i]);
+            visitor.Field(Fields.U64[i], ref U64[i]);
         }
 
         for (int i = 0; i < 5; i++)
         {
-            visitor.Field(f[32 + i], ref Bools[i]);
+            visitor.Field(Fields.Flags[i], ref Bools[i]);
         }
 
-        visitor.Field(f[37], BufA.AsSpan());
-        visitor.Field(f[38], BufB.AsSpan());
-        visitor.Field(f[39], Regs.AsSpan());
+        visitor.Field(Fields.BufA, BufA.AsSpan());
+        visitor.Field(Fields.BufB, BufB.AsSpan());
+        visitor.Field(Fields.Regs, Regs.AsSpan());
     }
 
     /// <summary>Fills every field: <paramref name="sparse"/> = about 75% zeros, the rest below 100, zero buffers; otherwise full-range random.</summary>
@@ -112,28 +111,26 @@ public sealed class PerfDevice : IDeviceState
 
     public static class Fields
     {
-        public static readonly FieldSpec[] All = Build();
+        private static readonly FieldSet Root = new("perf");
 
-        private static FieldSpec[] Build()
+        public static readonly FieldSpec<byte>[] U8 = Declare(i => Root.UInt8("u8_" + i, i));
+        public static readonly FieldSpec<ushort>[] U16 = Declare(i => Root.UInt16("u16_" + i, 8 + i));
+        public static readonly FieldSpec<uint>[] U32 = Declare(i => Root.UInt32("u32_" + i, 16 + i));
+        public static readonly FieldSpec<ulong>[] U64 = Declare(i => Root.UInt64("u64_" + i, 24 + i));
+        public static readonly FieldSpec<bool>[] Flags = Declare(i => Root.Bool("flag_" + i, 32 + i), 5);
+        public static readonly ArrayFieldSpec<byte> BufA = Root.FixedBytes("buf_a", 37, 64);
+        public static readonly ArrayFieldSpec<byte> BufB = Root.FixedBytes("buf_b", 38, 64);
+        public static readonly ArrayFieldSpec<uint> Regs = Root.Array<uint>("regs", 39, 16);
+
+        private static T[] Declare<T>(Func<int, T> declare, int count = 8)
         {
-            var all = new FieldSpec[40];
-            for (int i = 0; i < 8; i++)
+            var specs = new T[count];
+            for (int i = 0; i < count; i++)
             {
-                all[i] = FieldSpec.UInt8("u8_" + i, i);
-                all[8 + i] = FieldSpec.UInt16("u16_" + i, 8 + i);
-                all[16 + i] = FieldSpec.UInt32("u32_" + i, 16 + i);
-                all[24 + i] = FieldSpec.UInt64("u64_" + i, 24 + i);
+                specs[i] = declare(i);
             }
 
-            for (int i = 0; i < 5; i++)
-            {
-                all[32 + i] = FieldSpec.Bool("flag_" + i, 32 + i);
-            }
-
-            all[37] = FieldSpec.FixedBytes("buf_a", 37, 64);
-            all[38] = FieldSpec.FixedBytes("buf_b", 38, 64);
-            all[39] = FieldSpec.Array("regs", 39, FieldKind.UInt32, 16);
-            return all;
+            return specs;
         }
     }
 }

@@ -275,7 +275,7 @@ public sealed class QemuE1000 : IDeviceState
         }
 
         bool mitLevel = MitIrqLevel;
-        bool mit = visitor.BeginOptional(Fields.MitState, MitigationFlag);
+        bool mit = visitor.BeginOptional(Fields.MitState, MitigationFlag).IsPresent;
         if (mit)
         {
             for (int i = 0; i < MitIndexes.Length; i++)
@@ -287,7 +287,7 @@ public sealed class QemuE1000 : IDeviceState
             visitor.EndOptional();
         }
 
-        bool fullMac = visitor.BeginOptional(Fields.FullMacState, FullMacFlag);
+        bool fullMac = visitor.BeginOptional(Fields.FullMacState, FullMacFlag).IsPresent;
         if (fullMac)
         {
             visitor.Field(Fields.MacReg, MacReg.AsSpan());
@@ -304,7 +304,7 @@ public sealed class QemuE1000 : IDeviceState
         ushort vTsoMss = TsoMss;
         sbyte vTsoIp = TsoIp;
         sbyte vTsoTcp = TsoTcp;
-        bool tsoPresent = visitor.BeginOptional(Fields.TxTsoState, TsoFlag);
+        bool tsoPresent = visitor.BeginOptional(Fields.TxTsoState, TsoFlag).IsPresent;
         if (tsoPresent)
         {
             visitor.Field(Fields.TsoIpcss, ref vTsoIpcss);
@@ -341,205 +341,207 @@ public sealed class QemuE1000 : IDeviceState
     /// <summary>The e1000's field specs, in QEMU's order.</summary>
     public static class Fields
     {
+        private static readonly FieldSet Root = new("e1000");
+
         /// <summary>The PCI device structure (vmsd <c>PCIDevice</c> v2).</summary>
-        public static readonly FieldSpec ParentObj = FieldSpec.Struct("parent_obj", 0);
+        public static readonly StructSpec ParentObj = Root.Struct("parent_obj", 0);
 
         /// <summary>PCI version id.</summary>
-        public static readonly FieldSpec PciVersionId = FieldSpec.Int32("version_id", 0);
+        public static readonly FieldSpec<int> PciVersionId = ParentObj.Members.Int32("version_id", 0);
 
         /// <summary>PCI configuration space.</summary>
-        public static readonly FieldSpec PciConfig = FieldSpec.FixedBytes("config", 1, 256);
+        public static readonly ArrayFieldSpec<byte> PciConfig = ParentObj.Members.FixedBytes("config", 1, 256);
 
         /// <summary>PCI interrupt pin states.</summary>
-        public static readonly FieldSpec PciIrqState = FieldSpec.Array("irq_state", 2, FieldKind.UInt32, 4);
+        public static readonly ArrayFieldSpec<uint> PciIrqState = ParentObj.Members.Array<uint>("irq_state", 2, 4);
 
         /// <summary>Unused (was the instance id), version 1 only.</summary>
-        public static readonly FieldSpec UnusedInstanceId = FieldSpec.FixedBytes("unused[0]", 1, 4, removedIn: 2);
+        public static readonly ArrayFieldSpec<byte> UnusedInstanceId = Root.FixedBytes("unused[0]", 1, 4, removedIn: 2);
 
         /// <summary>Unused (was the MMIO base).</summary>
-        public static readonly FieldSpec UnusedMmioBase = FieldSpec.FixedBytes("unused[1]", 2, 4);
+        public static readonly ArrayFieldSpec<byte> UnusedMmioBase = Root.FixedBytes("unused[1]", 2, 4);
 
         /// <summary><c>rxbuf_size</c>.</summary>
-        public static readonly FieldSpec RxbufSize = FieldSpec.UInt32("rxbuf_size", 3);
+        public static readonly FieldSpec<uint> RxbufSize = Root.UInt32("rxbuf_size", 3);
 
         /// <summary><c>rxbuf_min_shift</c>.</summary>
-        public static readonly FieldSpec RxbufMinShift = FieldSpec.UInt32("rxbuf_min_shift", 4);
+        public static readonly FieldSpec<uint> RxbufMinShift = Root.UInt32("rxbuf_min_shift", 4);
 
         /// <summary><c>eecd_state.val_in</c>.</summary>
-        public static readonly FieldSpec EecdValIn = FieldSpec.UInt32("eecd_state.val_in", 5);
+        public static readonly FieldSpec<uint> EecdValIn = Root.UInt32("eecd_state.val_in", 5);
 
         /// <summary><c>eecd_state.bitnum_in</c>.</summary>
-        public static readonly FieldSpec EecdBitnumIn = FieldSpec.UInt16("eecd_state.bitnum_in", 6);
+        public static readonly FieldSpec<ushort> EecdBitnumIn = Root.UInt16("eecd_state.bitnum_in", 6);
 
         /// <summary><c>eecd_state.bitnum_out</c>.</summary>
-        public static readonly FieldSpec EecdBitnumOut = FieldSpec.UInt16("eecd_state.bitnum_out", 7);
+        public static readonly FieldSpec<ushort> EecdBitnumOut = Root.UInt16("eecd_state.bitnum_out", 7);
 
         /// <summary><c>eecd_state.reading</c>.</summary>
-        public static readonly FieldSpec EecdReading = FieldSpec.UInt16("eecd_state.reading", 8);
+        public static readonly FieldSpec<ushort> EecdReading = Root.UInt16("eecd_state.reading", 8);
 
         /// <summary><c>eecd_state.old_eecd</c>.</summary>
-        public static readonly FieldSpec EecdOldEecd = FieldSpec.UInt32("eecd_state.old_eecd", 9);
+        public static readonly FieldSpec<uint> EecdOldEecd = Root.UInt32("eecd_state.old_eecd", 9);
 
         /// <summary><c>mig_props.ipcss</c>.</summary>
-        public static readonly FieldSpec MigIpcss = FieldSpec.UInt8("mig_props.ipcss", 10);
+        public static readonly FieldSpec<byte> MigIpcss = Root.UInt8("mig_props.ipcss", 10);
 
         /// <summary><c>mig_props.ipcso</c>.</summary>
-        public static readonly FieldSpec MigIpcso = FieldSpec.UInt8("mig_props.ipcso", 11);
+        public static readonly FieldSpec<byte> MigIpcso = Root.UInt8("mig_props.ipcso", 11);
 
         /// <summary><c>mig_props.ipcse</c>.</summary>
-        public static readonly FieldSpec MigIpcse = FieldSpec.UInt16("mig_props.ipcse", 12);
+        public static readonly FieldSpec<ushort> MigIpcse = Root.UInt16("mig_props.ipcse", 12);
 
         /// <summary><c>mig_props.tucss</c>.</summary>
-        public static readonly FieldSpec MigTucss = FieldSpec.UInt8("mig_props.tucss", 13);
+        public static readonly FieldSpec<byte> MigTucss = Root.UInt8("mig_props.tucss", 13);
 
         /// <summary><c>mig_props.tucso</c>.</summary>
-        public static readonly FieldSpec MigTucso = FieldSpec.UInt8("mig_props.tucso", 14);
+        public static readonly FieldSpec<byte> MigTucso = Root.UInt8("mig_props.tucso", 14);
 
         /// <summary><c>mig_props.tucse</c>.</summary>
-        public static readonly FieldSpec MigTucse = FieldSpec.UInt16("mig_props.tucse", 15);
+        public static readonly FieldSpec<ushort> MigTucse = Root.UInt16("mig_props.tucse", 15);
 
         /// <summary><c>mig_props.paylen</c>.</summary>
-        public static readonly FieldSpec MigPaylen = FieldSpec.UInt32("mig_props.paylen", 16);
+        public static readonly FieldSpec<uint> MigPaylen = Root.UInt32("mig_props.paylen", 16);
 
         /// <summary><c>mig_props.hdr_len</c>.</summary>
-        public static readonly FieldSpec MigHdrLen = FieldSpec.UInt8("mig_props.hdr_len", 17);
+        public static readonly FieldSpec<byte> MigHdrLen = Root.UInt8("mig_props.hdr_len", 17);
 
         /// <summary><c>mig_props.mss</c>.</summary>
-        public static readonly FieldSpec MigMss = FieldSpec.UInt16("mig_props.mss", 18);
+        public static readonly FieldSpec<ushort> MigMss = Root.UInt16("mig_props.mss", 18);
 
         /// <summary><c>tx.size</c>.</summary>
-        public static readonly FieldSpec TxSize = FieldSpec.UInt16("tx.size", 19);
+        public static readonly FieldSpec<ushort> TxSize = Root.UInt16("tx.size", 19);
 
         /// <summary><c>tx.tso_frames</c>.</summary>
-        public static readonly FieldSpec TxTsoFrames = FieldSpec.UInt16("tx.tso_frames", 20);
+        public static readonly FieldSpec<ushort> TxTsoFrames = Root.UInt16("tx.tso_frames", 20);
 
         /// <summary><c>tx.sum_needed</c>.</summary>
-        public static readonly FieldSpec TxSumNeeded = FieldSpec.UInt8("tx.sum_needed", 21);
+        public static readonly FieldSpec<byte> TxSumNeeded = Root.UInt8("tx.sum_needed", 21);
 
         /// <summary><c>mig_props.ip</c>.</summary>
-        public static readonly FieldSpec MigIp = FieldSpec.Int8("mig_props.ip", 22);
+        public static readonly FieldSpec<sbyte> MigIp = Root.Int8("mig_props.ip", 22);
 
         /// <summary><c>mig_props.tcp</c>.</summary>
-        public static readonly FieldSpec MigTcp = FieldSpec.Int8("mig_props.tcp", 23);
+        public static readonly FieldSpec<sbyte> MigTcp = Root.Int8("mig_props.tcp", 23);
 
         /// <summary><c>tx.header</c>.</summary>
-        public static readonly FieldSpec TxHeader = FieldSpec.FixedBytes("tx.header", 24, 256);
+        public static readonly ArrayFieldSpec<byte> TxHeader = Root.FixedBytes("tx.header", 24, 256);
 
         /// <summary><c>tx.data</c>.</summary>
-        public static readonly FieldSpec TxData = FieldSpec.FixedBytes("tx.data", 25, 0x10000);
+        public static readonly ArrayFieldSpec<byte> TxData = Root.FixedBytes("tx.data", 25, 0x10000);
 
         /// <summary><c>eeprom_data</c>.</summary>
-        public static readonly FieldSpec EepromData = FieldSpec.Array("eeprom_data", 26, FieldKind.UInt16, 64);
+        public static readonly ArrayFieldSpec<ushort> EepromData = Root.Array<ushort>("eeprom_data", 26, 64);
 
         /// <summary><c>phy_reg</c>.</summary>
-        public static readonly FieldSpec PhyReg = FieldSpec.Array("phy_reg", 27, FieldKind.UInt16, 0x20);
+        public static readonly ArrayFieldSpec<ushort> PhyReg = Root.Array<ushort>("phy_reg", 27, 0x20);
 
         /// <summary>The MAC registers saved one by one.</summary>
-        internal static readonly FieldSpec[] Registers =
+        internal static readonly FieldSpec<uint>[] Registers =
         [
-            FieldSpec.UInt32("mac_reg[CTRL]", 28),
-            FieldSpec.UInt32("mac_reg[EECD]", 29),
-            FieldSpec.UInt32("mac_reg[EERD]", 30),
-            FieldSpec.UInt32("mac_reg[GPRC]", 31),
-            FieldSpec.UInt32("mac_reg[GPTC]", 32),
-            FieldSpec.UInt32("mac_reg[ICR]", 33),
-            FieldSpec.UInt32("mac_reg[ICS]", 34),
-            FieldSpec.UInt32("mac_reg[IMC]", 35),
-            FieldSpec.UInt32("mac_reg[IMS]", 36),
-            FieldSpec.UInt32("mac_reg[LEDCTL]", 37),
-            FieldSpec.UInt32("mac_reg[MANC]", 38),
-            FieldSpec.UInt32("mac_reg[MDIC]", 39),
-            FieldSpec.UInt32("mac_reg[MPC]", 40),
-            FieldSpec.UInt32("mac_reg[PBA]", 41),
-            FieldSpec.UInt32("mac_reg[RCTL]", 42),
-            FieldSpec.UInt32("mac_reg[RDBAH]", 43),
-            FieldSpec.UInt32("mac_reg[RDBAL]", 44),
-            FieldSpec.UInt32("mac_reg[RDH]", 45),
-            FieldSpec.UInt32("mac_reg[RDLEN]", 46),
-            FieldSpec.UInt32("mac_reg[RDT]", 47),
-            FieldSpec.UInt32("mac_reg[STATUS]", 48),
-            FieldSpec.UInt32("mac_reg[SWSM]", 49),
-            FieldSpec.UInt32("mac_reg[TCTL]", 50),
-            FieldSpec.UInt32("mac_reg[TDBAH]", 51),
-            FieldSpec.UInt32("mac_reg[TDBAL]", 52),
-            FieldSpec.UInt32("mac_reg[TDH]", 53),
-            FieldSpec.UInt32("mac_reg[TDLEN]", 54),
-            FieldSpec.UInt32("mac_reg[TDT]", 55),
-            FieldSpec.UInt32("mac_reg[TORH]", 56),
-            FieldSpec.UInt32("mac_reg[TORL]", 57),
-            FieldSpec.UInt32("mac_reg[TOTH]", 58),
-            FieldSpec.UInt32("mac_reg[TOTL]", 59),
-            FieldSpec.UInt32("mac_reg[TPR]", 60),
-            FieldSpec.UInt32("mac_reg[TPT]", 61),
-            FieldSpec.UInt32("mac_reg[TXDCTL]", 62),
-            FieldSpec.UInt32("mac_reg[WUFC]", 63),
-            FieldSpec.UInt32("mac_reg[VET]", 64),
+            Root.UInt32("mac_reg[CTRL]", 28),
+            Root.UInt32("mac_reg[EECD]", 29),
+            Root.UInt32("mac_reg[EERD]", 30),
+            Root.UInt32("mac_reg[GPRC]", 31),
+            Root.UInt32("mac_reg[GPTC]", 32),
+            Root.UInt32("mac_reg[ICR]", 33),
+            Root.UInt32("mac_reg[ICS]", 34),
+            Root.UInt32("mac_reg[IMC]", 35),
+            Root.UInt32("mac_reg[IMS]", 36),
+            Root.UInt32("mac_reg[LEDCTL]", 37),
+            Root.UInt32("mac_reg[MANC]", 38),
+            Root.UInt32("mac_reg[MDIC]", 39),
+            Root.UInt32("mac_reg[MPC]", 40),
+            Root.UInt32("mac_reg[PBA]", 41),
+            Root.UInt32("mac_reg[RCTL]", 42),
+            Root.UInt32("mac_reg[RDBAH]", 43),
+            Root.UInt32("mac_reg[RDBAL]", 44),
+            Root.UInt32("mac_reg[RDH]", 45),
+            Root.UInt32("mac_reg[RDLEN]", 46),
+            Root.UInt32("mac_reg[RDT]", 47),
+            Root.UInt32("mac_reg[STATUS]", 48),
+            Root.UInt32("mac_reg[SWSM]", 49),
+            Root.UInt32("mac_reg[TCTL]", 50),
+            Root.UInt32("mac_reg[TDBAH]", 51),
+            Root.UInt32("mac_reg[TDBAL]", 52),
+            Root.UInt32("mac_reg[TDH]", 53),
+            Root.UInt32("mac_reg[TDLEN]", 54),
+            Root.UInt32("mac_reg[TDT]", 55),
+            Root.UInt32("mac_reg[TORH]", 56),
+            Root.UInt32("mac_reg[TORL]", 57),
+            Root.UInt32("mac_reg[TOTH]", 58),
+            Root.UInt32("mac_reg[TOTL]", 59),
+            Root.UInt32("mac_reg[TPR]", 60),
+            Root.UInt32("mac_reg[TPT]", 61),
+            Root.UInt32("mac_reg[TXDCTL]", 62),
+            Root.UInt32("mac_reg[WUFC]", 63),
+            Root.UInt32("mac_reg[VET]", 64),
         ];
 
         /// <summary>Receive addresses (mac_reg[RA..+32]).</summary>
-        public static readonly FieldSpec Ra = FieldSpec.Array("mac_reg[RA]", 65, FieldKind.UInt32, 32);
+        public static readonly ArrayFieldSpec<uint> Ra = Root.Array<uint>("mac_reg[RA]", 65, 32);
 
         /// <summary>Multicast table (mac_reg[MTA..+128]).</summary>
-        public static readonly FieldSpec Mta = FieldSpec.Array("mac_reg[MTA]", 66, FieldKind.UInt32, 128);
+        public static readonly ArrayFieldSpec<uint> Mta = Root.Array<uint>("mac_reg[MTA]", 66, 128);
 
         /// <summary>VLAN filter table (mac_reg[VFTA..+128]).</summary>
-        public static readonly FieldSpec Vfta = FieldSpec.Array("mac_reg[VFTA]", 67, FieldKind.UInt32, 128);
+        public static readonly ArrayFieldSpec<uint> Vfta = Root.Array<uint>("mac_reg[VFTA]", 67, 128);
 
         /// <summary>Subsection <c>e1000/mit_state</c> (v1).</summary>
-        public static readonly FieldSpec MitState = FieldSpec.Optional("e1000/mit_state", 68, legacyVersion: 1);
+        public static readonly OptionalSpec MitState = Root.Optional("e1000/mit_state", 68, legacyVersion: 1);
 
         /// <summary>Subsection <c>e1000/full_mac_state</c> (v1).</summary>
-        public static readonly FieldSpec FullMacState = FieldSpec.Optional("e1000/full_mac_state", 69, legacyVersion: 1);
+        public static readonly OptionalSpec FullMacState = Root.Optional("e1000/full_mac_state", 69, legacyVersion: 1);
 
         /// <summary>Subsection <c>e1000/tx_tso_state</c> (v1).</summary>
-        public static readonly FieldSpec TxTsoState = FieldSpec.Optional("e1000/tx_tso_state", 70, legacyVersion: 1);
+        public static readonly OptionalSpec TxTsoState = Root.Optional("e1000/tx_tso_state", 70, legacyVersion: 1);
 
         /// <summary>Mitigation interrupt level.</summary>
-        public static readonly FieldSpec MitIrqLevel = FieldSpec.Bool("mit_irq_level", 4);
+        public static readonly FieldSpec<bool> MitIrqLevel = MitState.Members.Bool("mit_irq_level", 4);
 
         /// <summary>The whole MAC register file.</summary>
-        public static readonly FieldSpec MacReg = FieldSpec.Array("mac_reg", 0, FieldKind.UInt32, MacRegCount);
+        public static readonly ArrayFieldSpec<uint> MacReg = FullMacState.Members.Array<uint>("mac_reg", 0, MacRegCount);
 
         /// <summary>The mitigation registers.</summary>
-        internal static readonly FieldSpec[] MitRegisters =
+        internal static readonly FieldSpec<uint>[] MitRegisters =
         [
-            FieldSpec.UInt32("mac_reg[RDTR]", 0),
-            FieldSpec.UInt32("mac_reg[RADV]", 1),
-            FieldSpec.UInt32("mac_reg[TADV]", 2),
-            FieldSpec.UInt32("mac_reg[ITR]", 3),
+            MitState.Members.UInt32("mac_reg[RDTR]", 0),
+            MitState.Members.UInt32("mac_reg[RADV]", 1),
+            MitState.Members.UInt32("mac_reg[TADV]", 2),
+            MitState.Members.UInt32("mac_reg[ITR]", 3),
         ];
 
         /// <summary><c>tx.tso_props.ipcss</c>.</summary>
-        public static readonly FieldSpec TsoIpcss = FieldSpec.UInt8("tx.tso_props.ipcss", 0);
+        public static readonly FieldSpec<byte> TsoIpcss = TxTsoState.Members.UInt8("tx.tso_props.ipcss", 0);
 
         /// <summary><c>tx.tso_props.ipcso</c>.</summary>
-        public static readonly FieldSpec TsoIpcso = FieldSpec.UInt8("tx.tso_props.ipcso", 1);
+        public static readonly FieldSpec<byte> TsoIpcso = TxTsoState.Members.UInt8("tx.tso_props.ipcso", 1);
 
         /// <summary><c>tx.tso_props.ipcse</c>.</summary>
-        public static readonly FieldSpec TsoIpcse = FieldSpec.UInt16("tx.tso_props.ipcse", 2);
+        public static readonly FieldSpec<ushort> TsoIpcse = TxTsoState.Members.UInt16("tx.tso_props.ipcse", 2);
 
         /// <summary><c>tx.tso_props.tucss</c>.</summary>
-        public static readonly FieldSpec TsoTucss = FieldSpec.UInt8("tx.tso_props.tucss", 3);
+        public static readonly FieldSpec<byte> TsoTucss = TxTsoState.Members.UInt8("tx.tso_props.tucss", 3);
 
         /// <summary><c>tx.tso_props.tucso</c>.</summary>
-        public static readonly FieldSpec TsoTucso = FieldSpec.UInt8("tx.tso_props.tucso", 4);
+        public static readonly FieldSpec<byte> TsoTucso = TxTsoState.Members.UInt8("tx.tso_props.tucso", 4);
 
         /// <summary><c>tx.tso_props.tucse</c>.</summary>
-        public static readonly FieldSpec TsoTucse = FieldSpec.UInt16("tx.tso_props.tucse", 5);
+        public static readonly FieldSpec<ushort> TsoTucse = TxTsoState.Members.UInt16("tx.tso_props.tucse", 5);
 
         /// <summary><c>tx.tso_props.paylen</c>.</summary>
-        public static readonly FieldSpec TsoPaylen = FieldSpec.UInt32("tx.tso_props.paylen", 6);
+        public static readonly FieldSpec<uint> TsoPaylen = TxTsoState.Members.UInt32("tx.tso_props.paylen", 6);
 
         /// <summary><c>tx.tso_props.hdr_len</c>.</summary>
-        public static readonly FieldSpec TsoHdrLen = FieldSpec.UInt8("tx.tso_props.hdr_len", 7);
+        public static readonly FieldSpec<byte> TsoHdrLen = TxTsoState.Members.UInt8("tx.tso_props.hdr_len", 7);
 
         /// <summary><c>tx.tso_props.mss</c>.</summary>
-        public static readonly FieldSpec TsoMss = FieldSpec.UInt16("tx.tso_props.mss", 8);
+        public static readonly FieldSpec<ushort> TsoMss = TxTsoState.Members.UInt16("tx.tso_props.mss", 8);
 
         /// <summary><c>tx.tso_props.ip</c>.</summary>
-        public static readonly FieldSpec TsoIp = FieldSpec.Int8("tx.tso_props.ip", 9);
+        public static readonly FieldSpec<sbyte> TsoIp = TxTsoState.Members.Int8("tx.tso_props.ip", 9);
 
         /// <summary><c>tx.tso_props.tcp</c>.</summary>
-        public static readonly FieldSpec TsoTcp = FieldSpec.Int8("tx.tso_props.tcp", 10);
+        public static readonly FieldSpec<sbyte> TsoTcp = TxTsoState.Members.Int8("tx.tso_props.tcp", 10);
     }
 }

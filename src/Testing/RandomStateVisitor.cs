@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Numerics;
 using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Testing;
@@ -41,34 +42,14 @@ public ref struct RandomStateVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref byte value) => value = Exists(field) ? (byte)_random.Next(256) : value;
+    public readonly void Field<T>(FieldSpec<T> field, ref T value)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T> => value = Exists(field) ? T.CreateTruncating(Next64()) : value;
 
     /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref sbyte value) => value = Exists(field) ? (sbyte)_random.Next(256) : value;
+    public readonly void Field(FieldSpec<bool> field, ref bool value) => value = Exists(field) ? _random.Next(2) == 1 : value;
 
     /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref ushort value) => value = Exists(field) ? (ushort)_random.Next(65536) : value;
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref short value) => value = Exists(field) ? (short)_random.Next(65536) : value;
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref uint value) => value = Exists(field) ? (uint)Next64() : value;
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref int value) => value = Exists(field) ? (int)Next64() : value;
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref ulong value) => value = Exists(field) ? Next64() : value;
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref long value) => value = Exists(field) ? (long)Next64() : value;
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref bool value) => value = Exists(field) ? _random.Next(2) == 1 : value;
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref string value)
+    public readonly void Field(FieldSpec<string> field, ref string value)
     {
         if (Exists(field))
         {
@@ -84,7 +65,7 @@ public ref struct RandomStateVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref byte[] value)
+    public readonly void Field(FieldSpec<byte[]> field, ref byte[] value)
     {
         if (Exists(field))
         {
@@ -94,52 +75,20 @@ public ref struct RandomStateVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, Span<byte> buffer)
-    {
-        if (Exists(field))
-        {
-            _random.NextBytes(buffer);
-        }
-    }
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, Span<ushort> values)
+    public readonly void Field<T>(ArrayFieldSpec<T> field, Span<T> values)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         if (Exists(field))
         {
             for (int i = 0; i < values.Length; i++)
             {
-                values[i] = (ushort)_random.Next(65536);
+                values[i] = T.CreateTruncating(Next64());
             }
         }
     }
 
     /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, Span<uint> values)
-    {
-        if (Exists(field))
-        {
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = (uint)Next64();
-            }
-        }
-    }
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, Span<ulong> values)
-    {
-        if (Exists(field))
-        {
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = Next64();
-            }
-        }
-    }
-
-    /// <inheritdoc/>
-    public readonly bool BeginStruct(FieldSpec field) => Exists(field);
+    public readonly bool BeginStruct(StructSpec field) => Exists(field);
 
     /// <inheritdoc/>
     public readonly void EndStruct()
@@ -147,7 +96,7 @@ public ref struct RandomStateVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public readonly int BeginList(FieldSpec field, int count) =>
+    public readonly int BeginList(ListSpec field, int count) =>
         Exists(field) ? _random.Next(Math.Min(field.Length > 0 ? field.Length : 3, 3) + 1) : -1;
 
     /// <inheritdoc/>
@@ -166,7 +115,8 @@ public ref struct RandomStateVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public readonly bool BeginOptional(FieldSpec field, bool needed) => Exists(field) && _random.Next(2) == 1;
+    public readonly OptionalGroup BeginOptional(OptionalSpec field, bool needed) =>
+        !Exists(field) ? OptionalGroup.NotInVersion : _random.Next(2) == 1 ? OptionalGroup.Present : OptionalGroup.Absent;
 
     /// <inheritdoc/>
     public readonly void EndOptional()
@@ -174,7 +124,7 @@ public ref struct RandomStateVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public readonly void Blob(FieldSpec field, IBlobState blob)
+    public readonly void Blob(BlobSpec field, IBlobState blob)
     {
         ArgumentNullException.ThrowIfNull(blob);
         if (Exists(field))

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using MigrationFormat.Visitors;
@@ -84,41 +86,24 @@ public sealed class StateFingerprint
 
         public int Version { get; }
 
-        public readonly void Field(FieldSpec field, ref byte value) => Add(field, value.ToString(CultureInfo.InvariantCulture));
+        public readonly void Field<T>(FieldSpec<T> field, ref T value)
+            where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T> => Add(field, value.ToString(null, CultureInfo.InvariantCulture));
 
-        public readonly void Field(FieldSpec field, ref sbyte value) => Add(field, value.ToString(CultureInfo.InvariantCulture));
+        public readonly void Field(FieldSpec<bool> field, ref bool value) => Add(field, value ? "true" : "false");
 
-        public readonly void Field(FieldSpec field, ref ushort value) => Add(field, value.ToString(CultureInfo.InvariantCulture));
+        public readonly void Field(FieldSpec<string> field, ref string value) => Add(field, "\"" + value + "\"");
 
-        public readonly void Field(FieldSpec field, ref short value) => Add(field, value.ToString(CultureInfo.InvariantCulture));
+        public readonly void Field(FieldSpec<byte[]> field, ref byte[] value) => Add(field, Convert.ToHexString(value ?? []));
 
-        public readonly void Field(FieldSpec field, ref uint value) => Add(field, value.ToString(CultureInfo.InvariantCulture));
+        public readonly void Field<T>(ArrayFieldSpec<T> field, Span<T> values)
+            where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
+            Add(field, typeof(T) == typeof(byte) ? Convert.ToHexString(MemoryMarshal.AsBytes(values)) : Join(values));
 
-        public readonly void Field(FieldSpec field, ref int value) => Add(field, value.ToString(CultureInfo.InvariantCulture));
-
-        public readonly void Field(FieldSpec field, ref ulong value) => Add(field, value.ToString(CultureInfo.InvariantCulture));
-
-        public readonly void Field(FieldSpec field, ref long value) => Add(field, value.ToString(CultureInfo.InvariantCulture));
-
-        public readonly void Field(FieldSpec field, ref bool value) => Add(field, value ? "true" : "false");
-
-        public readonly void Field(FieldSpec field, ref string value) => Add(field, "\"" + value + "\"");
-
-        public readonly void Field(FieldSpec field, ref byte[] value) => Add(field, Convert.ToHexString(value ?? []));
-
-        public readonly void Field(FieldSpec field, Span<byte> buffer) => Add(field, Convert.ToHexString(buffer));
-
-        public readonly void Field(FieldSpec field, Span<ushort> values) => Add(field, Join(values));
-
-        public readonly void Field(FieldSpec field, Span<uint> values) => Add(field, Join(values));
-
-        public readonly void Field(FieldSpec field, Span<ulong> values) => Add(field, Join(values));
-
-        public readonly bool BeginStruct(FieldSpec field) => Open(field);
+        public readonly bool BeginStruct(StructSpec field) => Open(field);
 
         public readonly void EndStruct() => _path.RemoveAt(_path.Count - 1);
 
-        public readonly int BeginList(FieldSpec field, int count)
+        public readonly int BeginList(ListSpec field, int count)
         {
             if (!field.ExistsIn(Version))
             {
@@ -145,25 +130,26 @@ public sealed class StateFingerprint
             _elements.RemoveAt(_elements.Count - 1);
         }
 
-        public readonly bool BeginOptional(FieldSpec field, bool needed)
+        public readonly OptionalGroup BeginOptional(OptionalSpec field, bool needed)
         {
             if (!field.ExistsIn(Version))
             {
-                return false;
+                return OptionalGroup.NotInVersion;
             }
 
             Add(field, needed ? "true" : "false", "?");
-            if (needed)
+            if (!needed)
             {
-                _path.Add(field.Name);
+                return OptionalGroup.Absent;
             }
 
-            return needed;
+            _path.Add(field.Name);
+            return OptionalGroup.Present;
         }
 
         public readonly void EndOptional() => _path.RemoveAt(_path.Count - 1);
 
-        public readonly void Blob(FieldSpec field, IBlobState blob)
+        public readonly void Blob(BlobSpec field, IBlobState blob)
         {
             if (!field.ExistsIn(Version))
             {

@@ -1,6 +1,8 @@
 using System;
 using System.Buffers;
 using System.IO;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using MigrationFormat.Visitors;
@@ -37,29 +39,25 @@ internal ref struct JsonDumpVisitor : IStateVisitor
         json.Flush();
     }
 
-    public readonly void Field(FieldSpec field, ref byte value) => Number(field, value);
-
-    public readonly void Field(FieldSpec field, ref sbyte value) => Number(field, value);
-
-    public readonly void Field(FieldSpec field, ref ushort value) => Number(field, value);
-
-    public readonly void Field(FieldSpec field, ref short value) => Number(field, value);
-
-    public readonly void Field(FieldSpec field, ref uint value) => Number(field, value);
-
-    public readonly void Field(FieldSpec field, ref int value) => Number(field, value);
-
-    public readonly void Field(FieldSpec field, ref ulong value)
+    public readonly void Field<T>(FieldSpec<T> field, ref T value)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
-        if (Exists(field))
+        if (!Exists(field))
         {
-            _json.WriteNumber(field.Name, value);
+            return;
+        }
+
+        if (typeof(T) == typeof(ulong))
+        {
+            _json.WriteNumber(field.Name, ulong.CreateTruncating(value));
+        }
+        else
+        {
+            _json.WriteNumber(field.Name, long.CreateTruncating(value));
         }
     }
 
-    public readonly void Field(FieldSpec field, ref long value) => Number(field, value);
-
-    public readonly void Field(FieldSpec field, ref bool value)
+    public readonly void Field(FieldSpec<bool> field, ref bool value)
     {
         if (Exists(field))
         {
@@ -67,7 +65,7 @@ internal ref struct JsonDumpVisitor : IStateVisitor
         }
     }
 
-    public readonly void Field(FieldSpec field, ref string value)
+    public readonly void Field(FieldSpec<string> field, ref string value)
     {
         if (Exists(field))
         {
@@ -75,7 +73,7 @@ internal ref struct JsonDumpVisitor : IStateVisitor
         }
     }
 
-    public readonly void Field(FieldSpec field, ref byte[] value)
+    public readonly void Field(FieldSpec<byte[]> field, ref byte[] value)
     {
         if (Exists(field))
         {
@@ -83,57 +81,30 @@ internal ref struct JsonDumpVisitor : IStateVisitor
         }
     }
 
-    public readonly void Field(FieldSpec field, Span<byte> buffer)
+    public readonly void Field<T>(ArrayFieldSpec<T> field, Span<T> values)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        if (Exists(field))
+        if (!Exists(field))
         {
-            _json.WriteString(field.Name, Convert.ToHexStringLower(buffer));
+            return;
         }
+
+        if (typeof(T) == typeof(byte))
+        {
+            _json.WriteString(field.Name, Convert.ToHexStringLower(MemoryMarshal.AsBytes(values)));
+            return;
+        }
+
+        _json.WriteStartArray(field.Name);
+        foreach (T v in values)
+        {
+            _json.WriteNumberValue(ulong.CreateTruncating(v));
+        }
+
+        _json.WriteEndArray();
     }
 
-    public readonly void Field(FieldSpec field, Span<ushort> values)
-    {
-        if (Exists(field))
-        {
-            _json.WriteStartArray(field.Name);
-            foreach (ushort v in values)
-            {
-                _json.WriteNumberValue(v);
-            }
-
-            _json.WriteEndArray();
-        }
-    }
-
-    public readonly void Field(FieldSpec field, Span<uint> values)
-    {
-        if (Exists(field))
-        {
-            _json.WriteStartArray(field.Name);
-            foreach (uint v in values)
-            {
-                _json.WriteNumberValue(v);
-            }
-
-            _json.WriteEndArray();
-        }
-    }
-
-    public readonly void Field(FieldSpec field, Span<ulong> values)
-    {
-        if (Exists(field))
-        {
-            _json.WriteStartArray(field.Name);
-            foreach (ulong v in values)
-            {
-                _json.WriteNumberValue(v);
-            }
-
-            _json.WriteEndArray();
-        }
-    }
-
-    public readonly bool BeginStruct(FieldSpec field)
+    public readonly bool BeginStruct(StructSpec field)
     {
         if (!Exists(field))
         {
@@ -146,7 +117,7 @@ internal ref struct JsonDumpVisitor : IStateVisitor
 
     public readonly void EndStruct() => _json.WriteEndObject();
 
-    public readonly int BeginList(FieldSpec field, int count)
+    public readonly int BeginList(ListSpec field, int count)
     {
         if (!Exists(field))
         {
@@ -163,20 +134,25 @@ internal ref struct JsonDumpVisitor : IStateVisitor
 
     public readonly void EndList() => _json.WriteEndArray();
 
-    public readonly bool BeginOptional(FieldSpec field, bool needed)
+    public readonly OptionalGroup BeginOptional(OptionalSpec field, bool needed)
     {
-        if (!needed || !Exists(field))
+        if (!Exists(field))
         {
-            return false;
+            return OptionalGroup.NotInVersion;
+        }
+
+        if (!needed)
+        {
+            return OptionalGroup.Absent;
         }
 
         _json.WriteStartObject(field.Name);
-        return true;
+        return OptionalGroup.Present;
     }
 
     public readonly void EndOptional() => _json.WriteEndObject();
 
-    public readonly void Blob(FieldSpec field, IBlobState blob)
+    public readonly void Blob(BlobSpec field, IBlobState blob)
     {
         ArgumentNullException.ThrowIfNull(blob);
         if (!Exists(field))
@@ -212,13 +188,5 @@ internal ref struct JsonDumpVisitor : IStateVisitor
     {
         ArgumentNullException.ThrowIfNull(field);
         return field.ExistsIn(Version);
-    }
-
-    private readonly void Number(FieldSpec field, long value)
-    {
-        if (Exists(field))
-        {
-            _json.WriteNumber(field.Name, value);
-        }
     }
 }

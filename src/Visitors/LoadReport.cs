@@ -40,6 +40,14 @@ public sealed class LoadReport
 
     internal void AddDefaulted(string entry) => _defaulted.Add(entry);
 
+    internal LoadReport Clone()
+    {
+        var copy = new LoadReport();
+        copy._skipped.AddRange(_skipped);
+        copy._defaulted.AddRange(_defaulted);
+        return copy;
+    }
+
     internal void Clear()
     {
         _skipped.Clear();

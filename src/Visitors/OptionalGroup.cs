@@ -21,9 +21,23 @@ public enum OptionalPresence
 /// </summary>
 public readonly struct OptionalGroup : IEquatable<OptionalGroup>
 {
+    private readonly bool _leavesFlag;
+
     /// <summary>Creates a result.</summary>
     /// <param name="presence">The case.</param>
     public OptionalGroup(OptionalPresence presence) => Presence = presence;
+
+    private OptionalGroup(OptionalPresence presence, bool leavesFlag)
+    {
+        Presence = presence;
+        _leavesFlag = leavesFlag;
+    }
+
+    /// <summary>
+    /// Gets the result a snapshot gives while it copies a group's contents whatever its presence: the fields are
+    /// visited, and <see cref="Track"/> leaves the device's flag as it is.
+    /// </summary>
+    internal static OptionalGroup ContentsOnly => new(OptionalPresence.Present, leavesFlag: true);
 
     /// <summary>Gets the result for a group that is visited.</summary>
     public static OptionalGroup Present => new(OptionalPresence.Present);
@@ -55,7 +69,7 @@ public readonly struct OptionalGroup : IEquatable<OptionalGroup>
     /// <returns><see cref="IsPresent"/>.</returns>
     public bool Track(ref bool present)
     {
-        if (Presence != OptionalPresence.NotInVersion)
+        if (Presence != OptionalPresence.NotInVersion && !_leavesFlag)
         {
             present = Presence == OptionalPresence.Present;
         }
@@ -64,7 +78,7 @@ public readonly struct OptionalGroup : IEquatable<OptionalGroup>
     }
 
     /// <inheritdoc/>
-    public bool Equals(OptionalGroup other) => Presence == other.Presence;
+    public bool Equals(OptionalGroup other) => Presence == other.Presence && _leavesFlag == other._leavesFlag;
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is OptionalGroup other && Equals(other);

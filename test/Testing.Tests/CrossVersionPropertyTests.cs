@@ -69,7 +69,7 @@ public class CrossVersionPropertyTests
     private sealed class LossyDevice : IDeviceState
     {
         public static readonly DeviceType DeviceType = new("lossy", "urn:test:lossy", 1, 1, _ => new LossyDevice());
-        private static readonly FieldSpec Counter = FieldSpec.UInt32("counter", 0);
+        private static readonly FieldSpec<uint> Counter = new FieldSet("lossy").UInt32("counter", 0);
 
         private uint _counter = 5;
 

@@ -178,7 +178,7 @@ public class SchemaCommandTests
     private sealed class ForeignDevice : IDeviceState
     {
         private static readonly DeviceType ForeignType = new("foreign-widget", "urn:test:foreign", 1, 1, _ => new ForeignDevice());
-        private static readonly FieldSpec Level = FieldSpec.UInt32("frobnication_level", 0);
+        private static readonly FieldSpec<uint> Level = new FieldSet("test").UInt32("frobnication_level", 0);
 
         private uint _level = 42;
 

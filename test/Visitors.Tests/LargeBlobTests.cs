@@ -20,9 +20,9 @@ public class LargeBlobTests
     /// <summary>A device whose blob is generated on the fly when saved and hashed, never held, when loaded.</summary>
     private sealed class StreamingBlobDevice : IDeviceState, IBlobState
     {
-        public static readonly FieldSpec Id = FieldSpec.UInt32("id", 0);
+        public static readonly FieldSpec<uint> Id = new FieldSet("test").UInt32("id", 0);
 
-        public static readonly FieldSpec State = FieldSpec.Blob("state", 1);
+        public static readonly BlobSpec State = new FieldSet("test").Blob("state", 1);
 
         private byte[]? _staged;
 

@@ -12,10 +12,10 @@ public class LegacyNamingTests
     /// <summary>Eleven nested structures; the innermost holds a byte and an optional group (a legacy subsection) with another.</summary>
     private sealed class NestedDevice : IDeviceState
     {
-        private static readonly FieldSpec[] LevelSpecs = [.. Enumerable.Range(0, Levels).Select(i => FieldSpec.Struct("level" + i, i))];
-        private static readonly FieldSpec ValueSpec = FieldSpec.UInt8("value", 0);
-        private static readonly FieldSpec ExtraSpec = FieldSpec.Optional("extra", 1);
-        private static readonly FieldSpec ExtraValueSpec = FieldSpec.UInt8("extra_value", 0);
+        private static readonly StructSpec[] LevelSpecs = [.. Enumerable.Range(0, Levels).Select(i => new FieldSet("test").Struct("level" + i, i))];
+        private static readonly FieldSpec<byte> ValueSpec = new FieldSet("test").UInt8("value", 0);
+        private static readonly OptionalSpec ExtraSpec = new FieldSet("test").Optional("extra", 1);
+        private static readonly FieldSpec<byte> ExtraValueSpec = new FieldSet("test").UInt8("extra_value", 0);
 
         public byte Value;
         public byte ExtraValue;
@@ -34,7 +34,7 @@ public class LegacyNamingTests
             }
 
             visitor.Field(ValueSpec, ref Value);
-            if (visitor.BeginOptional(ExtraSpec, HasExtra))
+            if (visitor.BeginOptional(ExtraSpec, HasExtra).IsPresent)
             {
                 visitor.Field(ExtraValueSpec, ref ExtraValue);
                 visitor.EndOptional();
@@ -90,9 +90,9 @@ public class LegacyNamingTests
     /// <summary>A byte and an optional group at the top level: the subsection's parent is the device name.</summary>
     private sealed class FlatDevice : IDeviceState
     {
-        private static readonly FieldSpec ValueSpec = FieldSpec.UInt8("value", 0);
-        private static readonly FieldSpec ExtraSpec = FieldSpec.Optional("extra", 1);
-        private static readonly FieldSpec ExtraValueSpec = FieldSpec.UInt8("extra_value", 0);
+        private static readonly FieldSpec<byte> ValueSpec = new FieldSet("test").UInt8("value", 0);
+        private static readonly OptionalSpec ExtraSpec = new FieldSet("test").Optional("extra", 1);
+        private static readonly FieldSpec<byte> ExtraValueSpec = new FieldSet("test").UInt8("extra_value", 0);
 
         public byte Value = 1;
         public byte ExtraValue = 2;
@@ -105,7 +105,7 @@ public class LegacyNamingTests
             where TVisitor : IStateVisitor, allows ref struct
         {
             visitor.Field(ValueSpec, ref Value);
-            if (visitor.BeginOptional(ExtraSpec, needed: true))
+            if (visitor.BeginOptional(ExtraSpec, needed: true).IsPresent)
             {
                 visitor.Field(ExtraValueSpec, ref ExtraValue);
                 visitor.EndOptional();
@@ -122,8 +122,8 @@ public class LegacyOutputSpanTests
     /// <summary>250 bytes, then a string that no longer fits the output's first span.</summary>
     private sealed class TextDevice : IDeviceState
     {
-        private static readonly FieldSpec PadSpec = FieldSpec.FixedBytes("pad", 0, 250);
-        private static readonly FieldSpec TextSpec = FieldSpec.String("text", 1);
+        private static readonly ArrayFieldSpec<byte> PadSpec = new FieldSet("test").FixedBytes("pad", 0, 250);
+        private static readonly FieldSpec<string> TextSpec = new FieldSet("test").String("text", 1);
 
         public byte[] Pad = [.. Enumerable.Range(0, 250).Select(i => (byte)i)];
         public string Text = "a string past the end of the first span";

@@ -140,7 +140,7 @@ public class OptimisticLoadTests
     private sealed class SmallDevice : IDeviceState
     {
         public static readonly DeviceType DeviceType = new("small", "urn:test:small", 1, 1, _ => new SmallDevice());
-        private static readonly FieldSpec ValueSpec = FieldSpec.UInt8("value", 0);
+        private static readonly FieldSpec<byte> ValueSpec = new FieldSet("test").UInt8("value", 0);
 
         public byte Value;
 
@@ -156,18 +156,18 @@ public class OptimisticLoadTests
     private sealed class WideDevice : IDeviceState
     {
         public static readonly DeviceType DeviceType = new("wide", "urn:test:wide", 1, 1, _ => new WideDevice());
-        private static readonly FieldSpec U8Spec = FieldSpec.UInt8("u8", 31);
-        private static readonly FieldSpec I8Spec = FieldSpec.Int8("i8", 32);
-        private static readonly FieldSpec U16Spec = FieldSpec.UInt16("u16", 33, skippable: true);
-        private static readonly FieldSpec I16Spec = FieldSpec.Int16("i16", 34);
-        private static readonly FieldSpec U32Spec = FieldSpec.UInt32("u32", 35);
-        private static readonly FieldSpec I32Spec = FieldSpec.Int32("i32", 36);
-        private static readonly FieldSpec U64Spec = FieldSpec.UInt64("u64", 37);
-        private static readonly FieldSpec I64Spec = FieldSpec.Int64("i64", 38);
-        private static readonly FieldSpec FlagSpec = FieldSpec.Bool("flag", 200);
-        private static readonly FieldSpec BufferSpec = FieldSpec.FixedBytes("buffer", 300, 6);
-        private static readonly FieldSpec Regs16Spec = FieldSpec.Array("regs16", 40, FieldKind.UInt16, 3);
-        private static readonly FieldSpec Regs64Spec = FieldSpec.Array("regs64", 16384, FieldKind.UInt64, 3);
+        private static readonly FieldSpec<byte> U8Spec = new FieldSet("test").UInt8("u8", 31);
+        private static readonly FieldSpec<sbyte> I8Spec = new FieldSet("test").Int8("i8", 32);
+        private static readonly FieldSpec<ushort> U16Spec = new FieldSet("test").UInt16("u16", 33, skippable: true);
+        private static readonly FieldSpec<short> I16Spec = new FieldSet("test").Int16("i16", 34);
+        private static readonly FieldSpec<uint> U32Spec = new FieldSet("test").UInt32("u32", 35);
+        private static readonly FieldSpec<int> I32Spec = new FieldSet("test").Int32("i32", 36);
+        private static readonly FieldSpec<ulong> U64Spec = new FieldSet("test").UInt64("u64", 37);
+        private static readonly FieldSpec<long> I64Spec = new FieldSet("test").Int64("i64", 38);
+        private static readonly FieldSpec<bool> FlagSpec = new FieldSet("test").Bool("flag", 200);
+        private static readonly ArrayFieldSpec<byte> BufferSpec = new FieldSet("test").FixedBytes("buffer", 300, 6);
+        private static readonly ArrayFieldSpec<ushort> Regs16Spec = new FieldSet("test").Array<ushort>("regs16", 40, 3);
+        private static readonly ArrayFieldSpec<ulong> Regs64Spec = new FieldSet("test").Array<ulong>("regs64", 16384, 3);
 
         public byte U8;
         public sbyte I8;
@@ -215,10 +215,10 @@ public class OptimisticLoadTests
     private sealed class HighTagDevice : IDeviceState
     {
         public static readonly DeviceType DeviceType = new("high-tags", "urn:test:high-tags", 1, 1, _ => new HighTagDevice());
-        private static readonly FieldSpec LowSpec = FieldSpec.UInt8("low", 0);
-        private static readonly FieldSpec HighSpec = FieldSpec.UInt32("high", 200, skippable: true);
-        private static readonly FieldSpec GroupSpec = FieldSpec.Struct("group", 40);
-        private static readonly FieldSpec NestedSpec = FieldSpec.Int64("nested", 31);
+        private static readonly FieldSpec<byte> LowSpec = new FieldSet("test").UInt8("low", 0);
+        private static readonly FieldSpec<uint> HighSpec = new FieldSet("test").UInt32("high", 200, skippable: true);
+        private static readonly StructSpec GroupSpec = new FieldSet("test").Struct("group", 40);
+        private static readonly FieldSpec<long> NestedSpec = new FieldSet("test").Int64("nested", 31);
 
         public byte Low;
         public uint High;

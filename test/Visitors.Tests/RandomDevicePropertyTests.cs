@@ -6,7 +6,7 @@ namespace MigrationFormat.Visitors.Tests;
 /// <summary>One field of a random schema, in every version: when it appeared, whether and when it was removed or widened.</summary>
 internal sealed class FieldModel
 {
-    public FieldModel(string name, int tag, FieldKind kind, FieldKind wideKind, int widenedIn, bool skippable, int since, int removedIn)
+    public FieldModel(FieldSet owner, string name, int tag, FieldKind kind, FieldKind wideKind, int widenedIn, bool skippable, int since, int removedIn)
     {
         Kind = kind;
         WideKind = wideKind;
@@ -14,8 +14,8 @@ internal sealed class FieldModel
         Skippable = skippable;
         Since = since;
         RemovedIn = removedIn;
-        Narrow = Make(name, tag, kind, skippable, since, widenedIn != 0 ? widenedIn : removedIn);
-        Wide = widenedIn != 0 ? Make(name, tag, wideKind, skippable, widenedIn, 0) : null;
+        Narrow = Make(owner, name, tag, kind, skippable, since, widenedIn != 0 ? widenedIn : removedIn);
+        Wide = widenedIn != 0 ? Make(owner, name, tag, wideKind, skippable, widenedIn, 0) : null;
     }
 
     public FieldKind Kind { get; }
@@ -43,18 +43,18 @@ internal sealed class FieldModel
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Narrow.Name}:{Kind}{(WidenedIn != 0 ? "->" + WideKind + "@" + WidenedIn : string.Empty)} since {Since} removed {RemovedIn} {(Skippable ? "skippable" : "must-parse")}");
 
-    private static FieldSpec Make(string name, int tag, FieldKind kind, bool skippable, int since, int removedIn) => kind switch
+    private static FieldSpec Make(FieldSet owner, string name, int tag, FieldKind kind, bool skippable, int since, int removedIn) => kind switch
     {
-        FieldKind.UInt8 => FieldSpec.UInt8(name, tag, skippable, since, removedIn),
-        FieldKind.UInt16 => FieldSpec.UInt16(name, tag, skippable, since, removedIn),
-        FieldKind.UInt32 => FieldSpec.UInt32(name, tag, skippable, since, removedIn),
-        FieldKind.UInt64 => FieldSpec.UInt64(name, tag, skippable, since, removedIn),
-        FieldKind.Int8 => FieldSpec.Int8(name, tag, skippable, since, removedIn),
-        FieldKind.Int16 => FieldSpec.Int16(name, tag, skippable, since, removedIn),
-        FieldKind.Int32 => FieldSpec.Int32(name, tag, skippable, since, removedIn),
-        FieldKind.Int64 => FieldSpec.Int64(name, tag, skippable, since, removedIn),
-        FieldKind.Bool => FieldSpec.Bool(name, tag, skippable, since, removedIn),
-        _ => FieldSpec.String(name, tag, skippable: skippable, since: since, removedIn: removedIn),
+        FieldKind.UInt8 => owner.UInt8(name, tag, skippable, since, removedIn),
+        FieldKind.UInt16 => owner.UInt16(name, tag, skippable, since, removedIn),
+        FieldKind.UInt32 => owner.UInt32(name, tag, skippable, since, removedIn),
+        FieldKind.UInt64 => owner.UInt64(name, tag, skippable, since, removedIn),
+        FieldKind.Int8 => owner.Int8(name, tag, skippable, since, removedIn),
+        FieldKind.Int16 => owner.Int16(name, tag, skippable, since, removedIn),
+        FieldKind.Int32 => owner.Int32(name, tag, skippable, since, removedIn),
+        FieldKind.Int64 => owner.Int64(name, tag, skippable, since, removedIn),
+        FieldKind.Bool => owner.Bool(name, tag, skippable, since, removedIn),
+        _ => owner.String(name, tag, skippable: skippable, since: since, removedIn: removedIn),
     };
 }
 
@@ -64,7 +64,7 @@ internal sealed class RandomSchema
     private static readonly FieldKind[] ScalarKinds =
         [FieldKind.UInt8, FieldKind.UInt16, FieldKind.UInt32, FieldKind.UInt64, FieldKind.Int8, FieldKind.Int16, FieldKind.Int32, FieldKind.Int64, FieldKind.Bool, FieldKind.String];
 
-    private RandomSchema(FieldModel[] fields, FieldSpec? group, bool groupSkippable, FieldModel[] groupFields)
+    private RandomSchema(FieldModel[] fields, OptionalSpec? group, bool groupSkippable, FieldModel[] groupFields)
     {
         Fields = fields;
         Group = group;
@@ -77,7 +77,7 @@ internal sealed class RandomSchema
 
     public FieldModel[] Fields { get; }
 
-    public FieldSpec? Group { get; }
+    public OptionalSpec? Group { get; }
 
     public bool GroupSkippable { get; }
 
@@ -86,6 +86,7 @@ internal sealed class RandomSchema
     public static RandomSchema Generate(Random random)
     {
         int count = random.Next(1, 9);
+        var root = new FieldSet("random");
         var fields = new FieldModel[count];
         for (int k = 0; k < count; k++)
         {
@@ -96,19 +97,19 @@ internal sealed class RandomSchema
             switch (random.Next(6))
             {
                 case 0: // added in a later version, skippable
-                    fields[k] = new FieldModel(name, k, kind, kind, 0, true, random.Next(2, 4), 0);
+                    fields[k] = new FieldModel(root, name, k, kind, kind, 0, true, random.Next(2, 4), 0);
                     break;
                 case 1: // added in a later version, must-parse
-                    fields[k] = new FieldModel(name, k, kind, kind, 0, false, random.Next(2, 4), 0);
+                    fields[k] = new FieldModel(root, name, k, kind, kind, 0, false, random.Next(2, 4), 0);
                     break;
                 case 2: // removed in a later version
-                    fields[k] = new FieldModel(name, k, kind, kind, 0, skippable, 1, random.Next(2, 4));
+                    fields[k] = new FieldModel(root, name, k, kind, kind, 0, skippable, 1, random.Next(2, 4));
                     break;
                 case 3 when widenable: // widened in a later version
-                    fields[k] = new FieldModel(name, k, kind, Wider(kind), random.Next(2, 4), skippable, 1, 0);
+                    fields[k] = new FieldModel(root, name, k, kind, Wider(kind), random.Next(2, 4), skippable, 1, 0);
                     break;
                 default:
-                    fields[k] = new FieldModel(name, k, kind, kind, 0, skippable, 1, 0);
+                    fields[k] = new FieldModel(root, name, k, kind, kind, 0, skippable, 1, 0);
                     break;
             }
         }
@@ -120,11 +121,11 @@ internal sealed class RandomSchema
 
         int since = random.Next(1, 4);
         bool groupSkippable = random.Next(2) == 0;
-        FieldSpec group = FieldSpec.Optional("g", count, groupSkippable, since);
+        OptionalSpec group = root.Optional("g", count, groupSkippable, since);
         var inner = new FieldModel[random.Next(1, 4)];
         for (int k = 0; k < inner.Length; k++)
         {
-            inner[k] = new FieldModel("g" + k.ToString(CultureInfo.InvariantCulture), k, ScalarKinds[random.Next(ScalarKinds.Length)], FieldKind.Bool, 0, random.Next(2) == 0, since, 0);
+            inner[k] = new FieldModel(group.Members, "g" + k.ToString(CultureInfo.InvariantCulture), k, ScalarKinds[random.Next(ScalarKinds.Length)], FieldKind.Bool, 0, random.Next(2) == 0, since, 0);
         }
 
         return new RandomSchema(fields, group, groupSkippable, inner);
@@ -155,7 +156,9 @@ internal sealed class RandomDevice(RandomSchema schema, int version) : IDeviceSt
 
     public string[] Strings { get; } = [.. schema.Fields.Select(_ => string.Empty)];
 
-    public bool GroupPresent { get; set; }
+    private bool _groupPresent;
+
+    public bool GroupPresent { get => _groupPresent; set => _groupPresent = value; }
 
     public long[] GroupValues { get; } = new long[schema.GroupFields.Length];
 
@@ -174,25 +177,14 @@ internal sealed class RandomDevice(RandomSchema schema, int version) : IDeviceSt
             return;
         }
 
-        bool present = GroupPresent;
-        if (visitor.BeginOptional(schema.Group, present))
+        if (visitor.BeginOptional(schema.Group, _groupPresent).Track(ref _groupPresent))
         {
-            present = true;
             for (int k = 0; k < schema.GroupFields.Length; k++)
             {
                 VisitField(ref visitor, schema.GroupFields[k].Narrow, ref GroupValues[k], ref GroupStrings[k]);
             }
 
             visitor.EndOptional();
-        }
-        else if (visitor.Direction == VisitDirection.Load && schema.Group.ExistsIn(Version))
-        {
-            present = false;
-        }
-
-        if (visitor.Direction == VisitDirection.Load)
-        {
-            GroupPresent = present;
         }
     }
 
@@ -201,16 +193,16 @@ internal sealed class RandomDevice(RandomSchema schema, int version) : IDeviceSt
     {
         switch (spec.Kind)
         {
-            case FieldKind.UInt8: { byte v = (byte)value; visitor.Field(spec, ref v); value = v; break; }
-            case FieldKind.UInt16: { ushort v = (ushort)value; visitor.Field(spec, ref v); value = v; break; }
-            case FieldKind.UInt32: { uint v = (uint)value; visitor.Field(spec, ref v); value = v; break; }
-            case FieldKind.UInt64: { ulong v = unchecked((ulong)value); visitor.Field(spec, ref v); value = unchecked((long)v); break; }
-            case FieldKind.Int8: { sbyte v = (sbyte)value; visitor.Field(spec, ref v); value = v; break; }
-            case FieldKind.Int16: { short v = (short)value; visitor.Field(spec, ref v); value = v; break; }
-            case FieldKind.Int32: { int v = (int)value; visitor.Field(spec, ref v); value = v; break; }
-            case FieldKind.Int64: { long v = value; visitor.Field(spec, ref v); value = v; break; }
-            case FieldKind.Bool: { bool v = value != 0; visitor.Field(spec, ref v); value = v ? 1 : 0; break; }
-            default: visitor.Field(spec, ref text); break;
+            case FieldKind.UInt8: { byte v = (byte)value; visitor.Field((FieldSpec<byte>)spec, ref v); value = v; break; }
+            case FieldKind.UInt16: { ushort v = (ushort)value; visitor.Field((FieldSpec<ushort>)spec, ref v); value = v; break; }
+            case FieldKind.UInt32: { uint v = (uint)value; visitor.Field((FieldSpec<uint>)spec, ref v); value = v; break; }
+            case FieldKind.UInt64: { ulong v = unchecked((ulong)value); visitor.Field((FieldSpec<ulong>)spec, ref v); value = unchecked((long)v); break; }
+            case FieldKind.Int8: { sbyte v = (sbyte)value; visitor.Field((FieldSpec<sbyte>)spec, ref v); value = v; break; }
+            case FieldKind.Int16: { short v = (short)value; visitor.Field((FieldSpec<short>)spec, ref v); value = v; break; }
+            case FieldKind.Int32: { int v = (int)value; visitor.Field((FieldSpec<int>)spec, ref v); value = v; break; }
+            case FieldKind.Int64: { long v = value; visitor.Field((FieldSpec<long>)spec, ref v); value = v; break; }
+            case FieldKind.Bool: { bool v = value != 0; visitor.Field((FieldSpec<bool>)spec, ref v); value = v ? 1 : 0; break; }
+            default: visitor.Field((FieldSpec<string>)spec, ref text); break;
         }
     }
 }

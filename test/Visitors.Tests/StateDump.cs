@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -113,37 +115,20 @@ internal readonly ref struct DumpVisitor(DumpRecorder recorder, int version) : I
 
     public int Version { get; } = version;
 
-    public void Field(FieldSpec field, ref byte value) => Leaf(field, value.ToString(CultureInfo.InvariantCulture));
+    public void Field<T>(FieldSpec<T> field, ref T value)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T> => Leaf(field, value.ToString(null, CultureInfo.InvariantCulture));
 
-    public void Field(FieldSpec field, ref sbyte value) => Leaf(field, value.ToString(CultureInfo.InvariantCulture));
+    public void Field(FieldSpec<bool> field, ref bool value) => Leaf(field, value.ToString());
 
-    public void Field(FieldSpec field, ref ushort value) => Leaf(field, value.ToString(CultureInfo.InvariantCulture));
+    public void Field(FieldSpec<string> field, ref string value) => Leaf(field, "\"" + value + "\"");
 
-    public void Field(FieldSpec field, ref short value) => Leaf(field, value.ToString(CultureInfo.InvariantCulture));
+    public void Field(FieldSpec<byte[]> field, ref byte[] value) => Leaf(field, Convert.ToHexString(value));
 
-    public void Field(FieldSpec field, ref uint value) => Leaf(field, value.ToString(CultureInfo.InvariantCulture));
+    public void Field<T>(ArrayFieldSpec<T> field, Span<T> values)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
+        Leaf(field, typeof(T) == typeof(byte) ? Convert.ToHexString(MemoryMarshal.AsBytes(values)) : string.Join(',', values.ToArray()));
 
-    public void Field(FieldSpec field, ref int value) => Leaf(field, value.ToString(CultureInfo.InvariantCulture));
-
-    public void Field(FieldSpec field, ref ulong value) => Leaf(field, value.ToString(CultureInfo.InvariantCulture));
-
-    public void Field(FieldSpec field, ref long value) => Leaf(field, value.ToString(CultureInfo.InvariantCulture));
-
-    public void Field(FieldSpec field, ref bool value) => Leaf(field, value.ToString());
-
-    public void Field(FieldSpec field, ref string value) => Leaf(field, "\"" + value + "\"");
-
-    public void Field(FieldSpec field, ref byte[] value) => Leaf(field, Convert.ToHexString(value));
-
-    public void Field(FieldSpec field, Span<byte> buffer) => Leaf(field, Convert.ToHexString(buffer));
-
-    public void Field(FieldSpec field, Span<ushort> values) => Leaf(field, string.Join(',', values.ToArray()));
-
-    public void Field(FieldSpec field, Span<uint> values) => Leaf(field, string.Join(',', values.ToArray()));
-
-    public void Field(FieldSpec field, Span<ulong> values) => Leaf(field, string.Join(',', values.ToArray()));
-
-    public bool BeginStruct(FieldSpec field)
+    public bool BeginStruct(StructSpec field)
     {
         if (!field.ExistsIn(Version))
         {
@@ -156,7 +141,7 @@ internal readonly ref struct DumpVisitor(DumpRecorder recorder, int version) : I
 
     public void EndStruct() => recorder.Close();
 
-    public int BeginList(FieldSpec field, int count)
+    public int BeginList(ListSpec field, int count)
     {
         if (!field.ExistsIn(Version))
         {
@@ -173,20 +158,20 @@ internal readonly ref struct DumpVisitor(DumpRecorder recorder, int version) : I
 
     public void EndList() => recorder.Close();
 
-    public bool BeginOptional(FieldSpec field, bool needed)
+    public OptionalGroup BeginOptional(OptionalSpec field, bool needed)
     {
         if (!field.ExistsIn(Version))
         {
-            return false;
+            return OptionalGroup.NotInVersion;
         }
 
         recorder.OpenOptional(field, needed);
-        return true;
+        return OptionalGroup.ContentsOnly;
     }
 
     public void EndOptional() => recorder.Close();
 
-    public void Blob(FieldSpec field, IBlobState blob)
+    public void Blob(BlobSpec field, IBlobState blob)
     {
         if (!field.ExistsIn(Version))
         {

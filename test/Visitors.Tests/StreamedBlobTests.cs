@@ -16,9 +16,9 @@ public class StreamedBlobTests
     /// <summary>A counter, a blob, a trailing counter; the blob is staged on load and kept on commit only.</summary>
     private sealed class BlobDevice : IDeviceState, IBlobState
     {
-        private static readonly FieldSpec HeadSpec = FieldSpec.UInt32("head", 0);
-        private static readonly FieldSpec StateSpec = FieldSpec.Blob("state", 1);
-        private static readonly FieldSpec TailSpec = FieldSpec.UInt32("tail", 2);
+        private static readonly FieldSpec<uint> HeadSpec = new FieldSet("test").UInt32("head", 0);
+        private static readonly BlobSpec StateSpec = new FieldSet("test").Blob("state", 1);
+        private static readonly FieldSpec<uint> TailSpec = new FieldSet("test").UInt32("tail", 2);
 
         private byte[]? _staged;
 

@@ -12,7 +12,7 @@ namespace MigrationFormat.Visitors;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The input source is over memory: it rents nothing and its Dispose does nothing.")]
 public sealed class BerDeviceSerializer
 {
-    private readonly StateSnapshot _snapshot = new();
+    private readonly LoadTransaction _transaction = new();
     private readonly BerLoadOptions _options;
     private readonly BerInputSource _input;
     private readonly BerLoadSession _session;
@@ -25,7 +25,7 @@ public sealed class BerDeviceSerializer
 
         // Reused by every load, so that a steady-state load allocates nothing.
         _input = new BerInputSource(ReadOnlyMemory<byte>.Empty, options.Reader);
-        _session = new BerLoadSession(_input, options);
+        _session = new BerLoadSession(_input, options) { Transaction = _transaction };
     }
 
     /// <summary>Gets or sets a value indicating whether loads try the optimistic same-version path first.</summary>
@@ -45,6 +45,7 @@ public sealed class BerDeviceSerializer
         try
         {
             visitor.Writer.PushIndefinite(MigrationStreamFormat.EncodedStateTag);
+            SaveHooks.BeforeSave(device);
             device.Visit(ref visitor);
             visitor.Writer.PopConstructed();
         }
@@ -70,8 +71,7 @@ public sealed class BerDeviceSerializer
 
         BerInputSource input = _input;
         BerLoadSession session = _session;
-        session.Blobs.Clear();
-        _snapshot.Capture(device, device.Version);
+        _transaction.Begin(device, streamVersion);
         try
         {
             bool triedInPlace = false;
@@ -84,10 +84,11 @@ public sealed class BerDeviceSerializer
                 if (TryLoadInPlace(device, data.Span))
                 {
                     session.Report.Clear();
+                    _transaction.Commit();
                     return session.Report;
                 }
 
-                _snapshot.Restore(device, device.Version);
+                _transaction.Rewind();
             }
 
             StateLayout layout = StateLayout.For(device.Type, device.Version);
@@ -99,7 +100,7 @@ public sealed class BerDeviceSerializer
 
             input.Accept();
             session.Begin(device.Type.Id, layout, streamVersion);
-            session.VisitState(device, _snapshot, optimistic: !triedInPlace);
+            session.VisitState(device, optimistic: !triedInPlace);
             session.End();
             if (input.Peek())
             {
@@ -108,20 +109,11 @@ public sealed class BerDeviceSerializer
         }
         catch
         {
-            _snapshot.Restore(device, device.Version);
-            foreach (IBlobState blob in session.Blobs)
-            {
-                blob.AbortLoad();
-            }
-
+            _transaction.Abort();
             throw;
         }
 
-        foreach (IBlobState blob in session.Blobs)
-        {
-            blob.CommitLoad();
-        }
-
+        _transaction.Commit();
         return session.Report;
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -55,77 +56,33 @@ internal ref struct BerFastInputVisitor : IStateVisitor
 
     public readonly int Version => _version;
 
-    public void Field(FieldSpec field, ref byte value)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Field<T>(FieldSpec<T> field, ref T value)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
-        if (Integer(field, byte.MinValue, byte.MaxValue, out long v))
+        if (typeof(T) == typeof(ulong))
         {
-            value = (byte)v;
-        }
-    }
+            if (!Failed && field.ExistsIn(_version) && TryShortInteger(field.EncodedTag, 0, long.MaxValue, out long small))
+            {
+                value = T.CreateTruncating(small);
+                return;
+            }
 
-    public void Field(FieldSpec field, ref sbyte value)
-    {
-        if (Integer(field, sbyte.MinValue, sbyte.MaxValue, out long v))
-        {
-            value = (sbyte)v;
-        }
-    }
+            if (Primitive(field, out ReadOnlySpan<byte> content) && Unsigned(content, out ulong v))
+            {
+                value = T.CreateTruncating(v);
+            }
 
-    public void Field(FieldSpec field, ref ushort value)
-    {
-        if (Integer(field, ushort.MinValue, ushort.MaxValue, out long v))
-        {
-            value = (ushort)v;
-        }
-    }
-
-    public void Field(FieldSpec field, ref short value)
-    {
-        if (Integer(field, short.MinValue, short.MaxValue, out long v))
-        {
-            value = (short)v;
-        }
-    }
-
-    public void Field(FieldSpec field, ref uint value)
-    {
-        if (Integer(field, uint.MinValue, uint.MaxValue, out long v))
-        {
-            value = (uint)v;
-        }
-    }
-
-    public void Field(FieldSpec field, ref int value)
-    {
-        if (Integer(field, int.MinValue, int.MaxValue, out long v))
-        {
-            value = (int)v;
-        }
-    }
-
-    public void Field(FieldSpec field, ref ulong value)
-    {
-        if (!Failed && field.ExistsIn(_version) && TryShortInteger(field.EncodedTag, 0, long.MaxValue, out long small))
-        {
-            value = (ulong)small;
             return;
         }
 
-        if (Primitive(field, out ReadOnlySpan<byte> content) && Unsigned(content, out ulong v))
+        if (Integer(field, long.CreateTruncating(T.MinValue), long.CreateTruncating(T.MaxValue), out long signed))
         {
-            value = v;
+            value = T.CreateTruncating(signed);
         }
     }
 
-    public void Field(FieldSpec field, ref long value)
-    {
-        if (Integer(field, long.MinValue, long.MaxValue, out long v))
-        {
-            value = v;
-        }
-    }
-
-    public void Field(FieldSpec field, ref bool value)
+    public void Field(FieldSpec<bool> field, ref bool value)
     {
         if (Primitive(field, out ReadOnlySpan<byte> content))
         {
@@ -139,7 +96,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         }
     }
 
-    public void Field(FieldSpec field, ref string value)
+    public void Field(FieldSpec<string> field, ref string value)
     {
         if (Primitive(field, out ReadOnlySpan<byte> content))
         {
@@ -153,7 +110,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         }
     }
 
-    public void Field(FieldSpec field, ref byte[] value)
+    public void Field(FieldSpec<byte[]> field, ref byte[] value)
     {
         if (Primitive(field, out ReadOnlySpan<byte> content))
         {
@@ -167,67 +124,53 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         }
     }
 
-    public void Field(FieldSpec field, Span<byte> buffer)
+    public void Field<T>(ArrayFieldSpec<T> field, Span<T> values)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        if (Primitive(field, out ReadOnlySpan<byte> content))
+        if (typeof(T) == typeof(byte))
         {
-            if (content.Length != buffer.Length)
+            if (Primitive(field, out ReadOnlySpan<byte> content))
             {
-                Failed = true;
-                return;
+                if (content.Length != values.Length)
+                {
+                    Failed = true;
+                    return;
+                }
+
+                content.CopyTo(MemoryMarshal.AsBytes(values));
             }
 
-            content.CopyTo(buffer);
+            return;
         }
-    }
 
-    public void Field(FieldSpec field, Span<ushort> values)
-    {
-        if (Open(field))
+        if (!Open(field))
         {
-            for (int i = 0; i < values.Length && !Failed; i++)
-            {
-                values[i] = (ushort)Element(ushort.MaxValue);
-            }
-
-            Close();
+            return;
         }
-    }
 
-    public void Field(FieldSpec field, Span<uint> values)
-    {
-        if (Open(field))
+        for (int i = 0; i < values.Length && !Failed; i++)
         {
-            for (int i = 0; i < values.Length && !Failed; i++)
-            {
-                values[i] = (uint)Element(uint.MaxValue);
-            }
-
-            Close();
-        }
-    }
-
-    public void Field(FieldSpec field, Span<ulong> values)
-    {
-        if (Open(field))
-        {
-            for (int i = 0; i < values.Length && !Failed; i++)
+            if (typeof(T) == typeof(ulong))
             {
                 if (Next(0x02, out ReadOnlySpan<byte> content) && Unsigned(content, out ulong v))
                 {
-                    values[i] = v;
+                    values[i] = T.CreateTruncating(v);
                 }
             }
-
-            Close();
+            else
+            {
+                values[i] = T.CreateTruncating(Element(long.CreateTruncating(T.AllBitsSet)));
+            }
         }
+
+        Close();
     }
 
-    public bool BeginStruct(FieldSpec field) => Open(field);
+    public bool BeginStruct(StructSpec field) => Open(field);
 
     public void EndStruct() => Close();
 
-    public int BeginList(FieldSpec field, int count)
+    public int BeginList(ListSpec field, int count)
     {
         if (!Open(field))
         {
@@ -244,17 +187,22 @@ internal ref struct BerFastInputVisitor : IStateVisitor
 
     public void EndList() => Close();
 
-    public bool BeginOptional(FieldSpec field, bool needed)
+    public OptionalGroup BeginOptional(OptionalSpec field, bool needed)
     {
-        if (Failed || !field.ExistsIn(_version))
+        if (!field.ExistsIn(_version))
         {
-            return false;
+            return OptionalGroup.NotInVersion;
+        }
+
+        if (Failed)
+        {
+            return OptionalGroup.Absent;
         }
 
         // Present when its tag comes next; absent only where the structure ends. Anything else is the general path's to judge.
         if (TagIsNext(field))
         {
-            return Open(field);
+            return Open(field) ? OptionalGroup.Present : OptionalGroup.Absent;
         }
 
         if (_position + 1 >= _data.Length || _data[_position] != 0 || _data[_position + 1] != 0)
@@ -262,12 +210,12 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             Failed = true;
         }
 
-        return false;
+        return OptionalGroup.Absent;
     }
 
     public void EndOptional() => Close();
 
-    public void Blob(FieldSpec field, IBlobState blob)
+    public void Blob(BlobSpec field, IBlobState blob)
     {
         // Blobs are staged by the device; the general path streams them.
         if (field.ExistsIn(_version))

@@ -1,5 +1,7 @@
 using System;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using MigrationFormat.Ber;
 
 namespace MigrationFormat.Visitors;
@@ -29,79 +31,17 @@ public readonly ref struct BerInputVisitor : IStateVisitor
     public int StreamVersion => _session.StreamVersion;
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref byte value)
+    public void Field<T>(FieldSpec<T> field, ref T value)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
         if (ReadScalar(field))
         {
-            value = (byte)Range(field, _session.DecodeSigned(field), byte.MinValue, byte.MaxValue);
+            value = Integer<T>(field);
         }
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref sbyte value)
-    {
-        if (ReadScalar(field))
-        {
-            value = (sbyte)Range(field, _session.DecodeSigned(field), sbyte.MinValue, sbyte.MaxValue);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref ushort value)
-    {
-        if (ReadScalar(field))
-        {
-            value = (ushort)Range(field, _session.DecodeSigned(field), ushort.MinValue, ushort.MaxValue);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref short value)
-    {
-        if (ReadScalar(field))
-        {
-            value = (short)Range(field, _session.DecodeSigned(field), short.MinValue, short.MaxValue);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref uint value)
-    {
-        if (ReadScalar(field))
-        {
-            value = (uint)Range(field, _session.DecodeSigned(field), uint.MinValue, uint.MaxValue);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref int value)
-    {
-        if (ReadScalar(field))
-        {
-            value = (int)Range(field, _session.DecodeSigned(field), int.MinValue, int.MaxValue);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref ulong value)
-    {
-        if (ReadScalar(field))
-        {
-            value = _session.DecodeUnsigned(field);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref long value)
-    {
-        if (ReadScalar(field))
-        {
-            value = _session.DecodeSigned(field);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref bool value)
+    public void Field(FieldSpec<bool> field, ref bool value)
     {
         if (ReadScalar(field))
         {
@@ -115,7 +55,7 @@ public readonly ref struct BerInputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref string value)
+    public void Field(FieldSpec<string> field, ref string value)
     {
         if (ReadScalar(field))
         {
@@ -124,7 +64,7 @@ public readonly ref struct BerInputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref byte[] value)
+    public void Field(FieldSpec<byte[]> field, ref byte[] value)
     {
         if (ReadScalar(field))
         {
@@ -135,65 +75,37 @@ public readonly ref struct BerInputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<byte> buffer)
+    public void Field<T>(ArrayFieldSpec<T> field, Span<T> values)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        if (ReadScalar(field))
+        if (!ReadScalar(field))
+        {
+            return;
+        }
+
+        if (typeof(T) == typeof(byte))
         {
             ReadOnlySpan<byte> content = _session.Input.Value;
-            if (content.Length != buffer.Length)
+            if (content.Length != values.Length)
             {
-                throw _session.Fail(MigrationErrorKind.UnexpectedValue, $"Field '{field.Name}' is a buffer of {buffer.Length} bytes; the stream has {content.Length}.", field.Name);
+                throw _session.Fail(MigrationErrorKind.UnexpectedValue, $"Field '{field.Name}' is a buffer of {values.Length} bytes; the stream has {content.Length}.", field.Name);
             }
 
-            content.CopyTo(buffer);
+            content.CopyTo(MemoryMarshal.AsBytes(values));
+            return;
         }
-    }
 
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ushort> values)
-    {
-        if (OpenArray(field))
+        for (int i = 0; i < values.Length; i++)
         {
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = (ushort)Range(field, ArrayElement(field, i, values.Length), ushort.MinValue, ushort.MaxValue);
-            }
-
-            CloseArray(field, values.Length);
+            NextArrayElement(field, i, values.Length);
+            values[i] = Integer<T>(field);
         }
+
+        CloseArray(field, values.Length);
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<uint> values)
-    {
-        if (OpenArray(field))
-        {
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = (uint)Range(field, ArrayElement(field, i, values.Length), uint.MinValue, uint.MaxValue);
-            }
-
-            CloseArray(field, values.Length);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ulong> values)
-    {
-        if (OpenArray(field))
-        {
-            for (int i = 0; i < values.Length; i++)
-            {
-                NextArrayElement(field, i, values.Length);
-                values[i] = _session.DecodeUnsigned(field);
-            }
-
-            CloseArray(field, values.Length);
-        }
-    }
-
-    /// <inheritdoc/>
-    public bool BeginStruct(FieldSpec field)
+    public bool BeginStruct(StructSpec field)
     {
         if (!_session.Seek(field))
         {
@@ -208,7 +120,7 @@ public readonly ref struct BerInputVisitor : IStateVisitor
     public void EndStruct() => _session.CloseFrame();
 
     /// <inheritdoc/>
-    public int BeginList(FieldSpec field, int count)
+    public int BeginList(ListSpec field, int count)
     {
         if (!_session.Seek(field))
         {
@@ -229,22 +141,27 @@ public readonly ref struct BerInputVisitor : IStateVisitor
     public void EndList() => _session.CloseList();
 
     /// <inheritdoc/>
-    public bool BeginOptional(FieldSpec field, bool needed)
+    public OptionalGroup BeginOptional(OptionalSpec field, bool needed)
     {
+        if (!field.ExistsIn(_session.Version))
+        {
+            return OptionalGroup.NotInVersion;
+        }
+
         if (!_session.Seek(field))
         {
-            return false;
+            return OptionalGroup.Absent;
         }
 
         _session.OpenFrame(field);
-        return true;
+        return OptionalGroup.Present;
     }
 
     /// <inheritdoc/>
     public void EndOptional() => _session.CloseFrame();
 
     /// <inheritdoc/>
-    public void Blob(FieldSpec field, IBlobState blob)
+    public void Blob(BlobSpec field, IBlobState blob)
     {
         ArgumentNullException.ThrowIfNull(blob);
         if (!_session.Seek(field))
@@ -254,7 +171,7 @@ public readonly ref struct BerInputVisitor : IStateVisitor
 
         _session.Input.Accept();
         using var source = new BlobInputStream(_session, field);
-        _session.Blobs.Add(blob);
+        _session.Transaction.Stage(blob);
         blob.Load(source);
         source.Drain();
     }
@@ -270,31 +187,22 @@ public readonly ref struct BerInputVisitor : IStateVisitor
         return true;
     }
 
-    private long Range(FieldSpec field, long value, long min, long max)
+    /// <summary>Decodes the current INTEGER as a <typeparamref name="T"/>, failing when it does not fit (never truncating).</summary>
+    private T Integer<T>(FieldSpec field)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        if (value < min || value > max)
+        if (typeof(T) == typeof(ulong))
+        {
+            return T.CreateTruncating(_session.DecodeUnsigned(field));
+        }
+
+        long value = _session.DecodeSigned(field);
+        if (!IntegerKind.Fits<T>(value))
         {
             throw _session.OutOfRange(field, value.ToString(CultureInfo.InvariantCulture));
         }
 
-        return value;
-    }
-
-    private bool OpenArray(FieldSpec field)
-    {
-        if (!_session.Seek(field))
-        {
-            return false;
-        }
-
-        _session.Input.Accept();
-        return true;
-    }
-
-    private long ArrayElement(FieldSpec field, int index, int count)
-    {
-        NextArrayElement(field, index, count);
-        return _session.DecodeSigned(field);
+        return T.CreateTruncating(value);
     }
 
     private void NextArrayElement(FieldSpec field, int index, int count)

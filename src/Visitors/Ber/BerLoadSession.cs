@@ -31,7 +31,8 @@ internal sealed class BerLoadSession
 
     public LoadReport Report { get; } = new();
 
-    public List<IBlobState> Blobs { get; } = [];
+    /// <summary>Gets or sets the transaction the current load runs in: it stages blobs and rewinds a fast attempt that gives up.</summary>
+    public LoadTransaction Transaction { get; set; } = null!;
 
     public int Version { get; private set; }
 
@@ -49,7 +50,6 @@ internal sealed class BerLoadSession
         _frameCount = 0;
         PushFrame(layout.Root, Input.Depth, null, 0, false);
         Report.Clear();
-        Blobs.Clear();
     }
 
     /// <summary>
@@ -57,7 +57,7 @@ internal sealed class BerLoadSession
     /// is in memory (<see cref="BerFastInputVisitor"/>), else, or when that path gives up, through
     /// <see cref="BerInputVisitor"/> after putting back what the first attempt wrote.
     /// </summary>
-    public void VisitState(IDeviceState device, StateSnapshot snapshot, bool optimistic = true)
+    public void VisitState(IDeviceState device, bool optimistic = true)
     {
         if (optimistic && Optimistic && StreamVersion == Version && Input.TryGetUnboundedRemainder(out ReadOnlySpan<byte> rest))
         {
@@ -67,7 +67,7 @@ internal sealed class BerLoadSession
                 return;
             }
 
-            snapshot.Restore(device, Version);
+            Transaction.Rewind();
         }
 
         var visitor = new BerInputVisitor(this);

@@ -1,7 +1,9 @@
 using System;
 using System.Buffers;
 using System.IO;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MigrationFormat.Ber;
 
 namespace MigrationFormat.Visitors;
@@ -54,37 +56,26 @@ public ref struct BerOutputVisitor : IStateVisitor
     public readonly int Version => _version;
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref byte value) => WriteSigned(field, value);
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref sbyte value) => WriteSigned(field, value);
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref ushort value) => WriteSigned(field, value);
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref short value) => WriteSigned(field, value);
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref uint value) => WriteSigned(field, value);
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref int value) => WriteSigned(field, value);
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref ulong value)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Field<T>(FieldSpec<T> field, ref T value)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
         if (field.ExistsIn(_version))
         {
-            _writer.WriteUnsigned(field.EncodedTag, value);
+            // Only ulong has values beyond long's range; every other width widens exactly.
+            if (typeof(T) == typeof(ulong))
+            {
+                _writer.WriteUnsigned(field.EncodedTag, ulong.CreateTruncating(value));
+            }
+            else
+            {
+                _writer.WriteInteger(field.EncodedTag, long.CreateTruncating(value));
+            }
         }
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref long value) => WriteSigned(field, value);
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref bool value)
+    public void Field(FieldSpec<bool> field, ref bool value)
     {
         if (field.ExistsIn(_version))
         {
@@ -93,7 +84,7 @@ public ref struct BerOutputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref string value)
+    public void Field(FieldSpec<string> field, ref string value)
     {
         if (field.ExistsIn(_version))
         {
@@ -102,7 +93,7 @@ public ref struct BerOutputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref byte[] value)
+    public void Field(FieldSpec<byte[]> field, ref byte[] value)
     {
         if (field.ExistsIn(_version))
         {
@@ -111,31 +102,34 @@ public ref struct BerOutputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<byte> buffer)
+    public void Field<T>(ArrayFieldSpec<T> field, Span<T> values)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        if (field.ExistsIn(_version))
+        if (!field.ExistsIn(_version))
         {
-            _writer.WriteOctetString(field.EncodedTag, buffer);
+            return;
+        }
+
+        if (typeof(T) == typeof(byte))
+        {
+            _writer.WriteOctetString(field.EncodedTag, MemoryMarshal.AsBytes(values));
+        }
+        else
+        {
+            _writer.PushIndefinite(field.EncodedTag);
+            _writer.WriteUnsignedElements<T>(values);
+            _writer.PopConstructed();
         }
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ushort> values) => WriteArray(field, values);
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<uint> values) => WriteArray(field, values);
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ulong> values) => WriteArray(field, values);
-
-    /// <inheritdoc/>
-    public bool BeginStruct(FieldSpec field) => Open(field);
+    public bool BeginStruct(StructSpec field) => Open(field);
 
     /// <inheritdoc/>
     public void EndStruct() => _writer.PopConstructed();
 
     /// <inheritdoc/>
-    public int BeginList(FieldSpec field, int count)
+    public int BeginList(ListSpec field, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (!Open(field))
@@ -158,13 +152,16 @@ public ref struct BerOutputVisitor : IStateVisitor
     public void EndList() => _writer.PopConstructed();
 
     /// <inheritdoc/>
-    public bool BeginOptional(FieldSpec field, bool needed) => needed && Open(field);
+    public OptionalGroup BeginOptional(OptionalSpec field, bool needed) =>
+        !field.ExistsIn(_version) ? OptionalGroup.NotInVersion
+        : needed && Open(field) ? OptionalGroup.Present
+        : OptionalGroup.Absent;
 
     /// <inheritdoc/>
     public void EndOptional() => _writer.PopConstructed();
 
     /// <inheritdoc/>
-    public void Blob(FieldSpec field, IBlobState blob)
+    public void Blob(BlobSpec field, IBlobState blob)
     {
         ArgumentNullException.ThrowIfNull(blob);
         if (!field.ExistsIn(_version))
@@ -187,26 +184,6 @@ public ref struct BerOutputVisitor : IStateVisitor
         }
 
         _writer.PopConstructed();
-    }
-
-    private void WriteArray<T>(FieldSpec field, Span<T> values)
-        where T : unmanaged, System.Numerics.IUnsignedNumber<T>, System.Numerics.IBinaryInteger<T>
-    {
-        if (field.ExistsIn(_version))
-        {
-            _writer.PushIndefinite(field.EncodedTag);
-            _writer.WriteUnsignedElements<T>(values);
-            _writer.PopConstructed();
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void WriteSigned(FieldSpec field, long value)
-    {
-        if (field.ExistsIn(_version))
-        {
-            _writer.WriteInteger(field.EncodedTag, value);
-        }
     }
 
     private bool Open(FieldSpec field)

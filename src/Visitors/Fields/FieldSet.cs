@@ -46,7 +46,7 @@ public sealed class FieldSet
     /// <summary>Gets the fields declared so far, in declaration order.</summary>
     public IReadOnlyList<FieldSpec> Fields => _fields;
 
-    /// <summary>Finds the field with tag number <paramref name="tag"/>.</summary>
+    /// <summary>Finds the first field declared with tag number <paramref name="tag"/>.</summary>
     /// <param name="tag">A tag number.</param>
     /// <returns>The field, or <see langword="null"/>.</returns>
     public FieldSpec? FindByTag(int tag)
@@ -226,18 +226,27 @@ public sealed class FieldSet
         {
             foreach (FieldSpec existing in _fields)
             {
-                if (existing.Tag == field.Tag)
+                // A field may be redeclared under its tag for versions the first declaration does not cover (a
+                // field widened in version N is two declarations, one removed in N and one since N).
+                if (existing.Tag == field.Tag && Overlap(existing, field))
                 {
                     throw new ArgumentException(
                         string.Create(
                             CultureInfo.InvariantCulture,
-                            $"Field '{field.Path}' takes tag {field.Tag}, which '{existing.Path}' already has; tags are unique within '{Path}'."),
+                            $"Field '{field.Path}' takes tag {field.Tag}, which '{existing.Path}' already has in the same versions; tags are unique within '{Path}'."),
                         nameof(field));
                 }
             }
 
             _fields.Add(field);
         }
+    }
+
+    private static bool Overlap(FieldSpec a, FieldSpec b)
+    {
+        int aEnd = a.RemovedIn == 0 ? int.MaxValue : a.RemovedIn;
+        int bEnd = b.RemovedIn == 0 ? int.MaxValue : b.RemovedIn;
+        return a.Since < bEnd && b.Since < aEnd;
     }
 
     private static int RequireNonNegative(int value)

@@ -31,4 +31,16 @@ internal static class IntegerKind
     public static bool IsSigned<T>()
         where T : unmanaged, IBinaryInteger<T> =>
         typeof(T) == typeof(sbyte) || typeof(T) == typeof(short) || typeof(T) == typeof(int) || typeof(T) == typeof(long);
+
+    /// <summary>Gets a value indicating whether <paramref name="value"/> is in the range of <typeparamref name="T"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static bool Fits<T>(long value)
+        where T : unmanaged, IBinaryInteger<T> =>
+        typeof(T) == typeof(long) || long.CreateTruncating(T.CreateTruncating(value)) == value;
+
+    /// <summary>Gets a value indicating whether <paramref name="value"/> is in the range of <typeparamref name="T"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static bool Fits<T>(ulong value)
+        where T : unmanaged, IBinaryInteger<T> =>
+        typeof(T) == typeof(ulong) || ulong.CreateTruncating(T.CreateTruncating(value)) == value && (value <= long.MaxValue || !IsSigned<T>());
 }

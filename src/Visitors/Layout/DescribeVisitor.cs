@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Numerics;
 
 namespace MigrationFormat.Visitors;
 
@@ -30,58 +31,30 @@ public ref struct DescribeVisitor : IStateVisitor
     public readonly int Version => _version;
 
     /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref byte value) => Leaf(field, FieldKind.UInt8);
+    public readonly void Field<T>(FieldSpec<T> field, ref T value)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T> => Leaf(field);
 
     /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref sbyte value) => Leaf(field, FieldKind.Int8);
+    public readonly void Field(FieldSpec<bool> field, ref bool value) => Leaf(field);
 
     /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref ushort value) => Leaf(field, FieldKind.UInt16);
+    public readonly void Field(FieldSpec<string> field, ref string value) => Leaf(field);
 
     /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref short value) => Leaf(field, FieldKind.Int16);
+    public readonly void Field(FieldSpec<byte[]> field, ref byte[] value) => Leaf(field);
 
     /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref uint value) => Leaf(field, FieldKind.UInt32);
+    public readonly void Field<T>(ArrayFieldSpec<T> field, Span<T> values)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => Leaf(field, values.Length);
 
     /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref int value) => Leaf(field, FieldKind.Int32);
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref ulong value) => Leaf(field, FieldKind.UInt64);
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref long value) => Leaf(field, FieldKind.Int64);
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref bool value) => Leaf(field, FieldKind.Bool);
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref string value) => Leaf(field, FieldKind.String);
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, ref byte[] value) => Leaf(field, FieldKind.Bytes);
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, Span<byte> buffer) => Leaf(field, FieldKind.FixedBytes, buffer.Length);
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, Span<ushort> values) => Leaf(field, FieldKind.UInt16Array, values.Length);
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, Span<uint> values) => Leaf(field, FieldKind.UInt32Array, values.Length);
-
-    /// <inheritdoc/>
-    public readonly void Field(FieldSpec field, Span<ulong> values) => Leaf(field, FieldKind.UInt64Array, values.Length);
-
-    /// <inheritdoc/>
-    public readonly bool BeginStruct(FieldSpec field) => Open(field, FieldKind.Struct);
+    public readonly bool BeginStruct(StructSpec field) => Open(field);
 
     /// <inheritdoc/>
     public readonly void EndStruct() => Close(FieldKind.Struct);
 
     /// <inheritdoc/>
-    public readonly int BeginList(FieldSpec field, int count) => Open(field, FieldKind.List) ? 1 : -1;
+    public readonly int BeginList(ListSpec field, int count) => Open(field) ? 1 : -1;
 
     /// <inheritdoc/>
     public readonly void BeginElement()
@@ -112,13 +85,14 @@ public ref struct DescribeVisitor : IStateVisitor
     public readonly void EndList() => Close(FieldKind.List);
 
     /// <inheritdoc/>
-    public readonly bool BeginOptional(FieldSpec field, bool needed) => Open(field, FieldKind.Optional);
+    public readonly OptionalGroup BeginOptional(OptionalSpec field, bool needed) =>
+        Open(field) ? OptionalGroup.Present : OptionalGroup.NotInVersion;
 
     /// <inheritdoc/>
     public readonly void EndOptional() => Close(FieldKind.Optional);
 
     /// <inheritdoc/>
-    public readonly void Blob(FieldSpec field, IBlobState blob) => Leaf(field, FieldKind.Blob);
+    public readonly void Blob(BlobSpec field, IBlobState blob) => Leaf(field);
 
     /// <summary>Closes the root and returns it.</summary>
     /// <returns>The root node.</returns>
@@ -133,18 +107,18 @@ public ref struct DescribeVisitor : IStateVisitor
         return _open.Pop().Build(0);
     }
 
-    private readonly void Leaf(FieldSpec field, FieldKind calledAs, int size = 0)
+    private readonly void Leaf(FieldSpec field, int size = 0)
     {
         ArgumentNullException.ThrowIfNull(field);
-        CheckKind(field, calledAs);
+        CheckOwner(field);
         if (!field.ExistsIn(_version))
         {
             return;
         }
 
-        if (field.Kind == FieldKind.FixedBytes && field.Length != 0 && field.Length != size)
+        if (field is ArrayFieldSpec<byte> or ArrayFieldSpec<ushort> or ArrayFieldSpec<uint> or ArrayFieldSpec<ulong> && field.Length != size)
         {
-            throw new InvalidOperationException($"Field '{field.Name}' is declared as {field.Length} bytes but visited with a buffer of {size}.");
+            throw new InvalidOperationException($"Field '{field.Path}' is declared with {field.Length} elements but visited with a span of {size}.");
         }
 
         Builder parent = _open.Peek();
@@ -152,10 +126,10 @@ public ref struct DescribeVisitor : IStateVisitor
         parent.Add(new LayoutNode(field, [], size));
     }
 
-    private readonly bool Open(FieldSpec field, FieldKind calledAs)
+    private readonly bool Open(FieldSpec field)
     {
         ArgumentNullException.ThrowIfNull(field);
-        CheckKind(field, calledAs);
+        CheckOwner(field);
         if (!field.ExistsIn(_version))
         {
             return false;
@@ -183,11 +157,15 @@ public ref struct DescribeVisitor : IStateVisitor
         _open.Peek().Add(done.Build(0));
     }
 
-    private static void CheckKind(FieldSpec field, FieldKind calledAs)
+    // A field declared among a structure's members is visited inside that structure; one declared in a top-level
+    // set may be visited anywhere (a reusable structure's fields, visited under several parents).
+    private readonly void CheckOwner(FieldSpec field)
     {
-        if (field.Kind != calledAs)
+        CompositeFieldSpec? declaredIn = field.Owner.Owner;
+        if (declaredIn is not null && !ReferenceEquals(declaredIn, _open.Peek().Field))
         {
-            throw new InvalidOperationException($"Field '{field.Name}' is declared as {field.Kind} but visited as {calledAs}.");
+            throw new InvalidOperationException(
+                $"Field '{field.Path}' is declared among the members of '{declaredIn.Path}' but visited inside '{_open.Peek().Field?.Path ?? "the top level"}'.");
         }
     }
 

@@ -18,6 +18,7 @@ public static class LegacyDeviceSerializer
     {
         ArgumentNullException.ThrowIfNull(device);
         var visitor = new LegacyOutputVisitor(output, device.Version, deviceName ?? device.Type.Id);
+        SaveHooks.BeforeSave(device);
         device.Visit(ref visitor);
         visitor.Flush();
         return visitor.BytesWritten;
@@ -59,11 +60,11 @@ public static class LegacyDeviceSerializer
                 device.Version);
         }
 
-        StateSnapshot snapshot = ThreadSnapshot.Value;
-        snapshot.Capture(device, device.Version);
+        LoadTransaction transaction = ThreadTransaction.Value;
+        transaction.Begin(device, streamVersion);
         try
         {
-            var visitor = new LegacyInputVisitor(payload, device.Version, streamVersion, name, baseOffset, options);
+            var visitor = new LegacyInputVisitor(payload, device.Version, streamVersion, name, baseOffset, options) { Transaction = transaction };
             device.Visit(ref visitor);
             visitor.CheckNoUnknownSubsection();
             if (visitor.BytesConsumed != payload.Length)
@@ -73,8 +74,19 @@ public static class LegacyDeviceSerializer
         }
         catch
         {
-            snapshot.Restore(device, device.Version);
+            transaction.Abort();
             throw;
         }
+
+        transaction.Commit();
     }
+}
+
+/// <summary>A per-thread load transaction for the static legacy serializer, reused so that a load allocates nothing in steady state.</summary>
+internal static class ThreadTransaction
+{
+    [ThreadStatic]
+    private static LoadTransaction? _cached;
+
+    public static LoadTransaction Value => _cached ??= new LoadTransaction();
 }

@@ -2,6 +2,9 @@ using System;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace MigrationFormat.Visitors;
@@ -27,6 +30,9 @@ public ref struct LegacyInputVisitor : IStateVisitor
     private readonly LegacyLoadOptions _options;
     private int _position;
     private LegacyNameStack _names;
+
+    /// <summary>Gets the transaction that stages delivered blobs until the load commits; without one a blob's state is made current as soon as it arrives.</summary>
+    internal LoadTransaction? Transaction { get; init; }
 
     /// <summary>Creates a loading visitor over one device's payload.</summary>
     /// <param name="payload">The payload bytes.</param>
@@ -57,79 +63,18 @@ public ref struct LegacyInputVisitor : IStateVisitor
     public readonly int BytesConsumed => _position;
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref byte value)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Field<T>(FieldSpec<T> field, ref T value)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
         if (Present(field))
         {
-            value = Take(field, 1)[0];
+            value = BigEndian.Load<T>(Take(field, Unsafe.SizeOf<T>()));
         }
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref sbyte value)
-    {
-        if (Present(field))
-        {
-            value = (sbyte)Take(field, 1)[0];
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref ushort value)
-    {
-        if (Present(field))
-        {
-            value = BinaryPrimitives.ReadUInt16BigEndian(Take(field, 2));
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref short value)
-    {
-        if (Present(field))
-        {
-            value = BinaryPrimitives.ReadInt16BigEndian(Take(field, 2));
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref uint value)
-    {
-        if (Present(field))
-        {
-            value = BinaryPrimitives.ReadUInt32BigEndian(Take(field, 4));
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref int value)
-    {
-        if (Present(field))
-        {
-            value = BinaryPrimitives.ReadInt32BigEndian(Take(field, 4));
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref ulong value)
-    {
-        if (Present(field))
-        {
-            value = BinaryPrimitives.ReadUInt64BigEndian(Take(field, 8));
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref long value)
-    {
-        if (Present(field))
-        {
-            value = BinaryPrimitives.ReadInt64BigEndian(Take(field, 8));
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref bool value)
+    public void Field(FieldSpec<bool> field, ref bool value)
     {
         if (Present(field))
         {
@@ -138,7 +83,7 @@ public ref struct LegacyInputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref string value)
+    public void Field(FieldSpec<string> field, ref string value)
     {
         if (Present(field))
         {
@@ -155,7 +100,7 @@ public ref struct LegacyInputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref byte[] value)
+    public void Field(FieldSpec<byte[]> field, ref byte[] value)
     {
         if (Present(field))
         {
@@ -164,25 +109,30 @@ public ref struct LegacyInputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<byte> buffer)
+    public void Field<T>(ArrayFieldSpec<T> field, Span<T> values)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        if (Present(field))
+        if (!Present(field))
         {
-            Take(field, buffer.Length).CopyTo(buffer);
+            return;
+        }
+
+        int width = Unsafe.SizeOf<T>();
+        ReadOnlySpan<byte> bytes = Take(field, values.Length * width);
+        if (typeof(T) == typeof(byte))
+        {
+            bytes.CopyTo(MemoryMarshal.AsBytes(values));
+            return;
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = BigEndian.Load<T>(bytes.Slice(i * width));
         }
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ushort> values) => ReadArray(field, values);
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<uint> values) => ReadArray(field, values);
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ulong> values) => ReadArray(field, values);
-
-    /// <inheritdoc/>
-    public bool BeginStruct(FieldSpec field)
+    public bool BeginStruct(StructSpec field)
     {
         if (!Present(field))
         {
@@ -197,7 +147,7 @@ public ref struct LegacyInputVisitor : IStateVisitor
     public void EndStruct() => EndScope();
 
     /// <inheritdoc/>
-    public int BeginList(FieldSpec field, int count)
+    public int BeginList(ListSpec field, int count)
     {
         if (!Present(field))
         {
@@ -229,11 +179,16 @@ public ref struct LegacyInputVisitor : IStateVisitor
     public void EndList() => _names.Pop();
 
     /// <inheritdoc/>
-    public bool BeginOptional(FieldSpec field, bool needed)
+    public OptionalGroup BeginOptional(OptionalSpec field, bool needed)
     {
-        if (!field.ExistsIn(_version) || !field.ExistsIn(_streamVersion))
+        if (!field.ExistsIn(_version))
         {
-            return false;
+            return OptionalGroup.NotInVersion;
+        }
+
+        if (!field.ExistsIn(_streamVersion))
+        {
+            return OptionalGroup.Absent;
         }
 
         string parent = _names.Innermost(_deviceName);
@@ -241,14 +196,14 @@ public ref struct LegacyInputVisitor : IStateVisitor
         ReadOnlySpan<byte> rest = _data.Slice(_position);
         if (rest.Length < 2 || rest[0] != LegacySubsection.Marker || rest[1] != nameLength || rest.Length < 2 + nameLength)
         {
-            return false;
+            return OptionalGroup.Absent;
         }
 
         Span<byte> expected = nameLength <= 256 ? stackalloc byte[nameLength] : new byte[nameLength];
         LegacySubsection.WriteName(expected, parent, field.Name);
         if (!rest.Slice(2, nameLength).SequenceEqual(expected))
         {
-            return false;
+            return OptionalGroup.Absent;
         }
 
         _position += 2 + nameLength;
@@ -259,14 +214,14 @@ public ref struct LegacyInputVisitor : IStateVisitor
         }
 
         _names.Push(field.SubsectionName(parent));
-        return true;
+        return OptionalGroup.Present;
     }
 
     /// <inheritdoc/>
     public void EndOptional() => EndScope();
 
     /// <inheritdoc/>
-    public void Blob(FieldSpec field, IBlobState blob)
+    public void Blob(BlobSpec field, IBlobState blob)
     {
         ArgumentNullException.ThrowIfNull(blob);
         if (!Present(field))
@@ -297,6 +252,14 @@ public ref struct LegacyInputVisitor : IStateVisitor
 
         using var source = new LegacyBlobStream(_data.Slice(start, _position - start).ToArray());
         blob.Load(source);
+        if (Transaction is not null)
+        {
+            Transaction.Stage(blob);
+        }
+        else
+        {
+            blob.CommitLoad();
+        }
     }
 
     /// <summary>Checks that no subsection of the device is left unread, as QEMU's loader does.</summary>
@@ -310,33 +273,6 @@ public ref struct LegacyInputVisitor : IStateVisitor
             if (name.StartsWith(_deviceName + "/", StringComparison.Ordinal))
             {
                 throw Error(MigrationErrorKind.UnknownRequiredField, $"Subsection '{name}' is not known to version {_version}.", name, _position);
-            }
-        }
-    }
-
-    private void ReadArray<T>(FieldSpec field, Span<T> values)
-        where T : unmanaged
-    {
-        if (Present(field))
-        {
-            int width = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-            ReadOnlySpan<byte> bytes = Take(field, values.Length * width);
-            for (int i = 0; i < values.Length; i++)
-            {
-                ReadOnlySpan<byte> slot = bytes.Slice(i * width, width);
-                ref T target = ref values[i];
-                if (width == 2)
-                {
-                    System.Runtime.CompilerServices.Unsafe.As<T, ushort>(ref target) = BinaryPrimitives.ReadUInt16BigEndian(slot);
-                }
-                else if (width == 4)
-                {
-                    System.Runtime.CompilerServices.Unsafe.As<T, uint>(ref target) = BinaryPrimitives.ReadUInt32BigEndian(slot);
-                }
-                else
-                {
-                    System.Runtime.CompilerServices.Unsafe.As<T, ulong>(ref target) = BinaryPrimitives.ReadUInt64BigEndian(slot);
-                }
             }
         }
     }

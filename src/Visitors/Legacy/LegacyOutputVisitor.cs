@@ -2,7 +2,9 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace MigrationFormat.Visitors;
@@ -70,87 +72,19 @@ public ref struct LegacyOutputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref byte value)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Field<T>(FieldSpec<T> field, ref T value)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
         if (field.ExistsIn(_version))
         {
-            Reserve(1)[0] = value;
-            _buffered += 1;
+            BigEndian.Store(Reserve(Unsafe.SizeOf<T>()), value);
+            _buffered += Unsafe.SizeOf<T>();
         }
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref sbyte value)
-    {
-        if (field.ExistsIn(_version))
-        {
-            Reserve(1)[0] = (byte)value;
-            _buffered += 1;
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref ushort value)
-    {
-        if (field.ExistsIn(_version))
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(Reserve(2), value);
-            _buffered += 2;
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref short value)
-    {
-        if (field.ExistsIn(_version))
-        {
-            BinaryPrimitives.WriteInt16BigEndian(Reserve(2), value);
-            _buffered += 2;
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref uint value)
-    {
-        if (field.ExistsIn(_version))
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), value);
-            _buffered += 4;
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref int value)
-    {
-        if (field.ExistsIn(_version))
-        {
-            BinaryPrimitives.WriteInt32BigEndian(Reserve(4), value);
-            _buffered += 4;
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref ulong value)
-    {
-        if (field.ExistsIn(_version))
-        {
-            BinaryPrimitives.WriteUInt64BigEndian(Reserve(8), value);
-            _buffered += 8;
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref long value)
-    {
-        if (field.ExistsIn(_version))
-        {
-            BinaryPrimitives.WriteInt64BigEndian(Reserve(8), value);
-            _buffered += 8;
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, ref bool value)
+    public void Field(FieldSpec<bool> field, ref bool value)
     {
         if (field.ExistsIn(_version))
         {
@@ -160,7 +94,7 @@ public ref struct LegacyOutputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref string value)
+    public void Field(FieldSpec<string> field, ref string value)
     {
         if (field.ExistsIn(_version))
         {
@@ -175,7 +109,7 @@ public ref struct LegacyOutputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, ref byte[] value)
+    public void Field(FieldSpec<byte[]> field, ref byte[] value)
     {
         if (field.ExistsIn(_version))
         {
@@ -187,25 +121,32 @@ public ref struct LegacyOutputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<byte> buffer)
+    public void Field<T>(ArrayFieldSpec<T> field, Span<T> values)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        if (field.ExistsIn(_version))
+        if (!field.ExistsIn(_version))
         {
-            WriteRaw(buffer);
+            return;
         }
+
+        if (typeof(T) == typeof(byte))
+        {
+            WriteRaw(MemoryMarshal.AsBytes(values));
+            return;
+        }
+
+        int width = Unsafe.SizeOf<T>();
+        Span<byte> span = Reserve(values.Length * width);
+        for (int i = 0; i < values.Length; i++)
+        {
+            BigEndian.Store(span.Slice(i * width), values[i]);
+        }
+
+        _buffered += values.Length * width;
     }
 
     /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ushort> values) => WriteArray(field, values);
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<uint> values) => WriteArray(field, values);
-
-    /// <inheritdoc/>
-    public void Field(FieldSpec field, Span<ulong> values) => WriteArray(field, values);
-
-    /// <inheritdoc/>
-    public bool BeginStruct(FieldSpec field)
+    public bool BeginStruct(StructSpec field)
     {
         if (!field.ExistsIn(_version))
         {
@@ -220,7 +161,7 @@ public ref struct LegacyOutputVisitor : IStateVisitor
     public void EndStruct() => _names.Pop();
 
     /// <inheritdoc/>
-    public int BeginList(FieldSpec field, int count)
+    public int BeginList(ListSpec field, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (!field.ExistsIn(_version))
@@ -248,11 +189,16 @@ public ref struct LegacyOutputVisitor : IStateVisitor
     public void EndList() => _names.Pop();
 
     /// <inheritdoc/>
-    public bool BeginOptional(FieldSpec field, bool needed)
+    public OptionalGroup BeginOptional(OptionalSpec field, bool needed)
     {
-        if (!needed || !field.ExistsIn(_version))
+        if (!field.ExistsIn(_version))
         {
-            return false;
+            return OptionalGroup.NotInVersion;
+        }
+
+        if (!needed)
+        {
+            return OptionalGroup.Absent;
         }
 
         string parent = _names.Innermost(_deviceName);
@@ -269,14 +215,14 @@ public ref struct LegacyOutputVisitor : IStateVisitor
         BinaryPrimitives.WriteUInt32BigEndian(span.Slice(2 + nameLength), (uint)field.LegacyVersion);
         _buffered += 2 + nameLength + 4;
         _names.Push(field.SubsectionName(parent));
-        return true;
+        return OptionalGroup.Present;
     }
 
     /// <inheritdoc/>
     public void EndOptional() => _names.Pop();
 
     /// <inheritdoc/>
-    public void Blob(FieldSpec field, IBlobState blob)
+    public void Blob(BlobSpec field, IBlobState blob)
     {
         ArgumentNullException.ThrowIfNull(blob);
         if (!field.ExistsIn(_version))
@@ -310,34 +256,6 @@ public ref struct LegacyOutputVisitor : IStateVisitor
         }
     }
 
-    private void WriteArray<T>(FieldSpec field, Span<T> values)
-        where T : unmanaged
-    {
-        if (field.ExistsIn(_version))
-        {
-            // Typed stores: the generic IBinaryInteger.WriteBigEndian would box each element.
-            int width = Unsafe.SizeOf<T>();
-            Span<byte> span = Reserve(values.Length * width);
-            for (int i = 0; i < values.Length; i++)
-            {
-                Span<byte> slot = span.Slice(i * width);
-                if (width == 2)
-                {
-                    BinaryPrimitives.WriteUInt16BigEndian(slot, Unsafe.As<T, ushort>(ref values[i]));
-                }
-                else if (width == 4)
-                {
-                    BinaryPrimitives.WriteUInt32BigEndian(slot, Unsafe.As<T, uint>(ref values[i]));
-                }
-                else
-                {
-                    BinaryPrimitives.WriteUInt64BigEndian(slot, Unsafe.As<T, ulong>(ref values[i]));
-                }
-            }
-
-            _buffered += values.Length * width;
-        }
-    }
 
     private void WriteRaw(ReadOnlySpan<byte> bytes)
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -85,23 +86,28 @@ internal sealed class StateSnapshot
     /// Records an optional group's presence and, once it closes, how much it captured, so that a restore puts the
     /// presence back as it was; in the presence pass it passes over the contents of a group that was not present.
     /// </summary>
-    internal bool BeginGroup(bool needed, bool restoring)
+    internal OptionalGroup BeginGroup(bool needed, bool restoring)
     {
         if (restoring)
         {
             int slot = _groupCount;
             ulong header = _groups[slot];
             _groupCount += 4;
-            if (header != 0 || !_restoringPresence)
+            if (!_restoringPresence)
             {
-                return true;
+                return OptionalGroup.ContentsOnly;
+            }
+
+            if (header != 0)
+            {
+                return OptionalGroup.Present;
             }
 
             // Not present when captured: skip what the group captured.
             _groupCount += (int)_groups[slot + 1];
             _byteCount += (int)_groups[slot + 2];
             _referenceCount += (int)_groups[slot + 3];
-            return false;
+            return OptionalGroup.Absent;
         }
 
         if (_groupCount + 4 > _groups.Length)
@@ -119,7 +125,7 @@ internal sealed class StateSnapshot
         _groups[_groupCount + 1] = (ulong)_byteCount;
         _groups[_groupCount + 2] = (ulong)_referenceCount;
         _groupCount += 4;
-        return true;
+        return OptionalGroup.ContentsOnly;
     }
 
     internal void EndGroup(bool restoring)
@@ -213,25 +219,12 @@ internal readonly ref struct SnapshotVisitor<TMode> : IStateVisitor
 
     public int Version { get; }
 
-    public void Field(FieldSpec field, ref byte value) => Scalar(field, ref value);
+    public void Field<T>(FieldSpec<T> field, ref T value)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T> => Scalar(field, ref value);
 
-    public void Field(FieldSpec field, ref sbyte value) => Scalar(field, ref value);
+    public void Field(FieldSpec<bool> field, ref bool value) => Scalar(field, ref value);
 
-    public void Field(FieldSpec field, ref ushort value) => Scalar(field, ref value);
-
-    public void Field(FieldSpec field, ref short value) => Scalar(field, ref value);
-
-    public void Field(FieldSpec field, ref uint value) => Scalar(field, ref value);
-
-    public void Field(FieldSpec field, ref int value) => Scalar(field, ref value);
-
-    public void Field(FieldSpec field, ref ulong value) => Scalar(field, ref value);
-
-    public void Field(FieldSpec field, ref long value) => Scalar(field, ref value);
-
-    public void Field(FieldSpec field, ref bool value) => Scalar(field, ref value);
-
-    public void Field(FieldSpec field, ref string value)
+    public void Field(FieldSpec<string> field, ref string value)
     {
         if (field.ExistsIn(Version))
         {
@@ -239,7 +232,7 @@ internal readonly ref struct SnapshotVisitor<TMode> : IStateVisitor
         }
     }
 
-    public void Field(FieldSpec field, ref byte[] value)
+    public void Field(FieldSpec<byte[]> field, ref byte[] value)
     {
         if (field.ExistsIn(Version))
         {
@@ -247,21 +240,22 @@ internal readonly ref struct SnapshotVisitor<TMode> : IStateVisitor
         }
     }
 
-    public void Field(FieldSpec field, Span<byte> buffer) => Span(field, buffer);
+    public void Field<T>(ArrayFieldSpec<T> field, Span<T> values)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        if (field.ExistsIn(Version))
+        {
+            _snapshot.Bytes(values, TMode.Restoring);
+        }
+    }
 
-    public void Field(FieldSpec field, Span<ushort> values) => Span(field, values);
-
-    public void Field(FieldSpec field, Span<uint> values) => Span(field, values);
-
-    public void Field(FieldSpec field, Span<ulong> values) => Span(field, values);
-
-    public bool BeginStruct(FieldSpec field) => field.ExistsIn(Version);
+    public bool BeginStruct(StructSpec field) => field.ExistsIn(Version);
 
     public void EndStruct()
     {
     }
 
-    public int BeginList(FieldSpec field, int count)
+    public int BeginList(ListSpec field, int count)
     {
         if (!field.ExistsIn(Version))
         {
@@ -289,11 +283,12 @@ internal readonly ref struct SnapshotVisitor<TMode> : IStateVisitor
     {
     }
 
-    public bool BeginOptional(FieldSpec field, bool needed) => field.ExistsIn(Version) && _snapshot.BeginGroup(needed, TMode.Restoring);
+    public OptionalGroup BeginOptional(OptionalSpec field, bool needed) =>
+        !field.ExistsIn(Version) ? OptionalGroup.NotInVersion : _snapshot.BeginGroup(needed, TMode.Restoring);
 
     public void EndOptional() => _snapshot.EndGroup(TMode.Restoring);
 
-    public void Blob(FieldSpec field, IBlobState blob)
+    public void Blob(BlobSpec field, IBlobState blob)
     {
         // Blobs are staged by the device (IBlobState.Load, then CommitLoad or AbortLoad), not copied.
     }
@@ -313,15 +308,6 @@ internal readonly ref struct SnapshotVisitor<TMode> : IStateVisitor
         else
         {
             _snapshot.Write(value);
-        }
-    }
-
-    private void Span<T>(FieldSpec field, Span<T> values)
-        where T : unmanaged
-    {
-        if (field.ExistsIn(Version))
-        {
-            _snapshot.Bytes(values, TMode.Restoring);
         }
     }
 }

@@ -18,6 +18,12 @@ public sealed record MigrationStreamHeader(int FormatVersion, string Producer, I
 /// <param name="Offset">The absolute offset where the section begins.</param>
 public sealed record SectionHeader(string Id, uint InstanceId, int Version, long Offset);
 
+/// <summary>One section of a whole-stream load (<see cref="MigrationStreamReader.LoadAll"/>).</summary>
+/// <param name="Section">The section's header.</param>
+/// <param name="Device">The device it loaded into, or <see langword="null"/> when it was passed over.</param>
+/// <param name="Report">The load's report, or <see langword="null"/> when it was passed over.</param>
+public sealed record SectionLoadResult(SectionHeader Section, IDeviceState? Device, LoadReport? Report);
+
 /// <summary>
 /// Reads a BER migration stream section by section, from memory or incrementally from a <see cref="Stream"/>.
 /// Each device section loads into a device all or nothing: on any failure the device is restored to the state it
@@ -29,7 +35,7 @@ public sealed class MigrationStreamReader : IDisposable
 {
     private readonly BerInputSource _input;
     private readonly BerLoadSession _session;
-    private readonly StateSnapshot _snapshot = new();
+    private readonly LoadTransaction _transaction = new();
     private readonly Dictionary<string, byte[]> _schemas = new(StringComparer.Ordinal);
     private SectionHeader? _current;
     private bool _atEnd;
@@ -138,6 +144,81 @@ public sealed class MigrationStreamReader : IDisposable
     /// <exception cref="MigrationFormatException">The section cannot be loaded; <paramref name="device"/> is unchanged.</exception>
     public LoadReport LoadSection(IDeviceState device)
     {
+        LoadCurrent(device, _transaction);
+        _transaction.Commit();
+        return _session.Report;
+    }
+
+    /// <summary>
+    /// Loads every remaining section of the stream into the device <paramref name="resolve"/> gives for it, and
+    /// commits the devices only once the trailer has been read (with its checksum, when the stream announces
+    /// them): until then nothing is changed for good, and on any failure every device is put back as it was.
+    /// </summary>
+    /// <param name="resolve">Gives the device a section loads into, or <see langword="null"/> to pass the section over.</param>
+    /// <returns>One entry per section read, in stream order: its header, the device, and its load report (null for a section passed over).</returns>
+    /// <exception cref="MigrationFormatException">A section does not load, or the stream is malformed, cut before its trailer or fails a checksum; every device is unchanged.</exception>
+    public IReadOnlyList<SectionLoadResult> LoadAll(Func<SectionHeader, IDeviceState?> resolve)
+    {
+        ArgumentNullException.ThrowIfNull(resolve);
+        var results = new List<SectionLoadResult>();
+        var open = new List<LoadTransaction>();
+        try
+        {
+            while (TryReadSection(out SectionHeader section))
+            {
+                IDeviceState? device = resolve(section);
+                if (device is null)
+                {
+                    results.Add(new SectionLoadResult(section, null, null));
+                    continue;
+                }
+
+                var transaction = new LoadTransaction();
+                LoadCurrent(device, transaction);
+                open.Add(transaction);
+                results.Add(new SectionLoadResult(section, device, _session.Report.Clone()));
+            }
+        }
+        catch
+        {
+            // Newest first: a device loaded twice goes back through each of its snapshots in turn.
+            for (int i = open.Count - 1; i >= 0; i--)
+            {
+                open[i].Abort();
+            }
+
+            throw;
+        }
+
+        // The trailer (and every checksum) has been verified; only now does any device take its new state.
+        for (int i = 0; i < open.Count; i++)
+        {
+            try
+            {
+                open[i].Commit();
+            }
+            catch
+            {
+                for (int j = i - 1; j >= 0; j--)
+                {
+                    open[j].Abort();
+                }
+
+                for (int j = i + 1; j < open.Count; j++)
+                {
+                    open[j].Abort();
+                }
+
+                throw;
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Loads the current section into <paramref name="device"/> inside <paramref name="transaction"/>, which the caller commits; aborts it on failure.</summary>
+    private void LoadCurrent(IDeviceState device, LoadTransaction transaction)
+    {
         ArgumentNullException.ThrowIfNull(device);
         SectionHeader section = _current ?? throw new InvalidOperationException("No section is current; call TryReadSection first.");
         if (!string.Equals(section.Id, device.Type.Id, StringComparison.Ordinal))
@@ -151,34 +232,24 @@ public sealed class MigrationStreamReader : IDisposable
         }
 
         StateLayout layout = StateLayout.For(device.Type, device.Version);
-        _snapshot.Capture(device, device.Version);
+        transaction.Begin(device, section.Version);
+        _session.Transaction = transaction;
         _session.Begin(section.Id, layout, section.Version);
         try
         {
-            _session.VisitState(device, _snapshot);
+            _session.VisitState(device);
             _session.End();
             CloseSection();
         }
         catch
         {
-            _snapshot.Restore(device, device.Version);
-            foreach (IBlobState blob in _session.Blobs)
-            {
-                blob.AbortLoad();
-            }
-
+            transaction.Abort();
             _current = null;
             _atEnd = true;
             throw;
         }
 
-        foreach (IBlobState blob in _session.Blobs)
-        {
-            blob.CommitLoad();
-        }
-
         _current = null;
-        return _session.Report;
     }
 
     /// <summary>Passes over the current section without loading it.</summary>

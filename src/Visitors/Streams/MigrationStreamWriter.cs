@@ -159,6 +159,7 @@ public sealed class MigrationStreamWriter : IDisposable
             writer.WriteInteger((long)instanceId);
             writer.WriteInteger((long)device.Version);
             writer.PushIndefinite(MigrationStreamFormat.EncodedStateTag);
+            SaveHooks.BeforeSave(device);
             device.Visit(ref visitor);
             writer.PopConstructed();
             if (_checksum is not null)
