@@ -322,6 +322,13 @@ internal static class DeviceParser
 
             int length = reader.Named("Length", 0);
             int maxLength = reader.Named("MaxLength", 0);
+            if (length < 0)
+            {
+                // Checked before the type: a negative count would otherwise read as a missing one.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeNotApplicable, reader.NamedLocation("Length"), displayName, $"Length is {length}; a count is 1 or more"));
+                continue;
+            }
+
             SpecKind? kind = ClassifyType(field.Type, length, out string? typeProblem);
             if (kind is null)
             {
@@ -445,11 +452,7 @@ internal static class DeviceParser
         bool fixedKind = kind is SpecKind.FixedBytes or SpecKind.UInt16Array or SpecKind.UInt32Array or SpecKind.UInt64Array;
         string? problem = null;
         LocationInfo? location = null;
-        if (length < 0)
-        {
-            (problem, location) = ($"Length is {length}; a count is 1 or more", reader.NamedLocation("Length"));
-        }
-        else if (length != 0 && !fixedKind)
+        if (length != 0 && !fixedKind)
         {
             (problem, location) = ("Length applies to arrays only (byte[], ushort[], uint[], ulong[])", reader.NamedLocation("Length"));
         }

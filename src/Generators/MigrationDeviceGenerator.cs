@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using MigrationFormat.Generators.Baselines;
 using Microsoft.CodeAnalysis;
@@ -35,33 +36,45 @@ public sealed class MigrationDeviceGenerator : IIncrementalGenerator
             }
         });
 
-        context.RegisterSourceOutput(devices.Combine(baselines.Collect()), static (output, pair) => Produce(output, pair.Left, pair.Right));
+        context.RegisterSourceOutput(devices, static (output, device) =>
+        {
+            if (device.CanGenerate)
+            {
+                output.AddSource(device.HintName, SourceEmitter.Emit(device));
+            }
+        });
+
+        // Diagnostics are reported apart from the source: they need the syntax trees (a location in a tree is what
+        // editors underline and what #pragma warning disable applies to), and trees change with every edit, while the
+        // generated source changes only when a declaration does.
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> deviceDiagnostics = devices
+            .Combine(baselines.Collect())
+            .Select(static (pair, _) => Diagnose(pair.Left, pair.Right))
+            .Where(static diagnostics => diagnostics.Count > 0);
+
+        context.RegisterSourceOutput(deviceDiagnostics.Combine(context.CompilationProvider), static (output, pair) =>
+        {
+            foreach (DiagnosticInfo diagnostic in pair.Left)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Right));
+            }
+        });
     }
 
-    private static void Produce(SourceProductionContext output, DeviceModel device, ImmutableArray<BaselineFile> baselines)
+    private static EquatableArray<DiagnosticInfo> Diagnose(DeviceModel device, ImmutableArray<BaselineFile> baselines)
     {
-        foreach (DiagnosticInfo diagnostic in device.Diagnostics)
-        {
-            output.ReportDiagnostic(diagnostic.ToDiagnostic());
-        }
-
+        var diagnostics = new List<DiagnosticInfo>(device.Diagnostics);
         foreach (BaselineFile file in baselines)
         {
             foreach (BaselineDevice baseline in file.Devices)
             {
                 if (string.Equals(baseline.Id, device.Id, StringComparison.Ordinal))
                 {
-                    foreach (DiagnosticInfo diagnostic in BaselineChecker.Check(device, file, baseline))
-                    {
-                        output.ReportDiagnostic(diagnostic.ToDiagnostic());
-                    }
+                    diagnostics.AddRange(BaselineChecker.Check(device, file, baseline));
                 }
             }
         }
 
-        if (device.CanGenerate)
-        {
-            output.AddSource(device.HintName, SourceEmitter.Emit(device));
-        }
+        return diagnostics.ToEquatableArray();
     }
 }

@@ -23,7 +23,22 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
 
     public static LocationInfo? From(SyntaxNode? node) => node is null ? null : From(node.GetLocation());
 
-    public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
+    /// <summary>Gets the location in <paramref name="compilation"/>'s syntax tree of the file, or one by path outside any tree (additional files).</summary>
+    public Location ToLocation(Compilation? compilation)
+    {
+        if (compilation is not null)
+        {
+            foreach (SyntaxTree tree in compilation.SyntaxTrees)
+            {
+                if (tree.FilePath == FilePath && Span.End <= tree.Length)
+                {
+                    return Location.Create(tree, Span);
+                }
+            }
+        }
+
+        return Location.Create(FilePath, Span, LineSpan);
+    }
 }
 
 /// <summary>A diagnostic to report, kept as plain values for the incremental cache.</summary>
@@ -40,7 +55,7 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationI
         return new DiagnosticInfo(descriptor, location, texts.ToEquatableArray());
     }
 
-    public Diagnostic ToDiagnostic()
+    public Diagnostic ToDiagnostic(Compilation? compilation = null)
     {
         object[] arguments = new object[Arguments.Count];
         for (int i = 0; i < arguments.Length; i++)
@@ -48,7 +63,7 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationI
             arguments[i] = Arguments[i];
         }
 
-        return Diagnostic.Create(Descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, arguments);
+        return Diagnostic.Create(Descriptor, Location?.ToLocation(compilation) ?? Microsoft.CodeAnalysis.Location.None, arguments);
     }
 }
 
