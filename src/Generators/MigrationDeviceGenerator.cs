@@ -14,6 +14,9 @@ namespace MigrationFormat.Generators;
 [Generator(LanguageNames.CSharp)]
 public sealed class MigrationDeviceGenerator : IIncrementalGenerator
 {
+    /// <summary>The name of the pipeline step that reads each device class, for tests that check it is cached.</summary>
+    public const string DeviceModelStep = "DeviceModel";
+
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -22,7 +25,9 @@ public sealed class MigrationDeviceGenerator : IIncrementalGenerator
                 DeviceParser.DeviceAttributeName,
                 static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
                 DeviceParser.Parse)
-            .Where(static device => device is not null)!;
+            .Where(static device => device is not null)
+            .Select(static (device, _) => device!)
+            .WithTrackingName(DeviceModelStep);
 
         IncrementalValuesProvider<BaselineFile> baselines = context.AdditionalTextsProvider
             .Where(static file => file.Path.EndsWith(BaselineDocument.Suffix, StringComparison.OrdinalIgnoreCase))
