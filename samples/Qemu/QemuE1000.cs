@@ -27,6 +27,44 @@ public sealed class QemuE1000 : IDeviceState
     private static readonly int[] RegisterIndexes = [0x0, 0x4, 0x5, 0x101D, 0x1020, 0x30, 0x32, 0x36, 0x34, 0x380, 0x1608, 0x8, 0x1004, 0x400, 0x40, 0xA01, 0xA00, 0xA04, 0xA02, 0xA06, 0x2, 0x16D4, 0x100, 0xE01, 0xE00, 0xE04, 0xE02, 0xE06, 0x1031, 0x1030, 0x1033, 0x1032, 0x1034, 0x1035, 0xE0A, 0x1602, 0xE];
     private static readonly int[] MitIndexes = [0xA08, 0xA0B, 0xE0B, 0x31];
 
+    private int _pciVersionId = 2;
+    private bool _mitIrqLevel;
+    private bool _mitigationFlag = true;
+    private bool _fullMacFlag = true;
+    private bool _tsoFlag = true;
+    private uint _rxbufSize;
+    private uint _rxbufMinShift;
+    private uint _eecdValIn;
+    private ushort _eecdBitnumIn;
+    private ushort _eecdBitnumOut;
+    private ushort _eecdReading;
+    private uint _eecdOldEecd;
+    private byte _migIpcss;
+    private byte _migIpcso;
+    private ushort _migIpcse;
+    private byte _migTucss;
+    private byte _migTucso;
+    private ushort _migTucse;
+    private uint _migPaylen;
+    private byte _migHdrLen;
+    private ushort _migMss;
+    private ushort _txSize;
+    private ushort _txTsoFrames;
+    private byte _txSumNeeded;
+    private sbyte _migIp;
+    private sbyte _migTcp;
+    private byte _tsoIpcss;
+    private byte _tsoIpcso;
+    private ushort _tsoIpcse;
+    private byte _tsoTucss;
+    private byte _tsoTucso;
+    private ushort _tsoTucse;
+    private uint _tsoPaylen;
+    private byte _tsoHdrLen;
+    private ushort _tsoMss;
+    private sbyte _tsoIp;
+    private sbyte _tsoTcp;
+
     /// <summary>Creates an e1000 running as <paramref name="version"/>.</summary>
     /// <param name="version">The section version (1 or 2).</param>
     public QemuE1000(int version = 2) => Version = version;
@@ -38,7 +76,7 @@ public sealed class QemuE1000 : IDeviceState
     public int Version { get; }
 
     /// <summary>Gets or sets the PCI device's saved version id.</summary>
-    public int PciVersionId { get; set; } = 2;
+    public int PciVersionId { get => _pciVersionId; set => _pciVersionId = value; }
 
     /// <summary>Gets the PCI configuration space (256 bytes).</summary>
     public byte[] PciConfig { get; } = new byte[256];
@@ -68,175 +106,148 @@ public sealed class QemuE1000 : IDeviceState
     public uint[] MacReg { get; } = new uint[MacRegCount];
 
     /// <summary>Gets or sets the mitigation interrupt level (subsection <c>e1000/mit_state</c>).</summary>
-    public bool MitIrqLevel { get; set; }
+    public bool MitIrqLevel { get => _mitIrqLevel; set => _mitIrqLevel = value; }
 
     /// <summary>Gets or sets a value indicating whether interrupt mitigation state is migrated.</summary>
-    public bool MitigationFlag { get; set; } = true;
+    public bool MitigationFlag { get => _mitigationFlag; set => _mitigationFlag = value; }
 
     /// <summary>Gets or sets a value indicating whether the full MAC register file is migrated.</summary>
-    public bool FullMacFlag { get; set; } = true;
+    public bool FullMacFlag { get => _fullMacFlag; set => _fullMacFlag = value; }
 
     /// <summary>Gets or sets a value indicating whether the TSO properties are migrated.</summary>
-    public bool TsoFlag { get; set; } = true;
+    public bool TsoFlag { get => _tsoFlag; set => _tsoFlag = value; }
 
     /// <summary>Gets or sets <c>rxbuf_size</c>.</summary>
-    public uint RxbufSize { get; set; }
+    public uint RxbufSize { get => _rxbufSize; set => _rxbufSize = value; }
 
     /// <summary>Gets or sets <c>rxbuf_min_shift</c>.</summary>
-    public uint RxbufMinShift { get; set; }
+    public uint RxbufMinShift { get => _rxbufMinShift; set => _rxbufMinShift = value; }
 
     /// <summary>Gets or sets <c>eecd_state.val_in</c>.</summary>
-    public uint EecdValIn { get; set; }
+    public uint EecdValIn { get => _eecdValIn; set => _eecdValIn = value; }
 
     /// <summary>Gets or sets <c>eecd_state.bitnum_in</c>.</summary>
-    public ushort EecdBitnumIn { get; set; }
+    public ushort EecdBitnumIn { get => _eecdBitnumIn; set => _eecdBitnumIn = value; }
 
     /// <summary>Gets or sets <c>eecd_state.bitnum_out</c>.</summary>
-    public ushort EecdBitnumOut { get; set; }
+    public ushort EecdBitnumOut { get => _eecdBitnumOut; set => _eecdBitnumOut = value; }
 
     /// <summary>Gets or sets <c>eecd_state.reading</c>.</summary>
-    public ushort EecdReading { get; set; }
+    public ushort EecdReading { get => _eecdReading; set => _eecdReading = value; }
 
     /// <summary>Gets or sets <c>eecd_state.old_eecd</c>.</summary>
-    public uint EecdOldEecd { get; set; }
+    public uint EecdOldEecd { get => _eecdOldEecd; set => _eecdOldEecd = value; }
 
     /// <summary>Gets or sets <c>mig_props.ipcss</c>.</summary>
-    public byte MigIpcss { get; set; }
+    public byte MigIpcss { get => _migIpcss; set => _migIpcss = value; }
 
     /// <summary>Gets or sets <c>mig_props.ipcso</c>.</summary>
-    public byte MigIpcso { get; set; }
+    public byte MigIpcso { get => _migIpcso; set => _migIpcso = value; }
 
     /// <summary>Gets or sets <c>mig_props.ipcse</c>.</summary>
-    public ushort MigIpcse { get; set; }
+    public ushort MigIpcse { get => _migIpcse; set => _migIpcse = value; }
 
     /// <summary>Gets or sets <c>mig_props.tucss</c>.</summary>
-    public byte MigTucss { get; set; }
+    public byte MigTucss { get => _migTucss; set => _migTucss = value; }
 
     /// <summary>Gets or sets <c>mig_props.tucso</c>.</summary>
-    public byte MigTucso { get; set; }
+    public byte MigTucso { get => _migTucso; set => _migTucso = value; }
 
     /// <summary>Gets or sets <c>mig_props.tucse</c>.</summary>
-    public ushort MigTucse { get; set; }
+    public ushort MigTucse { get => _migTucse; set => _migTucse = value; }
 
     /// <summary>Gets or sets <c>mig_props.paylen</c>.</summary>
-    public uint MigPaylen { get; set; }
+    public uint MigPaylen { get => _migPaylen; set => _migPaylen = value; }
 
     /// <summary>Gets or sets <c>mig_props.hdr_len</c>.</summary>
-    public byte MigHdrLen { get; set; }
+    public byte MigHdrLen { get => _migHdrLen; set => _migHdrLen = value; }
 
     /// <summary>Gets or sets <c>mig_props.mss</c>.</summary>
-    public ushort MigMss { get; set; }
+    public ushort MigMss { get => _migMss; set => _migMss = value; }
 
     /// <summary>Gets or sets <c>tx.size</c>.</summary>
-    public ushort TxSize { get; set; }
+    public ushort TxSize { get => _txSize; set => _txSize = value; }
 
     /// <summary>Gets or sets <c>tx.tso_frames</c>.</summary>
-    public ushort TxTsoFrames { get; set; }
+    public ushort TxTsoFrames { get => _txTsoFrames; set => _txTsoFrames = value; }
 
     /// <summary>Gets or sets <c>tx.sum_needed</c>.</summary>
-    public byte TxSumNeeded { get; set; }
+    public byte TxSumNeeded { get => _txSumNeeded; set => _txSumNeeded = value; }
 
     /// <summary>Gets or sets <c>mig_props.ip</c>.</summary>
-    public sbyte MigIp { get; set; }
+    public sbyte MigIp { get => _migIp; set => _migIp = value; }
 
     /// <summary>Gets or sets <c>mig_props.tcp</c>.</summary>
-    public sbyte MigTcp { get; set; }
+    public sbyte MigTcp { get => _migTcp; set => _migTcp = value; }
 
     /// <summary>Gets or sets <c>tx.tso_props.ipcss</c>.</summary>
-    public byte TsoIpcss { get; set; }
+    public byte TsoIpcss { get => _tsoIpcss; set => _tsoIpcss = value; }
 
     /// <summary>Gets or sets <c>tx.tso_props.ipcso</c>.</summary>
-    public byte TsoIpcso { get; set; }
+    public byte TsoIpcso { get => _tsoIpcso; set => _tsoIpcso = value; }
 
     /// <summary>Gets or sets <c>tx.tso_props.ipcse</c>.</summary>
-    public ushort TsoIpcse { get; set; }
+    public ushort TsoIpcse { get => _tsoIpcse; set => _tsoIpcse = value; }
 
     /// <summary>Gets or sets <c>tx.tso_props.tucss</c>.</summary>
-    public byte TsoTucss { get; set; }
+    public byte TsoTucss { get => _tsoTucss; set => _tsoTucss = value; }
 
     /// <summary>Gets or sets <c>tx.tso_props.tucso</c>.</summary>
-    public byte TsoTucso { get; set; }
+    public byte TsoTucso { get => _tsoTucso; set => _tsoTucso = value; }
 
     /// <summary>Gets or sets <c>tx.tso_props.tucse</c>.</summary>
-    public ushort TsoTucse { get; set; }
+    public ushort TsoTucse { get => _tsoTucse; set => _tsoTucse = value; }
 
     /// <summary>Gets or sets <c>tx.tso_props.paylen</c>.</summary>
-    public uint TsoPaylen { get; set; }
+    public uint TsoPaylen { get => _tsoPaylen; set => _tsoPaylen = value; }
 
     /// <summary>Gets or sets <c>tx.tso_props.hdr_len</c>.</summary>
-    public byte TsoHdrLen { get; set; }
+    public byte TsoHdrLen { get => _tsoHdrLen; set => _tsoHdrLen = value; }
 
     /// <summary>Gets or sets <c>tx.tso_props.mss</c>.</summary>
-    public ushort TsoMss { get; set; }
+    public ushort TsoMss { get => _tsoMss; set => _tsoMss = value; }
 
     /// <summary>Gets or sets <c>tx.tso_props.ip</c>.</summary>
-    public sbyte TsoIp { get; set; }
+    public sbyte TsoIp { get => _tsoIp; set => _tsoIp = value; }
 
     /// <summary>Gets or sets <c>tx.tso_props.tcp</c>.</summary>
-    public sbyte TsoTcp { get; set; }
+    public sbyte TsoTcp { get => _tsoTcp; set => _tsoTcp = value; }
 
     /// <inheritdoc/>
     public void Visit<TVisitor>(ref TVisitor visitor)
         where TVisitor : IStateVisitor, allows ref struct
     {
-        bool load = visitor.Direction == VisitDirection.Load;
         if (visitor.BeginStruct(Fields.ParentObj))
         {
-            int pciVersion = PciVersionId;
-            visitor.Field(Fields.PciVersionId, ref pciVersion);
+            visitor.Field(Fields.PciVersionId, ref _pciVersionId);
             visitor.Field(Fields.PciConfig, PciConfig.AsSpan());
             visitor.Field(Fields.PciIrqState, PciIrqState.AsSpan());
             visitor.EndStruct();
-            if (load)
-            {
-                PciVersionId = pciVersion;
-            }
         }
 
         visitor.Field(Fields.UnusedInstanceId, UnusedInstanceId.AsSpan());
         visitor.Field(Fields.UnusedMmioBase, UnusedMmioBase.AsSpan());
-        uint vRxbufSize = RxbufSize;
-        visitor.Field(Fields.RxbufSize, ref vRxbufSize);
-        uint vRxbufMinShift = RxbufMinShift;
-        visitor.Field(Fields.RxbufMinShift, ref vRxbufMinShift);
-        uint vEecdValIn = EecdValIn;
-        visitor.Field(Fields.EecdValIn, ref vEecdValIn);
-        ushort vEecdBitnumIn = EecdBitnumIn;
-        visitor.Field(Fields.EecdBitnumIn, ref vEecdBitnumIn);
-        ushort vEecdBitnumOut = EecdBitnumOut;
-        visitor.Field(Fields.EecdBitnumOut, ref vEecdBitnumOut);
-        ushort vEecdReading = EecdReading;
-        visitor.Field(Fields.EecdReading, ref vEecdReading);
-        uint vEecdOldEecd = EecdOldEecd;
-        visitor.Field(Fields.EecdOldEecd, ref vEecdOldEecd);
-        byte vMigIpcss = MigIpcss;
-        visitor.Field(Fields.MigIpcss, ref vMigIpcss);
-        byte vMigIpcso = MigIpcso;
-        visitor.Field(Fields.MigIpcso, ref vMigIpcso);
-        ushort vMigIpcse = MigIpcse;
-        visitor.Field(Fields.MigIpcse, ref vMigIpcse);
-        byte vMigTucss = MigTucss;
-        visitor.Field(Fields.MigTucss, ref vMigTucss);
-        byte vMigTucso = MigTucso;
-        visitor.Field(Fields.MigTucso, ref vMigTucso);
-        ushort vMigTucse = MigTucse;
-        visitor.Field(Fields.MigTucse, ref vMigTucse);
-        uint vMigPaylen = MigPaylen;
-        visitor.Field(Fields.MigPaylen, ref vMigPaylen);
-        byte vMigHdrLen = MigHdrLen;
-        visitor.Field(Fields.MigHdrLen, ref vMigHdrLen);
-        ushort vMigMss = MigMss;
-        visitor.Field(Fields.MigMss, ref vMigMss);
-        ushort vTxSize = TxSize;
-        visitor.Field(Fields.TxSize, ref vTxSize);
-        ushort vTxTsoFrames = TxTsoFrames;
-        visitor.Field(Fields.TxTsoFrames, ref vTxTsoFrames);
-        byte vTxSumNeeded = TxSumNeeded;
-        visitor.Field(Fields.TxSumNeeded, ref vTxSumNeeded);
-        sbyte vMigIp = MigIp;
-        visitor.Field(Fields.MigIp, ref vMigIp);
-        sbyte vMigTcp = MigTcp;
-        visitor.Field(Fields.MigTcp, ref vMigTcp);
+        visitor.Field(Fields.RxbufSize, ref _rxbufSize);
+        visitor.Field(Fields.RxbufMinShift, ref _rxbufMinShift);
+        visitor.Field(Fields.EecdValIn, ref _eecdValIn);
+        visitor.Field(Fields.EecdBitnumIn, ref _eecdBitnumIn);
+        visitor.Field(Fields.EecdBitnumOut, ref _eecdBitnumOut);
+        visitor.Field(Fields.EecdReading, ref _eecdReading);
+        visitor.Field(Fields.EecdOldEecd, ref _eecdOldEecd);
+        visitor.Field(Fields.MigIpcss, ref _migIpcss);
+        visitor.Field(Fields.MigIpcso, ref _migIpcso);
+        visitor.Field(Fields.MigIpcse, ref _migIpcse);
+        visitor.Field(Fields.MigTucss, ref _migTucss);
+        visitor.Field(Fields.MigTucso, ref _migTucso);
+        visitor.Field(Fields.MigTucse, ref _migTucse);
+        visitor.Field(Fields.MigPaylen, ref _migPaylen);
+        visitor.Field(Fields.MigHdrLen, ref _migHdrLen);
+        visitor.Field(Fields.MigMss, ref _migMss);
+        visitor.Field(Fields.TxSize, ref _txSize);
+        visitor.Field(Fields.TxTsoFrames, ref _txTsoFrames);
+        visitor.Field(Fields.TxSumNeeded, ref _txSumNeeded);
+        visitor.Field(Fields.MigIp, ref _migIp);
+        visitor.Field(Fields.MigTcp, ref _migTcp);
         visitor.Field(Fields.TxHeader, TxHeader.AsSpan());
         visitor.Field(Fields.TxData, TxData.AsSpan());
         visitor.Field(Fields.EepromData, EepromData.AsSpan());
@@ -249,92 +260,39 @@ public sealed class QemuE1000 : IDeviceState
         visitor.Field(Fields.Ra, MacReg.AsSpan(0x5400 / 4, 32));
         visitor.Field(Fields.Mta, MacReg.AsSpan(0x5200 / 4, 128));
         visitor.Field(Fields.Vfta, MacReg.AsSpan(0x5600 / 4, 128));
-        if (load)
-        {
-            RxbufSize = vRxbufSize;
-            RxbufMinShift = vRxbufMinShift;
-            EecdValIn = vEecdValIn;
-            EecdBitnumIn = vEecdBitnumIn;
-            EecdBitnumOut = vEecdBitnumOut;
-            EecdReading = vEecdReading;
-            EecdOldEecd = vEecdOldEecd;
-            MigIpcss = vMigIpcss;
-            MigIpcso = vMigIpcso;
-            MigIpcse = vMigIpcse;
-            MigTucss = vMigTucss;
-            MigTucso = vMigTucso;
-            MigTucse = vMigTucse;
-            MigPaylen = vMigPaylen;
-            MigHdrLen = vMigHdrLen;
-            MigMss = vMigMss;
-            TxSize = vTxSize;
-            TxTsoFrames = vTxTsoFrames;
-            TxSumNeeded = vTxSumNeeded;
-            MigIp = vMigIp;
-            MigTcp = vMigTcp;
-        }
 
-        bool mitLevel = MitIrqLevel;
-        bool mit = visitor.BeginOptional(Fields.MitState, MitigationFlag).IsPresent;
-        if (mit)
+        // QEMU sends each subsection while its compatibility flag is set, and the flags follow what a load found.
+        if (visitor.BeginOptional(Fields.MitState, _mitigationFlag).Track(ref _mitigationFlag))
         {
             for (int i = 0; i < MitIndexes.Length; i++)
             {
                 visitor.Field(Fields.MitRegisters[i], ref MacReg[MitIndexes[i]]);
             }
 
-            visitor.Field(Fields.MitIrqLevel, ref mitLevel);
+            visitor.Field(Fields.MitIrqLevel, ref _mitIrqLevel);
             visitor.EndOptional();
         }
 
-        bool fullMac = visitor.BeginOptional(Fields.FullMacState, FullMacFlag).IsPresent;
-        if (fullMac)
+        if (visitor.BeginOptional(Fields.FullMacState, _fullMacFlag).Track(ref _fullMacFlag))
         {
             visitor.Field(Fields.MacReg, MacReg.AsSpan());
             visitor.EndOptional();
         }
-        byte vTsoIpcss = TsoIpcss;
-        byte vTsoIpcso = TsoIpcso;
-        ushort vTsoIpcse = TsoIpcse;
-        byte vTsoTucss = TsoTucss;
-        byte vTsoTucso = TsoTucso;
-        ushort vTsoTucse = TsoTucse;
-        uint vTsoPaylen = TsoPaylen;
-        byte vTsoHdrLen = TsoHdrLen;
-        ushort vTsoMss = TsoMss;
-        sbyte vTsoIp = TsoIp;
-        sbyte vTsoTcp = TsoTcp;
-        bool tsoPresent = visitor.BeginOptional(Fields.TxTsoState, TsoFlag).IsPresent;
-        if (tsoPresent)
-        {
-            visitor.Field(Fields.TsoIpcss, ref vTsoIpcss);
-            visitor.Field(Fields.TsoIpcso, ref vTsoIpcso);
-            visitor.Field(Fields.TsoIpcse, ref vTsoIpcse);
-            visitor.Field(Fields.TsoTucss, ref vTsoTucss);
-            visitor.Field(Fields.TsoTucso, ref vTsoTucso);
-            visitor.Field(Fields.TsoTucse, ref vTsoTucse);
-            visitor.Field(Fields.TsoPaylen, ref vTsoPaylen);
-            visitor.Field(Fields.TsoHdrLen, ref vTsoHdrLen);
-            visitor.Field(Fields.TsoMss, ref vTsoMss);
-            visitor.Field(Fields.TsoIp, ref vTsoIp);
-            visitor.Field(Fields.TsoTcp, ref vTsoTcp);
-            visitor.EndOptional();
-        }
 
-        if (load)
+        if (visitor.BeginOptional(Fields.TxTsoState, _tsoFlag).Track(ref _tsoFlag))
         {
-            (MitigationFlag, FullMacFlag, TsoFlag, MitIrqLevel) = (mit, fullMac, tsoPresent, mitLevel);
-            TsoIpcss = vTsoIpcss;
-            TsoIpcso = vTsoIpcso;
-            TsoIpcse = vTsoIpcse;
-            TsoTucss = vTsoTucss;
-            TsoTucso = vTsoTucso;
-            TsoTucse = vTsoTucse;
-            TsoPaylen = vTsoPaylen;
-            TsoHdrLen = vTsoHdrLen;
-            TsoMss = vTsoMss;
-            TsoIp = vTsoIp;
-            TsoTcp = vTsoTcp;
+            visitor.Field(Fields.TsoIpcss, ref _tsoIpcss);
+            visitor.Field(Fields.TsoIpcso, ref _tsoIpcso);
+            visitor.Field(Fields.TsoIpcse, ref _tsoIpcse);
+            visitor.Field(Fields.TsoTucss, ref _tsoTucss);
+            visitor.Field(Fields.TsoTucso, ref _tsoTucso);
+            visitor.Field(Fields.TsoTucse, ref _tsoTucse);
+            visitor.Field(Fields.TsoPaylen, ref _tsoPaylen);
+            visitor.Field(Fields.TsoHdrLen, ref _tsoHdrLen);
+            visitor.Field(Fields.TsoMss, ref _tsoMss);
+            visitor.Field(Fields.TsoIp, ref _tsoIp);
+            visitor.Field(Fields.TsoTcp, ref _tsoTcp);
+            visitor.EndOptional();
         }
     }
 

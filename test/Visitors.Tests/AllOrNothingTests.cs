@@ -48,3 +48,32 @@ public class AllOrNothingTests
         Assert.Equal(source.BackendState, destination.BackendState);
     }
 }
+
+/// <summary>The legacy serializer stages blobs like the BER path: made current on success, dropped on failure.</summary>
+public class LegacyBlobTransactionTests
+{
+    [Fact]
+    public void LegacyLoad_Succeeds_CommitsTheBlob()
+    {
+        var source = (VhostUserBackend)SampleCatalog.CreateBusy(VhostUserBackend.DeviceType, 3);
+        byte[] payload = LegacyDeviceSerializer.Save(source);
+        var destination = new VhostUserBackend(3);
+
+        LegacyDeviceSerializer.Load(destination, payload, 3);
+
+        Assert.NotEmpty(source.BackendState);
+        Assert.Equal(source.BackendState, destination.BackendState);
+    }
+
+    [Fact]
+    public void LegacyLoad_FailsAfterTheBlob_AbortsTheBlob()
+    {
+        var source = (VhostUserBackend)SampleCatalog.CreateBusy(VhostUserBackend.DeviceType, 3);
+        byte[] payload = LegacyDeviceSerializer.Save(source);
+        var destination = new VhostUserBackend(3) { BackendState = [1, 2, 3] };
+
+        Assert.Throws<MigrationFormatException>(() => LegacyDeviceSerializer.Load(destination, payload.AsSpan(0, payload.Length - 3), 3));
+
+        Assert.Equal(new byte[] { 1, 2, 3 }, destination.BackendState);
+    }
+}
