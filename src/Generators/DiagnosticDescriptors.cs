@@ -128,7 +128,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TypeChanged = Error(
         "MIGFMT033",
         "Tag reused with another type",
-        "'{0}' takes tag {1}, which released version {2} gave to a {3} (baseline '{4}'); it is declared as {5} now",
+        "'{0}' takes tag {1}, which had type {3} in released version {2} (baseline '{4}'); it is declared as {5} now",
         Compatibility);
 
     public static readonly DiagnosticDescriptor Renamed = Error(
