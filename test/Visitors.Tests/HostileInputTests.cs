@@ -162,4 +162,29 @@ public class HostileInputTests
         Assert.Equal(MigrationErrorKind.LimitExceeded, ex.Kind);
         Assert.Equal(12, destination.Divider);
     }
+
+    [Fact]
+    public void TryReadSection_QuarterMillionEmptySchemaBlocks_ReadsThemWithoutRecursion()
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        var writer = new MigrationStreamWriter(output);
+        writer.WriteHeader();
+        writer.Complete();
+        byte[] empty = output.WrittenSpan.ToArray();
+        int trailer = empty.AsSpan().LastIndexOf(new byte[] { 0x64, 0x80 });
+        const int Blocks = 250_000;
+        byte[] block = [0x63, 0x80, 0x00, 0x00];
+        byte[] stream = new byte[empty.Length + (Blocks * block.Length)];
+        empty.AsSpan(0, trailer).CopyTo(stream);
+        for (int i = 0; i < Blocks; i++)
+        {
+            block.CopyTo(stream, trailer + (i * block.Length));
+        }
+
+        empty.AsSpan(trailer).CopyTo(stream.AsSpan(trailer + (Blocks * block.Length)));
+
+        using var reader = new MigrationStreamReader(stream);
+
+        Assert.False(reader.TryReadSection(out _));
+    }
 }

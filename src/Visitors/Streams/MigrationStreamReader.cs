@@ -99,13 +99,21 @@ public sealed class MigrationStreamReader : IDisposable
             return false;
         }
 
-        Expect(BerTokenType.StartConstructed, "a section, the schemas or the trailer");
-        BerTag tag = _input.Tag;
-        long offset = _input.TokenOffset;
-        if (tag == MigrationStreamFormat.SchemasTag)
+        // Any number of schema blocks may come before a section: read them in a loop, never by recursion, so that a
+        // stream of nothing but schema blocks costs time and no stack.
+        BerTag tag;
+        long offset;
+        while (true)
         {
+            Expect(BerTokenType.StartConstructed, "a section, the schemas or the trailer");
+            tag = _input.Tag;
+            offset = _input.TokenOffset;
+            if (tag != MigrationStreamFormat.SchemasTag)
+            {
+                break;
+            }
+
             ReadSchemas();
-            return TryReadSection(out section);
         }
 
         if (tag == MigrationStreamFormat.TrailerTag)

@@ -5,7 +5,7 @@ using MigrationFormat.Ber.Tests.Helpers;
 namespace MigrationFormat.Ber.Tests.Conformance;
 
 /// <summary>
-/// One row of ConformanceVerdicts.tsv: a case from /work/shared/conformance (copied to <c>conformance/</c> beside the
+/// One row of ConformanceVerdicts.tsv: a case from the repository's test/conformance (copied to <c>conformance/</c> beside the
 /// tests), the bytes we expect it to hold, the source's verdict, ours, and why ours differs.
 /// </summary>
 internal sealed record ConformanceCase(string Source, string Id, string BytesHex, string Theirs, string Ours, string Reason)
@@ -23,7 +23,7 @@ internal sealed record ConformanceCase(string Source, string Id, string BytesHex
         get
         {
             string path = Path.Combine(AppContext.BaseDirectory, "conformance");
-            Assert.True(Directory.Exists(path), $"The conformance files are missing from {path}; they are copied from ../shared/conformance beside the repository at build time.");
+            Assert.True(Directory.Exists(path), $"The conformance files are missing from {path}; they are copied from test/conformance at build time.");
             return path;
         }
     }
