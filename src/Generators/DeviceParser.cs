@@ -93,10 +93,10 @@ internal static class DeviceParser
         }
 
         var rootEntries = order.Select(item => item is GroupDraft g ? g.Entry : ((FieldDraft)item).Entry).ToList();
-        CheckUnique(rootEntries, id.Length == 0 ? type.Name : id, diagnostics);
+        CheckUnique(rootEntries, displayId, diagnostics);
         foreach (GroupDraft group in groups.Values)
         {
-            CheckUnique(group.Members.Select(m => m.Entry).ToList(), (id.Length == 0 ? type.Name : id) + "." + group.Entry.Name, diagnostics);
+            CheckUnique(group.Members.Select(m => m.Entry).ToList(), displayId + "." + group.Entry.Name, diagnostics);
         }
 
         var names = new Naming.UniqueNames();
@@ -122,7 +122,7 @@ internal static class DeviceParser
         bool userConstructor = type.InstanceConstructors.Any(c => !c.IsImplicitlyDeclared && c.Parameters.Length == 1 && c.Parameters[0].Type.SpecialType == SpecialType.System_Int32);
         if (!userDeviceType && userVersion && !userConstructor)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstructorMissing, LocationInfo.From(type.Locations.FirstOrDefault()), displayId));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstructorMissing, LocationInfo.From(declaration.Identifier.GetLocation()), displayId));
         }
 
         string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
@@ -153,6 +153,20 @@ internal static class DeviceParser
             Diagnostics: diagnostics.ToEquatableArray(),
             AttributeLocation: attributeLocation,
             CurrentVersionLocation: device.NamedLocation("CurrentVersion") ?? attributeLocation);
+    }
+
+    /// <summary>Reports a field or group attribute whose class has no <c>[MigrationDevice]</c>.</summary>
+    public static DiagnosticInfo? CheckOutsideDevice(GeneratorAttributeSyntaxContext context, string attribute)
+    {
+        INamedTypeSymbol? type = context.TargetSymbol as INamedTypeSymbol ?? context.TargetSymbol.ContainingType;
+        if (type is null || type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DeviceAttributeName))
+        {
+            return null;
+        }
+
+        // Once per field or class, on its first such attribute: one is enough to say the device attribute is missing.
+        AttributeData first = context.Attributes[0];
+        return DiagnosticInfo.Create(DiagnosticDescriptors.OutsideDevice, LocationInfo.From(first.ApplicationSyntaxReference?.GetSyntax()), context.TargetSymbol.Name, attribute, type.Name);
     }
 
     private static bool CheckClass(INamedTypeSymbol type, TypeDeclarationSyntax declaration, string id, List<DiagnosticInfo> diagnostics)

@@ -35,6 +35,12 @@ internal static class DiagnosticDescriptors
         "Device '{0}' declares its own Version, so the generator cannot write the constructor the generated DeviceType calls; declare a constructor that takes the version as its only int parameter",
         Declaration);
 
+    public static readonly DiagnosticDescriptor OutsideDevice = Error(
+        "MIGFMT005",
+        "Migration attribute outside a device class",
+        "'{0}' has [{1}], but '{2}' has no [MigrationDevice]: nothing is generated from it",
+        Declaration);
+
     public static readonly DiagnosticDescriptor FieldTypeUnsupported = Error(
         "MIGFMT010",
         "Field type cannot be migrated",

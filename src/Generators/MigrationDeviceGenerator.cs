@@ -29,6 +29,29 @@ public sealed class MigrationDeviceGenerator : IIncrementalGenerator
             .Select(static (device, _) => device!)
             .WithTrackingName(DeviceModelStep);
 
+        // Field and group attributes on a class without [MigrationDevice] would otherwise be silently ignored.
+        IncrementalValuesProvider<DiagnosticInfo> strayFields = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                DeviceParser.FieldAttributeName,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax,
+                static (context, _) => DeviceParser.CheckOutsideDevice(context, "MigrationField"))
+            .Where(static diagnostic => diagnostic is not null)
+            .Select(static (diagnostic, _) => diagnostic!);
+        IncrementalValuesProvider<DiagnosticInfo> strayGroups = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                DeviceParser.GroupAttributeName,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                static (context, _) => DeviceParser.CheckOutsideDevice(context, "MigrationOptionalGroup"))
+            .Where(static diagnostic => diagnostic is not null)
+            .Select(static (diagnostic, _) => diagnostic!);
+        context.RegisterSourceOutput(strayFields.Collect().Combine(strayGroups.Collect()).Combine(context.CompilationProvider), static (output, pair) =>
+        {
+            foreach (DiagnosticInfo diagnostic in pair.Left.Left.AddRange(pair.Left.Right))
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Right));
+            }
+        });
+
         IncrementalValuesProvider<BaselineFile> baselines = context.AdditionalTextsProvider
             .Where(static file => file.Path.EndsWith(BaselineDocument.Suffix, StringComparison.OrdinalIgnoreCase))
             .Select(static (file, cancellationToken) => BaselineDocument.Read(file.Path, file.GetText(cancellationToken)));

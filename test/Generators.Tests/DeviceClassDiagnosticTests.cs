@@ -177,4 +177,37 @@ public class DeviceClassDiagnosticTests
         AssertDiagnostics(run);
         AssertCompilesCleanly(run);
     }
+
+    [Fact]
+    public void Generate_FieldAttributeOnClassWithoutDeviceAttribute_ReportsMigfmt005OnAttribute()
+    {
+        GeneratorRun run = Run("""
+            using MigrationFormat.Visitors;
+
+            internal sealed partial class Uart
+            {
+                [MigrationField(0)] private byte _lcr;
+            }
+            """);
+
+        AssertDiagnostics(run, Expect("MIGFMT005", 5, 6, 23));
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void Generate_GroupAttributeOnClassWithoutDeviceAttribute_ReportsMigfmt005OnFirstGroupAttribute()
+    {
+        GeneratorRun run = Run("""
+            using MigrationFormat.Visitors;
+
+            [MigrationOptionalGroup("timer", 11, PresentFlag = nameof(_armed))]
+            [MigrationOptionalGroup("fifo", 12, PresentFlag = nameof(_armed))]
+            internal sealed partial class Uart
+            {
+                private bool _armed;
+            }
+            """);
+
+        AssertDiagnostics(run, Expect("MIGFMT005", 3, 2, 67));
+    }
 }
