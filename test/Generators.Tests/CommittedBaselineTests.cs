@@ -1,3 +1,4 @@
+using MigrationFormat.Samples;
 using MigrationFormat.Schema;
 using MigrationFormat.Visitors;
 
@@ -12,7 +13,7 @@ public class CommittedBaselineTests
     public static TheoryData<string, int> Versions()
     {
         var data = new TheoryData<string, int>();
-        foreach (DeviceType type in Types)
+        foreach ((DeviceType type, string _) in Committed)
         {
             for (int version = type.MinimumVersion; version <= type.CurrentVersion; version++)
             {
@@ -23,17 +24,23 @@ public class CommittedBaselineTests
         return data;
     }
 
-    private static DeviceType[] Types => [GeneratedUart16550.DeviceType, Gadget.DeviceType];
+    /// <summary>Each generated device and where its baselines are committed (copied beside the tests by the project file).</summary>
+    private static (DeviceType Type, string Directory)[] Committed =>
+    [
+        (GeneratedUart16550.DeviceType, "Baselines"),
+        (Gadget.DeviceType, "Baselines"),
+        (Ps2Keyboard.DeviceType, "SampleBaselines"),
+    ];
 
     [Theory]
     [MemberData(nameof(Versions))]
     public void Baseline_CommittedForVersion_IsTheDocumentTheLibraryWrites(string id, int version)
     {
-        DeviceType type = Types.Single(t => t.Id == id);
+        (DeviceType type, string directory) = Committed.Single(c => c.Type.Id == id);
         string expected = System.Text.Encoding.UTF8.GetString(SchemaDocument.ToUtf8(DeviceSchema.For(type, version), indented: true));
-        string path = Path.Combine(AppContext.BaseDirectory, "Baselines", $"{id}.v{version}.schema.json");
+        string path = Path.Combine(AppContext.BaseDirectory, directory, $"{id}.v{version}.schema.json");
 
-        Assert.True(File.Exists(path), $"{path} is missing: a released version's schema is committed under test/Generators.Tests/Baselines.");
+        Assert.True(File.Exists(path), $"{path} is missing: every released version's schema is committed beside its device.");
         Assert.Equal(expected, File.ReadAllText(path).ReplaceLineEndings("\n").TrimEnd('\n'));
     }
 }

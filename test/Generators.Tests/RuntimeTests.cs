@@ -143,6 +143,19 @@ public class RuntimeTests
     }
 
     [Fact]
+    public void BerLoad_Ps2KeyboardSampleV1StreamIntoV2_KeepsV1FieldsDefaultsNewerOnesAndMarksTheGroupAbsent()
+    {
+        var source = new Ps2Keyboard(1) { Status = 0x1D, QueueCount = 2, ScancodeSet = 3 };
+        source.Queue[0] = 0xFA;
+        var destination = new Ps2Keyboard(2) { ResetPending = true };
+
+        LoadReport report = new BerDeviceSerializer().Load(destination, SaveBer(source), 1);
+
+        Assert.Equal((0x1D, 2, 0xFA, 2, false), (destination.Status, destination.QueueCount, destination.Queue[0], destination.ScancodeSet, destination.ResetPending));
+        Assert.False(report.IsExact);
+    }
+
+    [Fact]
     public void Factory_CreatesInstanceRunningAsRequestedVersion()
     {
         IDeviceState device = Gadget.DeviceType.Create(2);
