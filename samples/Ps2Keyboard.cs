@@ -6,9 +6,10 @@ namespace MigrationFormat.Samples;
 /// A PS/2 keyboard, declared with attributes: the source generator writes its field specs, <c>Visit</c> method and
 /// registration, and checks every build against the released versions' schemas committed in <c>samples/schemas</c>
 /// (docs/diagnostics.md). Version 1 has the controller registers and the output queue; version 2 adds the must-parse
-/// scancode set, the skippable LED state, and the optional reset group sent while a reset is pending.
+/// scancode set, the skippable LED state, and the optional reset group sent while a reset is pending; version 3 adds
+/// the typematic rate and delay.
 /// </summary>
-[MigrationDevice("ps2kbd", "urn:migfmt:sample:ps2-keyboard", CurrentVersion = 2, Description = "PS/2 keyboard")]
+[MigrationDevice("ps2kbd", "urn:migfmt:sample:ps2-keyboard", CurrentVersion = 3, Description = "PS/2 keyboard")]
 [MigrationOptionalGroup("pending_reset", 7, Since = 2, PresentFlag = nameof(_resetPending), Description = "Sent while a reset command awaits its acknowledgement")]
 public sealed partial class Ps2Keyboard
 {
@@ -21,6 +22,7 @@ public sealed partial class Ps2Keyboard
     [MigrationField(6, Since = 2, Description = "Scancode set (1, 2 or 3)")] private byte _scancodeSet = 2;
     [MigrationField(0, Name = "deadline_ns", Group = "pending_reset", Description = "When the self-test result is due, in guest nanoseconds")] private long _resetDeadlineNs;
     [MigrationField(8, Skippable = true, Since = 2, Description = "Keyboard LEDs (cosmetic)")] private byte _leds;
+    [MigrationField(9, Since = 3, Description = "Typematic rate and delay, as the set-typematic command gives them")] private byte _typematic = 0x2B;
     private bool _resetPending;
 
     /// <summary>Gets or sets the controller status register.</summary>
@@ -46,6 +48,9 @@ public sealed partial class Ps2Keyboard
 
     /// <summary>Gets or sets the LED state (v2, skippable).</summary>
     public byte Leds { get => _leds; set => _leds = value; }
+
+    /// <summary>Gets or sets the typematic rate and delay byte (v3, must-parse).</summary>
+    public byte Typematic { get => _typematic; set => _typematic = value; }
 
     /// <summary>Gets or sets a value indicating whether a reset awaits its acknowledgement (v2, the optional group's presence).</summary>
     public bool ResetPending { get => _resetPending; set => _resetPending = value; }
