@@ -96,7 +96,7 @@ public sealed class MigrationDeviceGenerator : IIncrementalGenerator
         {
             foreach (BaselineDevice baseline in file.Devices)
             {
-                if (string.Equals(baseline.Id, device.Id, StringComparison.Ordinal))
+                if (baseline.Describes(device))
                 {
                     diagnostics.AddRange(BaselineChecker.Check(device, file, baseline));
                 }

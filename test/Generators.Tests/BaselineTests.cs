@@ -114,6 +114,14 @@ public class BaselineTests
     }
 
     [Fact]
+    public void Check_BaselineOfAnotherModelWithTheSameSectionId_IsIgnored()
+    {
+        GeneratorRun run = Run(Device(lcr: "    [MigrationField(1)] private ushort _lcr;"), Baseline(ReleasedV2.Replace("urn:test:serial", "urn:qemu:type:isa-serial", StringComparison.Ordinal)));
+
+        AssertDiagnostics(run);
+    }
+
+    [Fact]
     public void Check_FileNotEndingInSchemaJson_IsNotABaseline()
     {
         GeneratorRun run = Run(Device(), Baseline("not json", "notes.json"));

@@ -12,7 +12,12 @@ internal sealed record BaselineField(string Name, int Tag, string Type, bool Ski
 }
 
 /// <summary>One released device version: the schema document <c>SchemaDocument</c> writes (<c>migfmt-schema/1</c>, docs/schema.md).</summary>
-internal sealed record BaselineDevice(string Id, int Version, int MinimumVersion, int CurrentVersion, EquatableArray<BaselineField> Fields);
+internal sealed record BaselineDevice(string Id, string? Model, int Version, int MinimumVersion, int CurrentVersion, EquatableArray<BaselineField> Fields)
+{
+    /// <summary>Whether this is a version of <paramref name="device"/>: the same section id and, when the document names one, the same model (a sample and a QEMU model may share a section id).</summary>
+    public bool Describes(DeviceModel device) =>
+        string.Equals(Id, device.Id, StringComparison.Ordinal) && (Model is null || string.Equals(Model, device.ModelId, StringComparison.Ordinal));
+}
 
 /// <summary>A schema baseline file: the device versions it holds, or why it cannot be read.</summary>
 internal sealed record BaselineFile(string Path, string FileName, EquatableArray<BaselineDevice> Devices, DiagnosticInfo? Error);
@@ -106,10 +111,16 @@ internal static class BaselineDocument
             throw new SchemaException("'device' is empty", element.Member("device")!.Offset);
         }
 
+        string? model = null;
+        if (element.Member("model") is { } modelValue)
+        {
+            model = modelValue.Kind == JsonKind.String ? modelValue.Text : throw new SchemaException("'model' must be a string", modelValue.Offset);
+        }
+
         int version = RequireInt(element, "version");
         int minimum = OptionalInt(element, "minimumVersion", version);
         int current = OptionalInt(element, "currentVersion", version);
-        return new BaselineDevice(id, version, minimum, current, ReadFields(element));
+        return new BaselineDevice(id, model, version, minimum, current, ReadFields(element));
     }
 
     private static EquatableArray<BaselineField> ReadFields(JsonValue parent)
