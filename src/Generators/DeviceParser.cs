@@ -578,7 +578,7 @@ internal static class DeviceParser
         public GroupDraft? Group { get; } = group;
 
         public SpecModel ToModel(string specName, EquatableArray<SpecModel> members) =>
-            new(specName, Entry.Name, Entry.Tag, Entry.Kind, Entry.Size, Entry.Skippable, Entry.Since, Entry.RemovedIn, Entry.Description, MemberName, members, Entry.Reader.Location, Entry.Reader.NamedLocation("Since") ?? Entry.Reader.Location, Entry.Reader.PositionalLocation(0));
+            new(specName, Entry.Name, Entry.Tag, Entry.Kind, Entry.Size, Entry.Skippable, Entry.Since, Entry.RemovedIn, Entry.Description, MemberName, members, Entry.Reader.Location, Entry.Reader.NamedLocation("Since") ?? Entry.Reader.Location);
     }
 
     private sealed class GroupDraft(EntryDraft entry, string? presentFlag)
@@ -590,6 +590,6 @@ internal static class DeviceParser
         public List<FieldDraft> Members { get; } = [];
 
         public SpecModel ToModel(string specName, EquatableArray<SpecModel> members) =>
-            new(specName, Entry.Name, Entry.Tag, SpecKind.Optional, 0, Entry.Skippable, Entry.Since, Entry.RemovedIn, Entry.Description, PresentFlag ?? string.Empty, members, Entry.Reader.Location, Entry.Reader.NamedLocation("Since") ?? Entry.Reader.Location, Entry.Reader.PositionalLocation(1));
+            new(specName, Entry.Name, Entry.Tag, SpecKind.Optional, 0, Entry.Skippable, Entry.Since, Entry.RemovedIn, Entry.Description, PresentFlag ?? string.Empty, members, Entry.Reader.Location, Entry.Reader.NamedLocation("Since") ?? Entry.Reader.Location);
     }
 }

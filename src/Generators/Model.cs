@@ -102,7 +102,6 @@ internal enum SpecKind
 /// <param name="Members">A group's members, in visit order.</param>
 /// <param name="Location">The attribute that declares it.</param>
 /// <param name="SinceLocation">The <c>Since</c> argument, or the attribute.</param>
-/// <param name="TagLocation">The tag argument.</param>
 internal sealed record SpecModel(
     string SpecName,
     string Name,
@@ -116,8 +115,7 @@ internal sealed record SpecModel(
     string MemberName,
     EquatableArray<SpecModel> Members,
     LocationInfo? Location,
-    LocationInfo? SinceLocation,
-    LocationInfo? TagLocation)
+    LocationInfo? SinceLocation)
 {
     public bool ExistsIn(int version) => Since <= version && (RemovedIn == 0 || version < RemovedIn);
 }
