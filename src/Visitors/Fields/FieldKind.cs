@@ -33,10 +33,10 @@ public enum FieldKind
     /// <summary>A byte buffer of fixed size.</summary>
     FixedBytes,
 
-    /// <summary>A byte string of variable length (bounded by <see cref="FieldSpec.MaxLength"/>).</summary>
+    /// <summary>A byte string of variable length (bounded by <see cref="FieldSpec.Length"/>).</summary>
     Bytes,
 
-    /// <summary>A UTF-8 string (bounded by <see cref="FieldSpec.MaxLength"/>).</summary>
+    /// <summary>A UTF-8 string (bounded by <see cref="FieldSpec.Length"/>).</summary>
     String,
 
     /// <summary>A fixed-size array of unsigned 16-bit integers.</summary>
