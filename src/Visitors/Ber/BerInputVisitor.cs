@@ -12,7 +12,7 @@ namespace MigrationFormat.Visitors;
 /// widths, fields the stream's version requires must be present, and fields the stream lacks keep their values.
 /// </summary>
 /// <remarks>
-/// Use it through <see cref="BerDeviceLoader"/> or <see cref="MigrationStreamReader"/>, which make a load all or
+/// Use it through <see cref="BerDeviceSerializer"/> or <see cref="MigrationStreamReader"/>, which make a load all or
 /// nothing; by itself it writes fields as it goes.
 /// </remarks>
 public readonly ref struct BerInputVisitor : IStateVisitor

@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 
 namespace MigrationFormat.Visitors;
 
-/// <summary>Big-endian stores and loads of any of the integer types, one typed store per width (the JIT keeps only the branch for <typeparamref name="T"/>).</summary>
+/// <summary>Big-endian stores and loads of any of the integer types, one typed store per width (the JIT keeps only the branch for the type argument).</summary>
 internal static class BigEndian
 {
     /// <summary>Writes <paramref name="value"/> into the first <c>sizeof(T)</c> bytes of <paramref name="target"/>.</summary>
