@@ -10,7 +10,12 @@ namespace MigrationFormat.Samples;
 /// the typematic rate and delay.
 /// </summary>
 [MigrationDevice("ps2kbd", "urn:migfmt:sample:ps2-keyboard", CurrentVersion = 3, Description = "PS/2 keyboard")]
-[MigrationOptionalGroup("pending_reset", 7, Since = 2, PresentFlag = nameof(_resetPending), Description = "Sent while a reset command awaits its acknowledgement")]
+[MigrationOptionalGroup(
+    "pending_reset",
+    7,
+    Since = 2,
+    PresentFlag = nameof(_resetPending),
+    Description = "Sent while a reset command awaits its acknowledgement")]
 public sealed partial class Ps2Keyboard
 {
     [MigrationField(0, Description = "Controller status register")] private byte _status = 0x14;
@@ -20,7 +25,8 @@ public sealed partial class Ps2Keyboard
     [MigrationField(4)] private byte _queueRead;
     [MigrationField(5)] private byte _queueCount;
     [MigrationField(6, Since = 2, Description = "Scancode set (1, 2 or 3)")] private byte _scancodeSet = 2;
-    [MigrationField(0, Name = "deadline_ns", Group = "pending_reset", Description = "When the self-test result is due, in guest nanoseconds")] private long _resetDeadlineNs;
+    [MigrationField(0, Name = "deadline_ns", Group = "pending_reset", Description = "When the self-test result is due, in guest nanoseconds")]
+    private long _resetDeadlineNs;
     [MigrationField(8, Skippable = true, Since = 2, Description = "Keyboard LEDs (cosmetic)")] private byte _leds;
     [MigrationField(9, Since = 3, Description = "Typematic rate and delay, as the set-typematic command gives them")] private byte _typematic = 0x2B;
     private bool _resetPending;

@@ -29,7 +29,8 @@ internal static class DeviceParser
 
         // A class whose parts each carry the attribute (an error the compiler reports) is generated once, from the part
         // that holds the first one, so that two outputs never share a hint name.
-        if (deviceAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } owner && owner != declaration)
+        SyntaxNode? firstAttribute = deviceAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
+        if (firstAttribute?.FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } owner && owner != declaration)
         {
             return null;
         }
@@ -111,7 +112,9 @@ internal static class DeviceParser
             {
                 var group = (GroupDraft)item;
                 string specName = names.Take(Naming.ToPascalCase(group.Entry.Name), "Group");
-                var members = group.Members.Select(m => m.ToModel(names.Take(Naming.ToPascalCase(m.MemberName), "Field"), EquatableArray<SpecModel>.Empty)).ToList();
+                var members = group.Members
+                    .Select(m => m.ToModel(names.Take(Naming.ToPascalCase(m.MemberName), "Field"), EquatableArray<SpecModel>.Empty))
+                    .ToList();
                 items.Add(group.ToModel(specName, members.ToEquatableArray()));
             }
         }
@@ -119,10 +122,11 @@ internal static class DeviceParser
         string rootName = names.Take("Root", "Set");
         bool userDeviceType = HasMember(type, "DeviceType");
         bool userVersion = HasMember(type, "Version");
-        bool userConstructor = type.InstanceConstructors.Any(c => !c.IsImplicitlyDeclared && c.Parameters.Length == 1 && c.Parameters[0].Type.SpecialType == SpecialType.System_Int32);
+        bool userConstructor = type.InstanceConstructors.Any(c =>
+            !c.IsImplicitlyDeclared && c.Parameters.Length == 1 && c.Parameters[0].Type.SpecialType == SpecialType.System_Int32);
         if (!userDeviceType && userVersion && !userConstructor)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstructorMissing, LocationInfo.From(declaration.Identifier.GetLocation()), displayId));
+            diagnostics.Report(DiagnosticDescriptors.ConstructorMissing, LocationInfo.From(declaration.Identifier.GetLocation()), displayId);
         }
 
         string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
@@ -166,7 +170,12 @@ internal static class DeviceParser
 
         // Once per field or class, on its first such attribute: one is enough to say the device attribute is missing.
         AttributeData first = context.Attributes[0];
-        return DiagnosticInfo.Create(DiagnosticDescriptors.OutsideDevice, LocationInfo.From(first.ApplicationSyntaxReference?.GetSyntax()), context.TargetSymbol.Name, attribute, type.Name);
+        return DiagnosticInfo.Create(
+            DiagnosticDescriptors.OutsideDevice,
+            LocationInfo.From(first.ApplicationSyntaxReference?.GetSyntax()),
+            context.TargetSymbol.Name,
+            attribute,
+            type.Name);
     }
 
     private static bool CheckClass(INamedTypeSymbol type, TypeDeclarationSyntax declaration, string id, List<DiagnosticInfo> diagnostics)
@@ -174,7 +183,7 @@ internal static class DeviceParser
         bool canGenerate = true;
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DeviceNotPartial, LocationInfo.From(declaration.Identifier.GetLocation()), type.Name, id));
+            diagnostics.Report(DiagnosticDescriptors.DeviceNotPartial, LocationInfo.From(declaration.Identifier.GetLocation()), type.Name, id);
             canGenerate = false;
         }
 
@@ -183,7 +192,7 @@ internal static class DeviceParser
             var outerDeclaration = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().FirstOrDefault();
             if (outerDeclaration is not null && !outerDeclaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DeviceNotPartial, LocationInfo.From(outerDeclaration.Identifier.GetLocation()), outer.Name, id));
+                diagnostics.Report(DiagnosticDescriptors.DeviceNotPartial, LocationInfo.From(outerDeclaration.Identifier.GetLocation()), outer.Name, id);
                 canGenerate = false;
             }
         }
@@ -204,41 +213,61 @@ internal static class DeviceParser
 
         if (reason is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DeviceClassUnsupported, LocationInfo.From(declaration.Identifier.GetLocation()), type.Name, reason));
+            diagnostics.Report(DiagnosticDescriptors.DeviceClassUnsupported, LocationInfo.From(declaration.Identifier.GetLocation()), type.Name, reason);
             canGenerate = false;
         }
 
         return canGenerate;
     }
 
-    private static void CheckDeviceArguments(AttributeReader device, string id, string modelId, int currentVersion, int minimumVersion, List<DiagnosticInfo> diagnostics)
+    private static void CheckDeviceArguments(
+        AttributeReader device,
+        string id,
+        string modelId,
+        int currentVersion,
+        int minimumVersion,
+        List<DiagnosticInfo> diagnostics)
     {
         string display = id.Length == 0 ? "(no id)" : id;
         if (id.Length == 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DeviceDeclarationInvalid, device.PositionalLocation(0), display, "the id is empty"));
+            diagnostics.Report(DiagnosticDescriptors.DeviceDeclarationInvalid, device.PositionalLocation(0), display, "the id is empty");
         }
         else if (Encoding.UTF8.GetByteCount(id) > 255)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DeviceDeclarationInvalid, device.PositionalLocation(0), display, "the id is longer than 255 UTF-8 bytes"));
+            diagnostics.Report(DiagnosticDescriptors.DeviceDeclarationInvalid, device.PositionalLocation(0), display, "the id is longer than 255 UTF-8 bytes");
         }
 
         if (modelId.Length == 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DeviceDeclarationInvalid, device.PositionalLocation(1), display, "the model id is empty"));
+            diagnostics.Report(DiagnosticDescriptors.DeviceDeclarationInvalid, device.PositionalLocation(1), display, "the model id is empty");
         }
 
         if (minimumVersion < 1)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DeviceDeclarationInvalid, device.NamedLocation("MinimumVersion"), display, $"MinimumVersion is {minimumVersion}; versions start at 1"));
+            diagnostics.Report(
+                DiagnosticDescriptors.DeviceDeclarationInvalid,
+                device.NamedLocation("MinimumVersion"),
+                display,
+                $"MinimumVersion is {minimumVersion}; versions start at 1");
         }
         else if (currentVersion < minimumVersion)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DeviceDeclarationInvalid, device.NamedLocation("CurrentVersion") ?? device.NamedLocation("MinimumVersion"), display, $"CurrentVersion ({currentVersion}) is below MinimumVersion ({minimumVersion})"));
+            diagnostics.Report(
+                DiagnosticDescriptors.DeviceDeclarationInvalid,
+                device.NamedLocation("CurrentVersion") ?? device.NamedLocation("MinimumVersion"),
+                display,
+                $"CurrentVersion ({currentVersion}) is below MinimumVersion ({minimumVersion})");
         }
     }
 
-    private static Dictionary<string, GroupDraft> ReadGroups(INamedTypeSymbol type, INamedTypeSymbol? groupAttributeType, int currentVersion, int minimumVersion, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private static Dictionary<string, GroupDraft> ReadGroups(
+        INamedTypeSymbol type,
+        INamedTypeSymbol? groupAttributeType,
+        int currentVersion,
+        int minimumVersion,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
     {
         var groups = new Dictionary<string, GroupDraft>(System.StringComparer.Ordinal);
         foreach (AttributeData attribute in type.GetAttributes())
@@ -263,13 +292,17 @@ internal static class DeviceParser
                 Reader: reader);
             if (name.Length == 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidName, reader.PositionalLocation(0), "(unnamed group)", "an optional group needs a non-empty name"));
+                diagnostics.Report(
+                    DiagnosticDescriptors.InvalidName,
+                    reader.PositionalLocation(0),
+                    "(unnamed group)",
+                    "an optional group needs a non-empty name");
                 continue;
             }
 
             if (groups.ContainsKey(name))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateGroup, reader.PositionalLocation(0), name, type.Name));
+                diagnostics.Report(DiagnosticDescriptors.DuplicateGroup, reader.PositionalLocation(0), name, type.Name);
                 continue;
             }
 
@@ -301,19 +334,28 @@ internal static class DeviceParser
         }
         else if (field.IsStatic || field.IsConst || field.IsReadOnly)
         {
-            problem = $"PresentFlag names '{flag}', which is {(field.IsConst ? "const" : field.IsStatic ? "static" : "readonly")}; loading sets the flag, so it must be a writable instance field";
+            string modifier = field.IsConst ? "const" : field.IsStatic ? "static" : "readonly";
+            problem = $"PresentFlag names '{flag}', which is {modifier}; loading sets the flag, so it must be a writable instance field";
         }
 
         if (problem is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidPresentFlag, location, group, problem));
+            diagnostics.Report(DiagnosticDescriptors.InvalidPresentFlag, location, group, problem);
             return null;
         }
 
         return Naming.Escape(field!.Name);
     }
 
-    private static List<FieldDraft> ReadFields(INamedTypeSymbol type, INamedTypeSymbol? fieldAttributeType, Dictionary<string, GroupDraft> groups, int currentVersion, int minimumVersion, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private static List<FieldDraft> ReadFields(
+        INamedTypeSymbol type,
+        INamedTypeSymbol? fieldAttributeType,
+        Dictionary<string,
+        GroupDraft> groups,
+        int currentVersion,
+        int minimumVersion,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
     {
         var fields = new List<FieldDraft>();
         foreach (ISymbol member in type.GetMembers())
@@ -339,14 +381,18 @@ internal static class DeviceParser
             if (length < 0)
             {
                 // Checked before the type: a negative count would otherwise read as a missing one.
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeNotApplicable, reader.NamedLocation("Length"), displayName, $"Length is {length}; a count is 1 or more"));
+                diagnostics.Report(
+                    DiagnosticDescriptors.SizeNotApplicable,
+                    reader.NamedLocation("Length"),
+                    displayName,
+                    $"Length is {length}; a count is 1 or more");
                 continue;
             }
 
             SpecKind? kind = ClassifyType(field.Type, length, out string? typeProblem);
             if (kind is null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FieldTypeUnsupported, fieldLocation, displayName, field.Type.ToDisplayString(), typeProblem!));
+                diagnostics.Report(DiagnosticDescriptors.FieldTypeUnsupported, fieldLocation, displayName, field.Type.ToDisplayString(), typeProblem!);
                 continue;
             }
 
@@ -360,7 +406,7 @@ internal static class DeviceParser
                 : null;
             if (notAssignable is not null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FieldNotAssignable, fieldLocation, displayName, notAssignable));
+                diagnostics.Report(DiagnosticDescriptors.FieldNotAssignable, fieldLocation, displayName, notAssignable);
                 continue;
             }
 
@@ -373,7 +419,7 @@ internal static class DeviceParser
             string? groupName = reader.Named<string?>("Group", null);
             if (groupName is not null && !groups.TryGetValue(groupName, out group))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UndeclaredGroup, reader.NamedLocation("Group"), displayName, groupName, type.Name));
+                diagnostics.Report(DiagnosticDescriptors.UndeclaredGroup, reader.NamedLocation("Group"), displayName, groupName, type.Name);
                 continue;
             }
 
@@ -397,7 +443,11 @@ internal static class DeviceParser
                 Reader: reader);
             if (name.Length == 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidName, reader.NamedLocation("Name") ?? reader.Location, displayName, "the field's name is empty"));
+                diagnostics.Report(
+                    DiagnosticDescriptors.InvalidName,
+                    reader.NamedLocation("Name") ?? reader.Location,
+                    displayName,
+                    "the field's name is empty");
                 continue;
             }
 
@@ -476,7 +526,9 @@ internal static class DeviceParser
         }
         else if (maxLength != 0 && kind is not (SpecKind.String or SpecKind.Bytes))
         {
-            (problem, location) = (fixedKind ? "MaxLength bounds a variable length; a fixed-size array has Length only" : "MaxLength applies to string and byte[] fields only", reader.NamedLocation("MaxLength"));
+            (problem, location) = (
+                fixedKind ? "MaxLength bounds a variable length; a fixed-size array has Length only" : "MaxLength applies to string and byte[] fields only",
+                reader.NamedLocation("MaxLength"));
         }
 
         if (problem is null)
@@ -484,7 +536,7 @@ internal static class DeviceParser
             return true;
         }
 
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeNotApplicable, location ?? reader.Location, field, problem));
+        diagnostics.Report(DiagnosticDescriptors.SizeNotApplicable, location ?? reader.Location, field, problem);
         return false;
     }
 
@@ -493,23 +545,34 @@ internal static class DeviceParser
         AttributeReader reader = entry.Reader;
         if (entry.Tag < 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NegativeTag, reader.PositionalLocation(entry.Kind == SpecKind.Optional ? 1 : 0), entry.Display, entry.Tag));
+            diagnostics.Report(DiagnosticDescriptors.NegativeTag, reader.PositionalLocation(entry.Kind == SpecKind.Optional ? 1 : 0), entry.Display, entry.Tag);
         }
 
         // A member that takes its group's Since is checked through the group, which reports a bad value once.
         if (reader.HasNamed("Since") && (entry.Since < 1 || entry.Since > currentVersion))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SinceOutOfRange, reader.NamedLocation("Since") ?? reader.Location, entry.Display, entry.Since, currentVersion));
+            diagnostics.Report(
+                DiagnosticDescriptors.SinceOutOfRange,
+                reader.NamedLocation("Since") ?? reader.Location,
+                entry.Display,
+                entry.Since,
+                currentVersion);
             return;
         }
 
         if (entry.RemovedIn != 0 && (entry.RemovedIn <= entry.Since || entry.RemovedIn > currentVersion))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RemovedInOutOfRange, reader.NamedLocation("RemovedIn"), entry.Display, entry.RemovedIn, entry.Since, currentVersion));
+            diagnostics.Report(
+                DiagnosticDescriptors.RemovedInOutOfRange,
+                reader.NamedLocation("RemovedIn"),
+                entry.Display,
+                entry.RemovedIn,
+                entry.Since,
+                currentVersion);
         }
         else if (entry.RemovedIn != 0 && entry.RemovedIn <= minimumVersion)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FieldNeverVisited, reader.NamedLocation("RemovedIn"), entry.Display, entry.RemovedIn, minimumVersion));
+            diagnostics.Report(DiagnosticDescriptors.FieldNeverVisited, reader.NamedLocation("RemovedIn"), entry.Display, entry.RemovedIn, minimumVersion);
         }
     }
 
@@ -524,7 +587,13 @@ internal static class DeviceParser
             {
                 if (byTag.TryGetValue(entry.Tag, out EntryDraft? first))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateTag, entry.Reader.PositionalLocation(isGroup ? 1 : 0), entry.Display, entry.Tag, first.Display, structure));
+                    diagnostics.Report(
+                        DiagnosticDescriptors.DuplicateTag,
+                        entry.Reader.PositionalLocation(isGroup ? 1 : 0),
+                        entry.Display,
+                        entry.Tag,
+                        first.Display,
+                        structure);
                 }
                 else
                 {
@@ -535,7 +604,11 @@ internal static class DeviceParser
             if (byName.TryGetValue(entry.Name, out EntryDraft? same))
             {
                 LocationInfo? location = isGroup ? entry.Reader.PositionalLocation(0) : entry.Reader.NamedLocation("Name") ?? entry.Reader.Location;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidName, location, entry.Display, $"the name '{entry.Name}' is already taken by '{same.Display}' in '{structure}'; names are unique within a structure"));
+                diagnostics.Report(
+                    DiagnosticDescriptors.InvalidName,
+                    location,
+                    entry.Display,
+                    $"the name '{entry.Name}' is already taken by '{same.Display}' in '{structure}'; names are unique within a structure");
             }
             else
             {
@@ -567,7 +640,17 @@ internal static class DeviceParser
     }
 
     /// <summary>What fields and groups share while they are being checked.</summary>
-    private sealed record EntryDraft(string Name, string Display, int Tag, SpecKind Kind, int Size, bool Skippable, int Since, int RemovedIn, string? Description, AttributeReader Reader);
+    private sealed record EntryDraft(
+        string Name,
+        string Display,
+        int Tag,
+        SpecKind Kind,
+        int Size,
+        bool Skippable,
+        int Since,
+        int RemovedIn,
+        string? Description,
+        AttributeReader Reader);
 
     private sealed class FieldDraft(EntryDraft entry, string memberName, GroupDraft? group)
     {
@@ -578,7 +661,20 @@ internal static class DeviceParser
         public GroupDraft? Group { get; } = group;
 
         public SpecModel ToModel(string specName, EquatableArray<SpecModel> members) =>
-            new(specName, Entry.Name, Entry.Tag, Entry.Kind, Entry.Size, Entry.Skippable, Entry.Since, Entry.RemovedIn, Entry.Description, MemberName, members, Entry.Reader.Location, Entry.Reader.NamedLocation("Since") ?? Entry.Reader.Location);
+            new(
+                specName,
+                Entry.Name,
+                Entry.Tag,
+                Entry.Kind,
+                Entry.Size,
+                Entry.Skippable,
+                Entry.Since,
+                Entry.RemovedIn,
+                Entry.Description,
+                MemberName,
+                members,
+                Entry.Reader.Location,
+                Entry.Reader.NamedLocation("Since") ?? Entry.Reader.Location);
     }
 
     private sealed class GroupDraft(EntryDraft entry, string? presentFlag)
@@ -590,6 +686,19 @@ internal static class DeviceParser
         public List<FieldDraft> Members { get; } = [];
 
         public SpecModel ToModel(string specName, EquatableArray<SpecModel> members) =>
-            new(specName, Entry.Name, Entry.Tag, SpecKind.Optional, 0, Entry.Skippable, Entry.Since, Entry.RemovedIn, Entry.Description, PresentFlag ?? string.Empty, members, Entry.Reader.Location, Entry.Reader.NamedLocation("Since") ?? Entry.Reader.Location);
+            new(
+                specName,
+                Entry.Name,
+                Entry.Tag,
+                SpecKind.Optional,
+                0,
+                Entry.Skippable,
+                Entry.Since,
+                Entry.RemovedIn,
+                Entry.Description,
+                PresentFlag ?? string.Empty,
+                members,
+                Entry.Reader.Location,
+                Entry.Reader.NamedLocation("Since") ?? Entry.Reader.Location);
     }
 }

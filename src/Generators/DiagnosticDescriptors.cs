@@ -32,7 +32,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ConstructorMissing = Error(
         "MIGFMT004",
         "Device needs an (int version) constructor",
-        "Device '{0}' declares its own Version, so the generator cannot write the constructor the generated DeviceType calls; declare a constructor that takes the version as its only int parameter",
+        "Device '{0}' declares its own Version, so the generator cannot write the constructor the generated DeviceType calls; "
+        + "declare a constructor that takes the version as its only int parameter",
         Declaration);
 
     public static readonly DiagnosticDescriptor OutsideDevice = Error(
@@ -86,7 +87,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor FieldNeverVisited = Warning(
         "MIGFMT017",
         "Removed field is visited by no supported version",
-        "'{0}' is removed in version {1}, at or below MinimumVersion ({2}): no version the device supports visits it; delete it (with its tag retired) or lower MinimumVersion",
+        "'{0}' is removed in version {1}, at or below MinimumVersion ({2}): no version the device supports visits it; "
+        + "delete it (with its tag retired) or lower MinimumVersion",
         Declaration);
 
     public static readonly DiagnosticDescriptor SizeNotApplicable = Error(
@@ -128,7 +130,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor AddedWithoutVersionBump = Error(
         "MIGFMT032",
         "Must-parse field added without a version bump",
-        "Must-parse '{0}' exists in version {1} (Since = {2}), which was released without it (baseline '{3}'); destinations of version {1} would reject every stream; introduce it in a new version",
+        "Must-parse '{0}' exists in version {1} (Since = {2}), which was released without it (baseline '{3}'); "
+        + "destinations of version {1} would reject every stream; introduce it in a new version",
         Compatibility);
 
     public static readonly DiagnosticDescriptor TypeChanged = Error(
@@ -146,13 +149,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor RemovedFromReleasedVersion = Error(
         "MIGFMT035",
         "Field of a released version is no longer in it",
-        "'{0}' (tag {1}) is in released version {2} (baseline '{3}') but {4}; destinations of version {2} need it: keep it declared and remove it with RemovedIn set to a newer version",
+        "'{0}' (tag {1}) is in released version {2} (baseline '{3}') but {4}; "
+        + "destinations of version {2} need it: keep it declared and remove it with RemovedIn set to a newer version",
         Compatibility);
 
     public static readonly DiagnosticDescriptor RemovalBreaksOldStreams = Error(
         "MIGFMT036",
         "Must-parse field removed while its version is still loaded",
-        "'{0}' is removed in version {1}, but streams of version {2} (baseline '{3}', still loaded since MinimumVersion is {4}) carry it as must-parse, and version {1} would reject them; raise MinimumVersion above {2} first",
+        "'{0}' is removed in version {1}, but streams of version {2} (baseline '{3}', still loaded since MinimumVersion is {4}) carry it as must-parse, "
+        + "and version {1} would reject them; raise MinimumVersion above {2} first",
         Compatibility);
 
     public static readonly DiagnosticDescriptor SkippableChanged = Error(

@@ -145,3 +145,14 @@ internal sealed record DeviceModel(
     EquatableArray<DiagnosticInfo> Diagnostics,
     LocationInfo? AttributeLocation,
     LocationInfo? CurrentVersionLocation);
+
+/// <summary>Adds diagnostics to a list as they are found.</summary>
+internal static class DiagnosticListExtensions
+{
+    public static void Report(
+        this System.Collections.Generic.List<DiagnosticInfo> diagnostics,
+        DiagnosticDescriptor descriptor,
+        LocationInfo? location,
+        params object[] arguments) =>
+        diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+}

@@ -55,9 +55,16 @@ internal static class SourceEmitter
     {
         if (device.GenerateDeviceType)
         {
-            code.Line($"/// <summary>The device type <c>{Xml(device.Id)}</c>: versions {device.MinimumVersion} to {device.CurrentVersion}, and the factory that creates an instance running as any of them.</summary>");
+            code.Line(
+                $"/// <summary>The device type <c>{Xml(device.Id)}</c>: versions {device.MinimumVersion} to {device.CurrentVersion}, "
+                + "and the factory that creates an instance running as any of them.</summary>");
             string description = device.Description is null ? string.Empty : ", " + Literal(device.Description);
-            code.Line($"public static readonly {Library}DeviceType DeviceType = new({Literal(device.Id)}, {Literal(device.ModelId)}, currentVersion: {device.CurrentVersion}, minimumVersion: {device.MinimumVersion}, static version => new {device.ClassName}(version){description});");
+            code.Line($"public static readonly {Library}DeviceType DeviceType = new(");
+            code.Line($"    {Literal(device.Id)},");
+            code.Line($"    {Literal(device.ModelId)},");
+            code.Line($"    currentVersion: {device.CurrentVersion},");
+            code.Line($"    minimumVersion: {device.MinimumVersion},");
+            code.Line($"    static version => new {device.ClassName}(version){description});");
             code.Line();
         }
 

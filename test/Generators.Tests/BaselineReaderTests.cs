@@ -7,7 +7,8 @@ namespace MigrationFormat.Generators.Tests;
 public class BaselineReaderTests
 {
     private const string Valid = """
-        {"format":"migfmt-schema/1","device":"serial","model":"urn:x","version":3,"minimumVersion":1,"currentVersion":3,"description":"a \"quoted\" \u00e9 \/ text",
+        {"format":"migfmt-schema/1","device":"serial","model":"urn:x","version":3,"minimumVersion":1,"currentVersion":3,
+         "description":"a \"quoted\" \u00e9 \/ text",
          "fields":[{"name":"divider","tag":0,"type":"uint16","description":"x"},{"name":"tx","tag":9,"type":"uint64","skippable":true,"since":2},
          {"name":"timer","tag":11,"type":"optional","since":3,"fields":[{"name":"deadline","tag":0,"type":"int64","since":3}]},
          {"name":"old","tag":12,"type":"fixed-bytes","size":4,"removedIn":3,"extra":[1,2.5e3,-0.5,null,false]}]}

@@ -108,7 +108,9 @@ public class BaselineTests
     [Fact]
     public void Check_BaselineOfAnotherDevice_IsIgnored()
     {
-        GeneratorRun run = Run(Device(lcr: "    [MigrationField(1)] private ushort _lcr;"), Baseline(ReleasedV2.Replace("\"serial\"", "\"rtc\"", StringComparison.Ordinal)));
+        GeneratorRun run = Run(
+            Device(lcr: "    [MigrationField(1)] private ushort _lcr;"),
+            Baseline(ReleasedV2.Replace("\"serial\"", "\"rtc\"", StringComparison.Ordinal)));
 
         AssertDiagnostics(run);
     }
@@ -116,7 +118,9 @@ public class BaselineTests
     [Fact]
     public void Check_BaselineOfAnotherModelWithTheSameSectionId_IsIgnored()
     {
-        GeneratorRun run = Run(Device(lcr: "    [MigrationField(1)] private ushort _lcr;"), Baseline(ReleasedV2.Replace("urn:test:serial", "urn:qemu:type:isa-serial", StringComparison.Ordinal)));
+        GeneratorRun run = Run(
+            Device(lcr: "    [MigrationField(1)] private ushort _lcr;"),
+            Baseline(ReleasedV2.Replace("urn:test:serial", "urn:qemu:type:isa-serial", StringComparison.Ordinal)));
 
         AssertDiagnostics(run);
     }
@@ -221,7 +225,9 @@ public class BaselineTests
     [Fact]
     public void Check_GroupMemberWithAnotherType_ReportsMigfmt033OnMemberAttribute()
     {
-        GeneratorRun run = Run(Device(deadline: "    [MigrationField(0, Group = \"timer\")] private ulong _deadline;"), Baseline(ReleasedV3, "serial.v3.schema.json"));
+        GeneratorRun run = Run(
+            Device(deadline: "    [MigrationField(0, Group = \"timer\")] private ulong _deadline;"),
+            Baseline(ReleasedV3, "serial.v3.schema.json"));
 
         AssertDiagnostics(run, Expect("MIGFMT033", 11, 6, 40));
     }
@@ -229,7 +235,10 @@ public class BaselineTests
     [Fact]
     public void Check_FixedBufferOfAnotherSize_ReportsMigfmt033()
     {
-        string released = ReleasedV2.Replace("{ \"name\": \"lcr\", \"tag\": 1, \"type\": \"uint8\" }", "{ \"name\": \"lcr\", \"tag\": 1, \"type\": \"fixed-bytes\", \"size\": 4 }", StringComparison.Ordinal);
+        string released = ReleasedV2.Replace(
+            "{ \"name\": \"lcr\", \"tag\": 1, \"type\": \"uint8\" }",
+            "{ \"name\": \"lcr\", \"tag\": 1, \"type\": \"fixed-bytes\", \"size\": 4 }",
+            StringComparison.Ordinal);
 
         GeneratorRun run = Run(Device(lcr: "    [MigrationField(1, Length = 8)] private byte[] _lcr = new byte[8];"), Baseline(released));
 
@@ -250,13 +259,18 @@ public class BaselineTests
         GeneratorRun run = Run(Device(lcr: string.Empty), Baseline(ReleasedV2));
 
         AssertDiagnostics(run, Expect("MIGFMT035", 3, 2, 66));
-        Assert.Contains("'serial.lcr' (tag 1) is in released version 2", Assert.Single(run.GeneratorDiagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Contains(
+            "'serial.lcr' (tag 1) is in released version 2",
+            Assert.Single(run.GeneratorDiagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture),
+            StringComparison.Ordinal);
     }
 
     [Fact]
     public void Check_ReleasedFieldRemovedInItsOwnVersion_ReportsMigfmt035OnAttribute()
     {
-        GeneratorRun run = Run(Device(txCount: "    [MigrationField(9, Skippable = true, Since = 2, RemovedIn = 3)] private ulong _txCount;"), Baseline(ReleasedV3, "serial.v3.schema.json"));
+        GeneratorRun run = Run(
+            Device(txCount: "    [MigrationField(9, Skippable = true, Since = 2, RemovedIn = 3)] private ulong _txCount;"),
+            Baseline(ReleasedV3, "serial.v3.schema.json"));
 
         AssertDiagnostics(run, Expect("MIGFMT035", 9, 6, 67));
     }
@@ -280,7 +294,9 @@ public class BaselineTests
     [Fact]
     public void Check_SkippableFieldRemovedInANewerVersion_ReportsNothing()
     {
-        GeneratorRun run = Run(Device(txCount: "    [MigrationField(9, Skippable = true, Since = 2, RemovedIn = 3)] private ulong _txCount;"), Baseline(ReleasedV2));
+        GeneratorRun run = Run(
+            Device(txCount: "    [MigrationField(9, Skippable = true, Since = 2, RemovedIn = 3)] private ulong _txCount;"),
+            Baseline(ReleasedV2));
 
         AssertDiagnostics(run);
     }

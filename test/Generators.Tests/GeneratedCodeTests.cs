@@ -54,12 +54,21 @@ public class GeneratedCodeTests
         Assert.Contains("private static readonly global::MigrationFormat.Visitors.FieldSet Root = new(\"gadget\");", source, StringComparison.Ordinal);
         Assert.Contains("FieldSpec<byte> U8 = Root.UInt8(\"u8\", 0);", source, StringComparison.Ordinal);
         Assert.Contains("FieldSpec<sbyte> I8 = Root.Int8(\"i8\", 1);", source, StringComparison.Ordinal);
-        Assert.Contains("FieldSpec<string> Label = Root.String(\"label\", 9, maxLength: 32, description: \"Shown \\\"as is\\\" <in> dumps & schemas\");", source, StringComparison.Ordinal);
+        Assert.Contains(
+            "FieldSpec<string> Label = Root.String(\"label\", 9, maxLength: 32, description: \"Shown \\\"as is\\\" <in> dumps & schemas\");",
+            source,
+            StringComparison.Ordinal);
         Assert.Contains("FieldSpec<byte[]> Firmware = Root.Bytes(\"firmware\", 10);", source, StringComparison.Ordinal);
         Assert.Contains("ArrayFieldSpec<byte> Mac = Root.FixedBytes(\"mac\", 11, size: 6);", source, StringComparison.Ordinal);
         Assert.Contains("ArrayFieldSpec<ushort> Ports = Root.Array<ushort>(\"ports\", 12, count: 3);", source, StringComparison.Ordinal);
-        Assert.Contains("FieldSpec<uint> Statistic = Root.UInt32(\"statistic\", 15, skippable: true, since: 2, removedIn: 3);", source, StringComparison.Ordinal);
-        Assert.Contains("OptionalSpec Dma = Root.Optional(\"dma\", 20, skippable: true, since: 2, description: \"DMA in flight\");", source, StringComparison.Ordinal);
+        Assert.Contains(
+            "FieldSpec<uint> Statistic = Root.UInt32(\"statistic\", 15, skippable: true, since: 2, removedIn: 3);",
+            source,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            "OptionalSpec Dma = Root.Optional(\"dma\", 20, skippable: true, since: 2, description: \"DMA in flight\");",
+            source,
+            StringComparison.Ordinal);
         Assert.Contains("FieldSpec<ulong> DmaAddress = Dma.Members.UInt64(\"dma_address\", 0, since: 2);", source, StringComparison.Ordinal);
     }
 
@@ -103,7 +112,11 @@ public class GeneratedCodeTests
             }
             """).Source;
 
-        string[] visits = source.Split('\n').Select(line => line.Trim()).Where(line => line.StartsWith("visitor.", StringComparison.Ordinal) || line.StartsWith("if (visitor.", StringComparison.Ordinal)).ToArray();
+        string[] visits = source
+            .Split('\n')
+            .Select(line => line.Trim())
+            .Where(line => line.StartsWith("visitor.", StringComparison.Ordinal) || line.StartsWith("if (visitor.", StringComparison.Ordinal))
+            .ToArray();
         Assert.Equal(
             [
                 "visitor.Field(Fields.Lcr, ref this._lcr);",
@@ -360,7 +373,9 @@ public class GeneratedCodeTests
         driver = driver.RunGenerators(compilation);
 
         SyntaxTree other = compilation.SyntaxTrees[1];
-        compilation = compilation.ReplaceSyntaxTree(other, other.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From("internal static class Other { public const int X = 1; }")));
+        compilation = compilation.ReplaceSyntaxTree(
+            other,
+            other.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From("internal static class Other { public const int X = 1; }")));
         GeneratorRunResult result = driver.RunGenerators(compilation).GetRunResult().Results.Single();
 
         Assert.All(

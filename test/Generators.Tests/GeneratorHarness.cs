@@ -17,9 +17,8 @@ public sealed record ExpectedDiagnostic(string Id, int Line, int Column, int End
     public static string Format(Diagnostic diagnostic)
     {
         FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"{diagnostic.Id} ({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1})-({span.EndLinePosition.Line + 1},{span.EndLinePosition.Character + 1})");
+        (LinePosition start, LinePosition end) = (span.StartLinePosition, span.EndLinePosition);
+        return string.Create(CultureInfo.InvariantCulture, $"{diagnostic.Id} ({start.Line + 1},{start.Character + 1})-({end.Line + 1},{end.Character + 1})");
     }
 }
 
@@ -104,7 +103,11 @@ public static class GeneratorHarness
     public static void AssertCompilesCleanly(GeneratorRun run)
     {
         Diagnostic[] problems = run.CompilerDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
-        Assert.True(problems.Length == 0, string.Join(Environment.NewLine, problems.Select(p => p.ToString())) + Environment.NewLine + string.Join(Environment.NewLine, run.GeneratedSources));
+        Assert.True(
+            problems.Length == 0,
+            string.Join(Environment.NewLine, problems.Select(p => p.ToString()))
+                + Environment.NewLine
+                + string.Join(Environment.NewLine, run.GeneratedSources));
     }
 
     /// <summary>Creates a diagnostic expectation.</summary>
@@ -123,6 +126,10 @@ public static class GeneratorHarness
             return name is "netstandard" or "mscorlib" || name.StartsWith("System.", StringComparison.Ordinal) || name == "System";
         });
         string[] library = [typeof(FieldSet).Assembly.Location, typeof(BerTag).Assembly.Location];
-        return framework.Concat(library).Distinct(StringComparer.Ordinal).Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToImmutableArray();
+        return framework
+            .Concat(library)
+            .Distinct(StringComparer.Ordinal)
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .ToImmutableArray();
     }
 }

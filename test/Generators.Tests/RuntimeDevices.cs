@@ -22,7 +22,8 @@ public sealed partial class GeneratedUart16550
     [MigrationField(8)] private byte _scr;
     [MigrationField(9, Skippable = true, Since = 2, Description = "Bytes transmitted (statistics)")] private ulong _txCount;
     [MigrationField(10, Since = 3, Description = "Receive FIFO trigger level in bytes")] private byte _fifoTriggerLevel = 1;
-    [MigrationField(0, Name = "deadline_ns", Group = "fifo_timeout", Description = "Deadline of the FIFO timeout, in guest nanoseconds")] private long _fifoTimeoutNs;
+    [MigrationField(0, Name = "deadline_ns", Group = "fifo_timeout", Description = "Deadline of the FIFO timeout, in guest nanoseconds")]
+    private long _fifoTimeoutNs;
     private bool _fifoTimeoutArmed;
 
     public ushort Divider { get => _divider; set => _divider = value; }

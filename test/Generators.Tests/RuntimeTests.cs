@@ -40,8 +40,14 @@ public class RuntimeTests
     [MemberData(nameof(UartVersions))]
     public void BerSave_GeneratedUart_WritesTheHandWrittenSamplesBytes(int version)
     {
-        var generated = new GeneratedUart16550(version) { Divider = 3, Lcr = 0x83, TxCount = 99, FifoTriggerLevel = 8, FifoTimeoutArmed = true, FifoTimeoutNs = 1_000_000 };
-        var handWritten = new Uart16550(version) { Divider = 3, Lcr = 0x83, TxCount = 99, FifoTriggerLevel = 8, FifoTimeoutArmed = true, FifoTimeoutNs = 1_000_000 };
+        var generated = new GeneratedUart16550(version)
+        {
+            Divider = 3, Lcr = 0x83, TxCount = 99, FifoTriggerLevel = 8, FifoTimeoutArmed = true, FifoTimeoutNs = 1_000_000,
+        };
+        var handWritten = new Uart16550(version)
+        {
+            Divider = 3, Lcr = 0x83, TxCount = 99, FifoTriggerLevel = 8, FifoTimeoutArmed = true, FifoTimeoutNs = 1_000_000,
+        };
 
         Assert.Equal(SaveBer(handWritten), SaveBer(generated));
     }
@@ -109,7 +115,9 @@ public class RuntimeTests
     public void BerLoad_GadgetAcrossVersions_SucceedsExactlyWhenTheCheckerSaysCompatible(int sourceVersion, int destinationVersion)
     {
         byte[] stream = SaveBer(Gadget.Busy(sourceVersion));
-        CompatibilityReport predicted = CompatibilityChecker.Check(DeviceSchema.For(Gadget.DeviceType, sourceVersion), DeviceSchema.For(Gadget.DeviceType, destinationVersion));
+        CompatibilityReport predicted = CompatibilityChecker.Check(
+            DeviceSchema.For(Gadget.DeviceType, sourceVersion),
+            DeviceSchema.For(Gadget.DeviceType, destinationVersion));
 
         Exception? error = Record.Exception(() => new BerDeviceSerializer().Load(new Gadget(destinationVersion), stream, sourceVersion));
 
@@ -120,8 +128,14 @@ public class RuntimeTests
     [MemberData(nameof(UartVersions))]
     public void LegacySave_GeneratedUart_WritesTheHandWrittenSamplesBytes(int version)
     {
-        var generated = new GeneratedUart16550(version) { Divider = 3, Lcr = 0x83, TxCount = 99, FifoTriggerLevel = 8, FifoTimeoutArmed = true, FifoTimeoutNs = 1_000_000 };
-        var handWritten = new Uart16550(version) { Divider = 3, Lcr = 0x83, TxCount = 99, FifoTriggerLevel = 8, FifoTimeoutArmed = true, FifoTimeoutNs = 1_000_000 };
+        var generated = new GeneratedUart16550(version)
+        {
+            Divider = 3, Lcr = 0x83, TxCount = 99, FifoTriggerLevel = 8, FifoTimeoutArmed = true, FifoTimeoutNs = 1_000_000,
+        };
+        var handWritten = new Uart16550(version)
+        {
+            Divider = 3, Lcr = 0x83, TxCount = 99, FifoTriggerLevel = 8, FifoTimeoutArmed = true, FifoTimeoutNs = 1_000_000,
+        };
 
         Assert.Equal(LegacyDeviceSerializer.Save(handWritten), LegacyDeviceSerializer.Save(generated));
     }
@@ -151,7 +165,9 @@ public class RuntimeTests
 
         LoadReport report = new BerDeviceSerializer().Load(destination, SaveBer(source), 1);
 
-        Assert.Equal((0x1D, 2, 0xFA, 2, false), (destination.Status, destination.QueueCount, destination.Queue[0], destination.ScancodeSet, destination.ResetPending));
+        Assert.Equal(
+            (0x1D, 2, 0xFA, 2, false),
+            (destination.Status, destination.QueueCount, destination.Queue[0], destination.ScancodeSet, destination.ResetPending));
         Assert.False(report.IsExact);
     }
 

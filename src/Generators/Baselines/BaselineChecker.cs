@@ -16,7 +16,13 @@ internal static class BaselineChecker
         var diagnostics = new List<DiagnosticInfo>();
         if (baseline.Version > device.CurrentVersion)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BaselineAboveCurrent, device.CurrentVersionLocation, device.Id, device.CurrentVersion, baseline.Version, file.FileName));
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.BaselineAboveCurrent,
+                device.CurrentVersionLocation,
+                device.Id,
+                device.CurrentVersion,
+                baseline.Version,
+                file.FileName));
             return diagnostics;
         }
 
@@ -31,7 +37,12 @@ internal static class BaselineChecker
         return diagnostics;
     }
 
-    private static void CompareStructure(Context context, string path, EquatableArray<SpecModel> declared, EquatableArray<BaselineField> released, LocationInfo? ownerLocation)
+    private static void CompareStructure(
+        Context context,
+        string path,
+        EquatableArray<SpecModel> declared,
+        EquatableArray<BaselineField> released,
+        LocationInfo? ownerLocation)
     {
         int version = context.Baseline.Version;
         var declaredByTag = new Dictionary<int, SpecModel>();
@@ -52,7 +63,14 @@ internal static class BaselineChecker
             string fieldPath = path + "." + field.Name;
             if (!declaredByTag.TryGetValue(field.Tag, out SpecModel? spec))
             {
-                context.Report(DiagnosticDescriptors.RemovedFromReleasedVersion, ownerLocation, fieldPath, field.Tag, version, context.File.FileName, "is no longer declared");
+                context.Report(
+                    DiagnosticDescriptors.RemovedFromReleasedVersion,
+                    ownerLocation,
+                    fieldPath,
+                    field.Tag,
+                    version,
+                    context.File.FileName,
+                    "is no longer declared");
                 continue;
             }
 
@@ -60,7 +78,15 @@ internal static class BaselineChecker
             string declaredType = TypeText(spec.Kind, spec.Size);
             if (!SameType(spec, field))
             {
-                context.Report(DiagnosticDescriptors.TypeChanged, spec.Location, declaredPath, field.Tag, version, TypeText(field.Type, field.Size), context.File.FileName, declaredType);
+                context.Report(
+                    DiagnosticDescriptors.TypeChanged,
+                    spec.Location,
+                    declaredPath,
+                    field.Tag,
+                    version,
+                    TypeText(field.Type, field.Size),
+                    context.File.FileName,
+                    declaredType);
                 continue;
             }
 
@@ -71,7 +97,14 @@ internal static class BaselineChecker
 
             if (spec.Skippable != field.Skippable)
             {
-                context.Report(DiagnosticDescriptors.SkippableChanged, spec.Location, declaredPath, Flag(field.Skippable), version, context.File.FileName, Flag(spec.Skippable));
+                context.Report(
+                    DiagnosticDescriptors.SkippableChanged,
+                    spec.Location,
+                    declaredPath,
+                    Flag(field.Skippable),
+                    version,
+                    context.File.FileName,
+                    Flag(spec.Skippable));
             }
 
             if (!spec.ExistsIn(version))
@@ -90,7 +123,14 @@ internal static class BaselineChecker
             // destination that has removed a must-parse field rejects them (a skippable one is skipped).
             if (spec.RemovedIn != 0 && !field.Skippable && !spec.Skippable)
             {
-                context.Report(DiagnosticDescriptors.RemovalBreaksOldStreams, spec.Location, declaredPath, spec.RemovedIn, version, context.File.FileName, context.Device.MinimumVersion);
+                context.Report(
+                    DiagnosticDescriptors.RemovalBreaksOldStreams,
+                    spec.Location,
+                    declaredPath,
+                    spec.RemovedIn,
+                    version,
+                    context.File.FileName,
+                    context.Device.MinimumVersion);
             }
 
             if (spec.Kind == SpecKind.Optional)
@@ -103,7 +143,13 @@ internal static class BaselineChecker
         {
             if (spec.ExistsIn(version) && !releasedByTag.ContainsKey(spec.Tag) && !spec.Skippable)
             {
-                context.Report(DiagnosticDescriptors.AddedWithoutVersionBump, spec.SinceLocation, path + "." + spec.Name, version, spec.Since, context.File.FileName);
+                context.Report(
+                    DiagnosticDescriptors.AddedWithoutVersionBump,
+                    spec.SinceLocation,
+                    path + "." + spec.Name,
+                    version,
+                    spec.Since,
+                    context.File.FileName);
             }
         }
 
@@ -111,7 +157,13 @@ internal static class BaselineChecker
     }
 
     /// <summary>Fields both sides have must come in the released order: the checker rejects a reordering.</summary>
-    private static void CheckOrder(Context context, string path, EquatableArray<SpecModel> declared, List<BaselineField> released, Dictionary<int, BaselineField> releasedByTag)
+    private static void CheckOrder(
+        Context context,
+        string path,
+        EquatableArray<SpecModel> declared,
+        List<BaselineField> released,
+        Dictionary<int,
+        BaselineField> releasedByTag)
     {
         int version = context.Baseline.Version;
         int lastPosition = -1;
@@ -126,7 +178,13 @@ internal static class BaselineChecker
             int position = released.IndexOf(field);
             if (position < lastPosition)
             {
-                context.Report(DiagnosticDescriptors.Reordered, spec.Location, path + "." + spec.Name, version, context.File.FileName, path + "." + previous!.Name);
+                context.Report(
+                    DiagnosticDescriptors.Reordered,
+                    spec.Location,
+                    path + "." + spec.Name,
+                    version,
+                    context.File.FileName,
+                    path + "." + previous!.Name);
                 return;
             }
 

@@ -6,7 +6,15 @@ using Microsoft.CodeAnalysis.Text;
 namespace MigrationFormat.Generators.Baselines;
 
 /// <summary>One field of a released version, as its schema document recorded it.</summary>
-internal sealed record BaselineField(string Name, int Tag, string Type, bool Skippable, int Since, int RemovedIn, int Size, EquatableArray<BaselineField> Fields)
+internal sealed record BaselineField(
+    string Name,
+    int Tag,
+    string Type,
+    bool Skippable,
+    int Since,
+    int RemovedIn,
+    int Size,
+    EquatableArray<BaselineField> Fields)
 {
     public bool ExistsIn(int version) => Since <= version && (RemovedIn == 0 || version < RemovedIn);
 }
@@ -14,7 +22,10 @@ internal sealed record BaselineField(string Name, int Tag, string Type, bool Ski
 /// <summary>One released device version: the schema document <c>SchemaDocument</c> writes (<c>migfmt-schema/1</c>, docs/schema.md).</summary>
 internal sealed record BaselineDevice(string Id, string? Model, int Version, int MinimumVersion, int CurrentVersion, EquatableArray<BaselineField> Fields)
 {
-    /// <summary>Whether this is a version of <paramref name="device"/>: the same section id and, when the document names one, the same model (a sample and a QEMU model may share a section id).</summary>
+    /// <summary>
+    /// Whether this is a version of <paramref name="device"/>: the same section id and, when the document names one,
+    /// the same model (a sample and a QEMU model may share a section id).
+    /// </summary>
     public bool Describes(DeviceModel device) =>
         string.Equals(Id, device.Id, StringComparison.Ordinal) && (Model is null || string.Equals(Model, device.ModelId, StringComparison.Ordinal));
 }
@@ -93,7 +104,11 @@ internal static class BaselineDocument
             location = new LocationInfo(path, span, text.Lines.GetLinePositionSpan(span));
         }
 
-        return new BaselineFile(path, fileName, EquatableArray<BaselineDevice>.Empty, DiagnosticInfo.Create(DiagnosticDescriptors.BaselineUnreadable, location, fileName, message));
+        return new BaselineFile(
+            path,
+            fileName,
+            EquatableArray<BaselineDevice>.Empty,
+            DiagnosticInfo.Create(DiagnosticDescriptors.BaselineUnreadable, location, fileName, message));
     }
 
     private static BaselineDevice ReadDevice(JsonValue element)

@@ -50,9 +50,15 @@ public sealed class MigrationFieldAttribute : Attribute
     /// </summary>
     public int Length { get; set; }
 
-    /// <summary>Gets or sets the largest byte count accepted on load for a <see cref="string"/> or variable <see cref="byte"/> array, or 0 for the reader's limit.</summary>
+    /// <summary>
+    /// Gets or sets the largest byte count accepted on load for a <see cref="string"/> or variable <see cref="byte"/>
+    /// array, or 0 for the reader's limit.
+    /// </summary>
     public int MaxLength { get; set; }
 
-    /// <summary>Gets or sets the name of the <see cref="MigrationOptionalGroupAttribute"/> the field belongs to, or <see langword="null"/> for the device's top level.</summary>
+    /// <summary>
+    /// Gets or sets the name of the <see cref="MigrationOptionalGroupAttribute"/> the field belongs to, or
+    /// <see langword="null"/> for the device's top level.
+    /// </summary>
     public string? Group { get; set; }
 }

@@ -12,7 +12,10 @@ namespace MigrationFormat.Visitors;
 public sealed class MigrationOptionalGroupAttribute : Attribute
 {
     /// <summary>Declares an optional group.</summary>
-    /// <param name="name">The group's name, referenced by its members' <see cref="MigrationFieldAttribute.Group"/>; in a legacy stream, the subsection is named <c>device/name</c> unless the name has a '/'.</param>
+    /// <param name="name">
+    /// The group's name, referenced by its members' <see cref="MigrationFieldAttribute.Group"/>; in a legacy stream,
+    /// the subsection is named <c>device/name</c> unless the name has a '/'.
+    /// </param>
     /// <param name="tag">The group's BER tag number, unique among the device's top-level fields and groups.</param>
     public MigrationOptionalGroupAttribute(string name, int tag)
     {
