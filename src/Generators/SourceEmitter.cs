@@ -58,13 +58,20 @@ internal static class SourceEmitter
             code.Line(
                 $"/// <summary>The device type <c>{Xml(device.Id)}</c>: versions {device.MinimumVersion} to {device.CurrentVersion}, "
                 + "and the factory that creates an instance running as any of them.</summary>");
-            string description = device.Description is null ? string.Empty : ", " + Literal(device.Description);
             code.Line($"public static readonly {Library}DeviceType DeviceType = new(");
             code.Line($"    {Literal(device.Id)},");
             code.Line($"    {Literal(device.ModelId)},");
             code.Line($"    currentVersion: {device.CurrentVersion},");
             code.Line($"    minimumVersion: {device.MinimumVersion},");
-            code.Line($"    static version => new {device.ClassName}(version){description});");
+            if (device.Description is null)
+            {
+                code.Line($"    static version => new {device.ClassName}(version));");
+            }
+            else
+            {
+                code.Line($"    static version => new {device.ClassName}(version),");
+                code.Line($"    {Literal(device.Description)});");
+            }
             code.Line();
         }
 
