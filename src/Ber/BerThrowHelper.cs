@@ -112,7 +112,7 @@ internal static class BerThrowHelper
         BerDecodeStatus.InvalidEncoding => "the INTEGER has no content octets (X.690 8.3.1)",
         BerDecodeStatus.NonMinimal => "the INTEGER has a redundant leading octet (X.690 8.3.2)",
         BerDecodeStatus.OutOfRange when unsigned && (content[0] & 0x80) != 0 => "the INTEGER is negative; an unsigned value was expected",
-        BerDecodeStatus.OutOfRange => string.Create(CultureInfo.InvariantCulture, $"the INTEGER takes {length} octets; it does not fit {(unsigned ? "an unsigned" : "a signed")} 64-bit value"),
+        BerDecodeStatus.OutOfRange => string.Create(CultureInfo.InvariantCulture, $"the INTEGER takes {length} octets, more than {(unsigned ? "an unsigned" : "a signed")} 64-bit value holds"),
         _ => "the INTEGER is not complete",
     };
 
