@@ -88,7 +88,7 @@ public readonly ref struct BerInputVisitor : IStateVisitor
             ReadOnlySpan<byte> content = _session.Input.Value;
             if (content.Length != values.Length)
             {
-                LoadThrowHelper.ThrowUnexpectedValue(_session, $"Expected a buffer of {values.Length} bytes; the stream has {content.Length}.", field);
+                LoadThrowHelper.ThrowUnexpectedValue(_session, field, $"Expected a buffer of {values.Length} bytes; the stream has {content.Length}.");
             }
 
             content.CopyTo(MemoryMarshal.AsBytes(values));
@@ -210,7 +210,7 @@ public readonly ref struct BerInputVisitor : IStateVisitor
         BerInputSource input = _session.Input;
         if (!input.Peek() || input.TokenType != BerTokenType.Primitive || input.Tag != BerTag.Integer)
         {
-            LoadThrowHelper.ThrowUnexpectedValue(_session, $"Expected element {index} of {count} as an INTEGER; found {_session.Describe()}.", field);
+            LoadThrowHelper.ThrowUnexpectedValue(_session, field, $"Expected element {index} of {count} as an INTEGER; found {_session.Describe()}.");
         }
 
         input.Accept();
@@ -221,7 +221,7 @@ public readonly ref struct BerInputVisitor : IStateVisitor
         BerInputSource input = _session.Input;
         if (!input.Peek() || input.TokenType != BerTokenType.EndConstructed)
         {
-            LoadThrowHelper.ThrowUnexpectedValue(_session, $"Expected the end of the array after its {count} elements; found {_session.Describe()}.", field);
+            LoadThrowHelper.ThrowUnexpectedValue(_session, field, $"Expected the end of the array after its {count} elements; found {_session.Describe()}.");
         }
 
         input.Accept();

@@ -110,7 +110,7 @@ internal sealed class BerLoadSession
             BerTag tag = Input.Tag;
             if (tag.TagClass is BerTagClass.Universal or BerTagClass.Application)
             {
-                LoadThrowHelper.ThrowUnexpectedValue(this, $"Expected a field tag ([n] or [PRIVATE n]); found {tag}.", field);
+                LoadThrowHelper.ThrowUnexpectedValue(this, field, $"Expected a field tag ([n] or [PRIVATE n]); found {tag}.");
             }
 
             if (tag.TagNumber == (ulong)field.Tag)
@@ -118,7 +118,7 @@ internal sealed class BerLoadSession
                 if (tag.IsConstructed != field.Kind.IsConstructed())
                 {
                     string expected = field.Kind.IsConstructed() ? "constructed" : "primitive";
-                    LoadThrowHelper.ThrowUnexpectedValue(this, $"Expected a {expected} value ({field.Kind.SchemaName()}); found {tag}.", field);
+                    LoadThrowHelper.ThrowUnexpectedValue(this, field, $"Expected a {expected} value ({field.Kind.SchemaName()}); found {tag}.");
                 }
 
                 return true;
@@ -163,7 +163,7 @@ internal sealed class BerLoadSession
         Frame list = _frames[_frameCount - 1];
         if (!Input.Peek() || Input.TokenType != BerTokenType.StartConstructed || Input.Tag != BerTag.Sequence)
         {
-            LoadThrowHelper.ThrowUnexpectedValue(this, $"Expected list element {list.ElementIndex} of {list.ElementCount} as a SEQUENCE; found {Describe()}.");
+            LoadThrowHelper.ThrowUnexpectedValue(this, null, $"Expected list element {list.ElementIndex} of {list.ElementCount} as a SEQUENCE; found {Describe()}.");
         }
 
         Input.Accept();
@@ -181,7 +181,7 @@ internal sealed class BerLoadSession
         Frame list = _frames[_frameCount - 1];
         if (!Input.Peek() || Input.TokenType != BerTokenType.EndConstructed)
         {
-            LoadThrowHelper.ThrowUnexpectedValue(this, $"Expected the end of the list after the {list.ElementCount} elements it declared; found {Describe()}.");
+            LoadThrowHelper.ThrowUnexpectedValue(this, null, $"Expected the end of the list after the {list.ElementCount} elements it declared; found {Describe()}.");
         }
 
         Input.Accept();
@@ -196,7 +196,7 @@ internal sealed class BerLoadSession
         {
             if (!Input.Peek())
             {
-                LoadThrowHelper.ThrowTruncated(this, "The input ended inside a structure; its end was expected.");
+                LoadThrowHelper.ThrowTruncated(this, null, "The input ended inside a structure; its end was expected.");
             }
 
             if (Input.TokenType == BerTokenType.EndConstructed && Input.Depth == frame.Depth)
@@ -208,12 +208,12 @@ internal sealed class BerLoadSession
             BerTag tag = Input.Tag;
             if (tag.TagClass is BerTagClass.Universal or BerTagClass.Application)
             {
-                LoadThrowHelper.ThrowUnexpectedValue(this, $"Expected a field tag or the end of the structure; found {tag}.");
+                LoadThrowHelper.ThrowUnexpectedValue(this, null, $"Expected a field tag or the end of the structure; found {tag}.");
             }
 
             if (tag.TagNumber <= int.MaxValue && frame.Node.FindChild((int)tag.TagNumber) is { } known)
             {
-                LoadThrowHelper.ThrowUnexpectedValue(this, $"Expected the end of the structure; found {tag}, a known field out of visit order or twice.", known.Field);
+                LoadThrowHelper.ThrowUnexpectedValue(this, known.Field, $"Expected the end of the structure; found {tag}, a known field out of visit order or twice.");
             }
 
             SkipUnknown(tag);
@@ -227,7 +227,7 @@ internal sealed class BerLoadSession
         Frame frame = _frames[_frameCount - 1];
         if (!Input.Peek() || Input.TokenType != BerTokenType.Primitive || Input.Tag != BerTag.Integer)
         {
-            LoadThrowHelper.ThrowUnexpectedValue(this, $"Expected the list's element count (INTEGER) first; found {Describe()}.");
+            LoadThrowHelper.ThrowUnexpectedValue(this, null, $"Expected the list's element count (INTEGER) first; found {Describe()}.");
         }
 
         Input.Accept();

@@ -127,7 +127,7 @@ internal sealed class BlobInputStream : Stream
 
             if (!input.Peek())
             {
-                LoadThrowHelper.ThrowTruncated(_session, "The input ended inside the blob; its end was expected.", _field);
+                LoadThrowHelper.ThrowTruncated(_session, _field, "The input ended inside the blob; its end was expected.");
             }
 
             if (input.TokenType == BerTokenType.EndConstructed)
@@ -144,7 +144,7 @@ internal sealed class BlobInputStream : Stream
 
             if (input.Tag.TagClass != BerTagClass.Universal || input.Tag.TagNumber != 4)
             {
-                LoadThrowHelper.ThrowUnexpectedValue(_session, $"Expected an OCTET STRING segment of the blob; found {input.Tag}.", _field);
+                LoadThrowHelper.ThrowUnexpectedValue(_session, _field, $"Expected an OCTET STRING segment of the blob; found {input.Tag}.");
             }
 
             input.Accept();

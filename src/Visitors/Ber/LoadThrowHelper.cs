@@ -12,12 +12,13 @@ namespace MigrationFormat.Visitors;
 /// (<c>serial.fifo_timeout.deadline_ns [0]</c>). They are never inlined, so that the hot load paths hold a call and
 /// no message text; the text is put together only when a load fails.
 /// </summary>
+/// <remarks>A <see langword="null"/> field means the innermost open scope itself (<see cref="BerLoadSession.ScopePath"/>).</remarks>
 internal static class LoadThrowHelper
 {
     /// <summary>Throws <see cref="MigrationErrorKind.Truncated"/>: the input ended inside the innermost open scope.</summary>
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowTruncated(BerLoadSession session, string detail, FieldSpec? field = null) =>
+    public static void ThrowTruncated(BerLoadSession session, FieldSpec? field, string detail) =>
         throw Create(session, MigrationErrorKind.Truncated, detail, field);
 
     /// <summary>Throws <see cref="MigrationErrorKind.InvalidEncoding"/> for a field's contents.</summary>
@@ -29,7 +30,7 @@ internal static class LoadThrowHelper
     /// <summary>Throws <see cref="MigrationErrorKind.UnexpectedValue"/>: a well-formed value stands where another is required.</summary>
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowUnexpectedValue(BerLoadSession session, string detail, FieldSpec? field = null) =>
+    public static void ThrowUnexpectedValue(BerLoadSession session, FieldSpec? field, string detail) =>
         throw Create(session, MigrationErrorKind.UnexpectedValue, detail, field);
 
     /// <summary>Throws <see cref="MigrationErrorKind.LimitExceeded"/> for a field's size or count.</summary>
