@@ -1,12 +1,12 @@
 using System;
-using System.Buffers;
 
 namespace MigrationFormat.Ber;
 
 /// <summary>
-/// Stateless BER decoding primitives over spans. They never allocate and never throw for bad data:
-/// they return <see cref="OperationStatus.NeedMoreData"/> on a short buffer and
-/// <see cref="OperationStatus.InvalidData"/> with a description for bytes that break X.690.
+/// Stateless BER decoding primitives over spans. They never allocate and never throw for bad data: each returns a
+/// <see cref="BerDecodeStatus"/>, <see cref="BerDecodeStatus.NeedMoreData"/> on a short buffer and a status naming
+/// the fault for bytes that break X.690 or do not fit. A caller chooses its error by the status and builds a message
+/// from it and the bytes only when it fails.
 /// </summary>
 public static partial class BerDecoder
 {
@@ -14,21 +14,18 @@ public static partial class BerDecoder
     /// <param name="source">The bytes, starting at the identifier.</param>
     /// <param name="tag">The tag read.</param>
     /// <param name="bytesConsumed">The number of identifier octets.</param>
-    /// <param name="error">What is wrong, when the result is <see cref="OperationStatus.InvalidData"/>.</param>
-    /// <returns><see cref="OperationStatus.Done"/>, <see cref="OperationStatus.NeedMoreData"/> or <see cref="OperationStatus.InvalidData"/>.</returns>
-    public static OperationStatus TryReadTag(ReadOnlySpan<byte> source, out BerTag tag, out int bytesConsumed, out string? error) =>
-        TryReadTag(source, out tag, out bytesConsumed, out error, out _);
-
-    /// <summary>Reads identifier octets, telling a codec limit (a tag number beyond 63 bits) apart from an encoding error.</summary>
-    internal static OperationStatus TryReadTag(ReadOnlySpan<byte> source, out BerTag tag, out int bytesConsumed, out string? error, out bool isLimit)
+    /// <returns>
+    /// <see cref="BerDecodeStatus.Done"/>; <see cref="BerDecodeStatus.NeedMoreData"/>;
+    /// <see cref="BerDecodeStatus.InvalidEncoding"/> for a padded tag number; <see cref="BerDecodeStatus.NonMinimal"/>
+    /// for a number below 31 in the long form; <see cref="BerDecodeStatus.BeyondCodecLimit"/> for a number beyond 63 bits.
+    /// </returns>
+    public static BerDecodeStatus TryReadTag(ReadOnlySpan<byte> source, out BerTag tag, out int bytesConsumed)
     {
-        isLimit = false;
         tag = default;
         bytesConsumed = 0;
-        error = null;
         if (source.IsEmpty)
         {
-            return OperationStatus.NeedMoreData;
+            return BerDecodeStatus.NeedMoreData;
         }
 
         byte first = source[0];
@@ -39,7 +36,7 @@ public static partial class BerDecoder
         {
             tag = new BerTag(tagClass, number, constructed);
             bytesConsumed = 1;
-            return OperationStatus.Done;
+            return BerDecodeStatus.Done;
         }
 
         number = 0;
@@ -47,21 +44,19 @@ public static partial class BerDecoder
         {
             if (i >= source.Length)
             {
-                return OperationStatus.NeedMoreData;
+                return BerDecodeStatus.NeedMoreData;
             }
 
             byte octet = source[i];
             if (i == 1 && octet == 0x80)
             {
-                error = "the first subsequent tag octet is 80, a padded tag number (X.690 8.1.2.4.2 c)";
-                return OperationStatus.InvalidData;
+                // X.690 8.1.2.4.2 c: bits 7 to 1 of the first subsequent octet shall not all be zero.
+                return BerDecodeStatus.InvalidEncoding;
             }
 
             if (number > (BerTag.MaxTagNumber >> 7))
             {
-                error = "the tag number has more than 63 bits, beyond this codec's limit";
-                isLimit = true;
-                return OperationStatus.InvalidData;
+                return BerDecodeStatus.BeyondCodecLimit;
             }
 
             number = (number << 7) | (uint)(octet & 0x7F);
@@ -69,13 +64,13 @@ public static partial class BerDecoder
             {
                 if (number < 31)
                 {
-                    error = $"tag number {number} is written in the long form; numbers below 31 take one octet (X.690 8.1.2.2)";
-                    return OperationStatus.InvalidData;
+                    // X.690 8.1.2.2: numbers 0 to 30 take the one-octet form.
+                    return BerDecodeStatus.NonMinimal;
                 }
 
                 tag = new BerTag(tagClass, number, constructed);
                 bytesConsumed = i + 1;
-                return OperationStatus.Done;
+                return BerDecodeStatus.Done;
             }
         }
     }
@@ -84,21 +79,18 @@ public static partial class BerDecoder
     /// <param name="source">The bytes, starting at the length.</param>
     /// <param name="length">The definite length, or -1 for the indefinite form.</param>
     /// <param name="bytesConsumed">The number of length octets.</param>
-    /// <param name="error">What is wrong, when the result is <see cref="OperationStatus.InvalidData"/>.</param>
-    /// <returns><see cref="OperationStatus.Done"/>, <see cref="OperationStatus.NeedMoreData"/> or <see cref="OperationStatus.InvalidData"/>.</returns>
-    public static OperationStatus TryReadLength(ReadOnlySpan<byte> source, out long length, out int bytesConsumed, out string? error) =>
-        TryReadLength(source, out length, out bytesConsumed, out error, out _);
-
-    /// <summary>Reads length octets, telling a codec limit (more than eight length octets, a length beyond 2^63 - 1) apart from an encoding error.</summary>
-    internal static OperationStatus TryReadLength(ReadOnlySpan<byte> source, out long length, out int bytesConsumed, out string? error, out bool isLimit)
+    /// <returns>
+    /// <see cref="BerDecodeStatus.Done"/>; <see cref="BerDecodeStatus.NeedMoreData"/>;
+    /// <see cref="BerDecodeStatus.InvalidEncoding"/> for the reserved octet <c>FF</c>;
+    /// <see cref="BerDecodeStatus.BeyondCodecLimit"/> for more than eight length octets or a length beyond 2^63 - 1.
+    /// </returns>
+    public static BerDecodeStatus TryReadLength(ReadOnlySpan<byte> source, out long length, out int bytesConsumed)
     {
-        isLimit = false;
         length = 0;
         bytesConsumed = 0;
-        error = null;
         if (source.IsEmpty)
         {
-            return OperationStatus.NeedMoreData;
+            return BerDecodeStatus.NeedMoreData;
         }
 
         byte first = source[0];
@@ -106,33 +98,31 @@ public static partial class BerDecoder
         {
             length = first;
             bytesConsumed = 1;
-            return OperationStatus.Done;
+            return BerDecodeStatus.Done;
         }
 
         if (first == 0x80)
         {
             length = -1;
             bytesConsumed = 1;
-            return OperationStatus.Done;
+            return BerDecodeStatus.Done;
         }
 
         if (first == 0xFF)
         {
-            error = "length octet FF is reserved (X.690 8.1.3.5 c)";
-            return OperationStatus.InvalidData;
+            // X.690 8.1.3.5 c: the value 11111111 shall not be used.
+            return BerDecodeStatus.InvalidEncoding;
         }
 
         int count = first & 0x7F;
         if (count > 8)
         {
-            error = $"the length takes {count} octets; this codec reads at most 8 length octets (lengths up to 2^63 - 1)";
-            isLimit = true;
-            return OperationStatus.InvalidData;
+            return BerDecodeStatus.BeyondCodecLimit;
         }
 
         if (source.Length < 1 + count)
         {
-            return OperationStatus.NeedMoreData;
+            return BerDecodeStatus.NeedMoreData;
         }
 
         ulong value = 0;
@@ -143,14 +133,12 @@ public static partial class BerDecoder
 
         if (value > long.MaxValue)
         {
-            error = "the length is beyond 2^63 - 1, this codec's limit";
-            isLimit = true;
-            return OperationStatus.InvalidData;
+            return BerDecodeStatus.BeyondCodecLimit;
         }
 
         length = (long)value;
         bytesConsumed = 1 + count;
-        return OperationStatus.Done;
+        return BerDecodeStatus.Done;
     }
 
     /// <summary>Reads an identifier and a length.</summary>
@@ -158,49 +146,47 @@ public static partial class BerDecoder
     /// <param name="tag">The tag read.</param>
     /// <param name="length">The definite length, or -1 for indefinite.</param>
     /// <param name="headerLength">The number of identifier and length octets.</param>
-    /// <param name="error">What is wrong, when the result is <see cref="OperationStatus.InvalidData"/>.</param>
-    /// <returns><see cref="OperationStatus.Done"/>, <see cref="OperationStatus.NeedMoreData"/> or <see cref="OperationStatus.InvalidData"/>.</returns>
-    public static OperationStatus TryReadHeader(ReadOnlySpan<byte> source, out BerTag tag, out long length, out int headerLength, out string? error) =>
-        TryReadHeader(source, out tag, out length, out headerLength, out error, out _);
-
-    /// <summary>Reads an identifier and a length, telling a codec limit apart from an encoding error.</summary>
-    internal static OperationStatus TryReadHeader(ReadOnlySpan<byte> source, out BerTag tag, out long length, out int headerLength, out string? error, out bool isLimit)
+    /// <returns>The first status other than <see cref="BerDecodeStatus.Done"/> of <see cref="TryReadTag"/> and <see cref="TryReadLength"/>, else <see cref="BerDecodeStatus.Done"/>.</returns>
+    public static BerDecodeStatus TryReadHeader(ReadOnlySpan<byte> source, out BerTag tag, out long length, out int headerLength)
     {
         length = 0;
         headerLength = 0;
-        OperationStatus status = TryReadTag(source, out tag, out int tagLength, out error, out isLimit);
-        if (status != OperationStatus.Done)
+        BerDecodeStatus status = TryReadTag(source, out tag, out int tagLength);
+        if (status != BerDecodeStatus.Done)
         {
             return status;
         }
 
-        status = TryReadLength(source.Slice(tagLength), out length, out int lengthLength, out error, out isLimit);
-        if (status != OperationStatus.Done)
+        status = TryReadLength(source.Slice(tagLength), out length, out int lengthLength);
+        if (status != BerDecodeStatus.Done)
         {
             return status;
         }
 
         headerLength = tagLength + lengthLength;
-        return OperationStatus.Done;
+        return BerDecodeStatus.Done;
     }
 
     /// <summary>Decodes INTEGER contents (X.690 §8.3) as a signed 64-bit value.</summary>
     /// <param name="content">The content octets.</param>
-    /// <param name="value">The value, when the result is <see cref="OperationStatus.Done"/>.</param>
-    /// <param name="error">What is wrong otherwise: empty, non-minimal, or beyond 64 bits.</param>
-    /// <returns><see cref="OperationStatus.Done"/> or <see cref="OperationStatus.InvalidData"/>.</returns>
-    public static OperationStatus TryDecodeInt64(ReadOnlySpan<byte> content, out long value, out string? error)
+    /// <param name="value">The value, when the result is <see cref="BerDecodeStatus.Done"/>.</param>
+    /// <returns>
+    /// <see cref="BerDecodeStatus.Done"/>; <see cref="BerDecodeStatus.InvalidEncoding"/> for empty contents;
+    /// <see cref="BerDecodeStatus.NonMinimal"/> for a redundant leading octet; <see cref="BerDecodeStatus.OutOfRange"/>
+    /// for a value beyond 64 bits.
+    /// </returns>
+    public static BerDecodeStatus TryDecodeInt64(ReadOnlySpan<byte> content, out long value)
     {
         value = 0;
-        if (!CheckIntegerForm(content, out error))
+        BerDecodeStatus status = CheckIntegerForm(content);
+        if (status != BerDecodeStatus.Done)
         {
-            return OperationStatus.InvalidData;
+            return status;
         }
 
         if (content.Length > 8)
         {
-            error = $"the INTEGER takes {content.Length} octets; it does not fit a signed 64-bit value";
-            return OperationStatus.InvalidData;
+            return BerDecodeStatus.OutOfRange;
         }
 
         long result = (sbyte)content[0];
@@ -210,32 +196,30 @@ public static partial class BerDecoder
         }
 
         value = result;
-        return OperationStatus.Done;
+        return BerDecodeStatus.Done;
     }
 
-    /// <summary>Decodes INTEGER contents as an unsigned 64-bit value; negative values are out of range.</summary>
+    /// <summary>Decodes INTEGER contents as an unsigned 64-bit value.</summary>
     /// <param name="content">The content octets.</param>
-    /// <param name="value">The value, when the result is <see cref="OperationStatus.Done"/>.</param>
-    /// <param name="error">What is wrong otherwise.</param>
-    /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.InvalidData"/> for a malformed or out-of-range value.</returns>
-    public static OperationStatus TryDecodeUInt64(ReadOnlySpan<byte> content, out ulong value, out string? error)
+    /// <param name="value">The value, when the result is <see cref="BerDecodeStatus.Done"/>.</param>
+    /// <returns>
+    /// <see cref="BerDecodeStatus.Done"/>; <see cref="BerDecodeStatus.InvalidEncoding"/> for empty contents;
+    /// <see cref="BerDecodeStatus.NonMinimal"/> for a redundant leading octet; <see cref="BerDecodeStatus.OutOfRange"/>
+    /// for a negative value or one beyond 64 bits.
+    /// </returns>
+    public static BerDecodeStatus TryDecodeUInt64(ReadOnlySpan<byte> content, out ulong value)
     {
         value = 0;
-        if (!CheckIntegerForm(content, out error))
+        BerDecodeStatus status = CheckIntegerForm(content);
+        if (status != BerDecodeStatus.Done)
         {
-            return OperationStatus.InvalidData;
+            return status;
         }
 
-        if ((content[0] & 0x80) != 0)
+        // Minimal, so nine octets means a leading 00 before a value of 2^63 or more; anything longer does not fit.
+        if ((content[0] & 0x80) != 0 || content.Length > 9)
         {
-            error = "the INTEGER is negative; an unsigned value was expected";
-            return OperationStatus.InvalidData;
-        }
-
-        if (content.Length > 9 || (content.Length == 9 && content[0] != 0))
-        {
-            error = $"the INTEGER takes {content.Length} octets; it does not fit an unsigned 64-bit value";
-            return OperationStatus.InvalidData;
+            return BerDecodeStatus.OutOfRange;
         }
 
         ulong result = 0;
@@ -245,20 +229,20 @@ public static partial class BerDecoder
         }
 
         value = result;
-        return OperationStatus.Done;
+        return BerDecodeStatus.Done;
     }
 
     /// <summary>Checks that INTEGER contents are non-empty and minimal (X.690 §8.3.1, §8.3.2).</summary>
     /// <param name="content">The content octets.</param>
-    /// <param name="error">What is wrong, when the result is <see langword="false"/>.</param>
-    /// <returns><see langword="true"/> when the form is valid.</returns>
-    public static bool CheckIntegerForm(ReadOnlySpan<byte> content, out string? error)
+    /// <returns>
+    /// <see cref="BerDecodeStatus.Done"/> when the form is valid, <see cref="BerDecodeStatus.InvalidEncoding"/> for
+    /// empty contents, <see cref="BerDecodeStatus.NonMinimal"/> when the first nine bits are all zeros or all ones.
+    /// </returns>
+    public static BerDecodeStatus CheckIntegerForm(ReadOnlySpan<byte> content)
     {
-        error = null;
         if (content.IsEmpty)
         {
-            error = "the INTEGER has no content octets (X.690 8.3.1)";
-            return false;
+            return BerDecodeStatus.InvalidEncoding;
         }
 
         if (content.Length > 1)
@@ -266,30 +250,26 @@ public static partial class BerDecoder
             int leadingNine = (content[0] << 1) | (content[1] >> 7);
             if (leadingNine == 0 || leadingNine == 0x1FF)
             {
-                error = "the INTEGER has a redundant leading octet (X.690 8.3.2)";
-                return false;
+                return BerDecodeStatus.NonMinimal;
             }
         }
 
-        return true;
+        return BerDecodeStatus.Done;
     }
 
     /// <summary>Decodes BOOLEAN contents (X.690 §8.2): one octet, zero for false, anything else for true.</summary>
     /// <param name="content">The content octets.</param>
     /// <param name="value">The value.</param>
-    /// <param name="error">What is wrong otherwise.</param>
-    /// <returns><see cref="OperationStatus.Done"/> or <see cref="OperationStatus.InvalidData"/>.</returns>
-    public static OperationStatus TryDecodeBoolean(ReadOnlySpan<byte> content, out bool value, out string? error)
+    /// <returns><see cref="BerDecodeStatus.Done"/>, or <see cref="BerDecodeStatus.InvalidEncoding"/> when the contents are not one octet.</returns>
+    public static BerDecodeStatus TryDecodeBoolean(ReadOnlySpan<byte> content, out bool value)
     {
         value = false;
-        error = null;
         if (content.Length != 1)
         {
-            error = $"a BOOLEAN has exactly one content octet, found {content.Length} (X.690 8.2.1)";
-            return OperationStatus.InvalidData;
+            return BerDecodeStatus.InvalidEncoding;
         }
 
         value = content[0] != 0;
-        return OperationStatus.Done;
+        return BerDecodeStatus.Done;
     }
 }

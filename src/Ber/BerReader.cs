@@ -28,8 +28,6 @@ public ref partial struct BerReader
 {
     private const int MaxHeaderLength = BerEncoder.MaxTagLength + BerEncoder.MaxLengthLength;
 
-    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private readonly ReadOnlySpan<byte> _span;
     private readonly ReadOnlySequence<byte> _sequence;
     private readonly bool _isSequence;
@@ -166,7 +164,7 @@ public ref partial struct BerReader
         long limit = _depth > 0 ? _scopes!.Limits[_depth - 1] : -1;
         if (limit >= 0 && Position >= limit)
         {
-            throw Error(MigrationErrorKind.InvalidEncoding, $"The indefinite-length value that began at offset {_scopes!.Starts[_depth - 1]} has no end-of-contents before offset {limit}, where an enclosing definite-length value ends.", Position);
+            BerThrowHelper.ThrowInvalidEncoding($"The indefinite-length value that began at offset {_scopes!.Starts[_depth - 1]} has no end-of-contents before offset {limit}, where an enclosing definite-length value ends.", Position);
         }
 
         long available = Available;
@@ -177,18 +175,16 @@ public ref partial struct BerReader
                 return false;
             }
 
-            throw Error(MigrationErrorKind.Truncated, $"The input ended inside the constructed value that began at offset {_scopes!.Starts[_depth - 1]}; its end was expected.", Position);
+            BerThrowHelper.ThrowTruncated($"The input ended inside the constructed value that began at offset {_scopes!.Starts[_depth - 1]}; its end was expected.", Position);
         }
 
         // Only a multi-segment input needs a scratch copy of the header; a span is read in place.
         Span<byte> scratch = _isSequence ? stackalloc byte[MaxHeaderLength] : default;
         ReadOnlySpan<byte> window = _isSequence ? PeekWindow(scratch) : _span.Slice((int)_consumed);
-        OperationStatus status;
+        BerDecodeStatus status;
         BerTag tag;
         long length;
         int headerLength;
-        string? error = null;
-        bool isLimit = false;
         if (window.Length >= 2 && (window[0] & 0x1F) != 0x1F && window[1] < 0x80)
         {
             // The common case: a one-octet identifier and a short-form length.
@@ -196,17 +192,18 @@ public ref partial struct BerReader
             tag = new BerTag((BerTagClass)(identifier >> 6), (ulong)(identifier & 0x1F), (identifier & 0x20) != 0);
             length = window[1];
             headerLength = 2;
-            status = OperationStatus.Done;
+            status = BerDecodeStatus.Done;
         }
         else
         {
-            status = BerDecoder.TryReadHeader(window, out tag, out length, out headerLength, out error, out isLimit);
+            status = BerDecoder.TryReadHeader(window, out tag, out length, out headerLength);
         }
-        if (status == OperationStatus.NeedMoreData)
+
+        if (status == BerDecodeStatus.NeedMoreData)
         {
             if (limit >= 0 && Position + window.Length >= limit)
             {
-                throw Error(MigrationErrorKind.InvalidEncoding, $"The identifier and length octets at offset {Position} run past offset {limit}, where an enclosing definite-length value ends.", Position);
+                BerThrowHelper.ThrowInvalidEncoding($"The identifier and length octets at offset {Position} run past offset {limit}, where an enclosing definite-length value ends.", Position);
             }
 
             if (!_isFinalBlock)
@@ -214,17 +211,12 @@ public ref partial struct BerReader
                 return false;
             }
 
-            throw Error(MigrationErrorKind.Truncated, "The input ended inside an identifier or length.", Position);
+            BerThrowHelper.ThrowTruncated("The input ended inside an identifier or length.", Position);
         }
 
-        if (status != OperationStatus.Done)
+        if (status != BerDecodeStatus.Done)
         {
-            if (isLimit)
-            {
-                throw Error(MigrationErrorKind.LimitExceeded, "Unsupported identifier or length: " + error + ".", Position);
-            }
-
-            throw Error(MigrationErrorKind.InvalidEncoding, "Malformed identifier or length: " + error + ".", Position);
+            BerThrowHelper.ThrowHeader(status, window, Position);
         }
 
         long start = Position;
@@ -235,7 +227,7 @@ public ref partial struct BerReader
 
         if (length < 0 && !tag.IsConstructed)
         {
-            throw Error(MigrationErrorKind.InvalidEncoding, $"The primitive value {tag} has an indefinite length; primitive values take a definite length (X.690 8.1.3.2 a).", start);
+            BerThrowHelper.ThrowInvalidEncoding($"The primitive value {tag} has an indefinite length; primitive values take a definite length (X.690 8.1.3.2 a).", start);
         }
 
         CheckUniversalForm(tag, start);
@@ -246,29 +238,29 @@ public ref partial struct BerReader
         {
             if (length > long.MaxValue - start - headerLength)
             {
-                throw Error(MigrationErrorKind.LimitExceeded, $"The length {length} of {tag} is beyond any stream.", start);
+                BerThrowHelper.ThrowLimitExceeded($"The length {length} of {tag} is beyond any stream.", start);
             }
 
             end = start + headerLength + length;
             if (limit >= 0 && end > limit)
             {
-                throw Error(MigrationErrorKind.InvalidEncoding, $"The value {tag} of length {length} runs {end - limit} bytes past offset {limit}, where its enclosing definite-length value ends; its parent began at offset {_scopes!.Starts[_depth - 1]}.", start);
+                BerThrowHelper.ThrowInvalidEncoding($"The value {tag} of length {length} runs {end - limit} bytes past offset {limit}, where its enclosing definite-length value ends; its parent began at offset {_scopes!.Starts[_depth - 1]}.", start);
             }
 
             // Checked before truncation, so that the outcome does not depend on how much of the input has arrived.
             if (!tag.IsConstructed && length > _options.EffectiveMaxPrimitiveLength)
             {
-                throw Error(MigrationErrorKind.LimitExceeded, $"The primitive value {tag} declares {length} bytes, more than the limit of {_options.EffectiveMaxPrimitiveLength}.", start);
+                BerThrowHelper.ThrowLimitExceeded($"The primitive value {tag} declares {length} bytes, more than the limit of {_options.EffectiveMaxPrimitiveLength}.", start);
             }
 
             if (_isFinalBlock && headerLength + length > available)
             {
-                throw Error(MigrationErrorKind.Truncated, $"The value {tag} declares {length} content bytes but only {available - headerLength} remain.", start);
+                BerThrowHelper.ThrowTruncated($"The value {tag} declares {length} content bytes but only {available - headerLength} remain.", start);
             }
         }
         else if (limit >= 0 && start + headerLength > limit)
         {
-            throw Error(MigrationErrorKind.InvalidEncoding, $"The identifier and length octets of {tag} run past offset {limit}, where its enclosing definite-length value ends.", start);
+            BerThrowHelper.ThrowInvalidEncoding($"The identifier and length octets of {tag} run past offset {limit}, where its enclosing definite-length value ends.", start);
         }
 
         Tag = tag;
@@ -289,7 +281,7 @@ public ref partial struct BerReader
 
         if (_depth >= _options.EffectiveMaxDepth)
         {
-            throw Error(MigrationErrorKind.LimitExceeded, $"The constructed value {tag} is nested {_depth + 1} deep, more than the limit of {_options.EffectiveMaxDepth}.", start);
+            BerThrowHelper.ThrowLimitExceeded($"The constructed value {tag} is nested {_depth + 1} deep, more than the limit of {_options.EffectiveMaxDepth}.", start);
         }
 
         _scopes ??= new BerScopeStack();
@@ -348,9 +340,10 @@ public ref partial struct BerReader
     {
         Span<byte> copy = stackalloc byte[16];
         ReadOnlySpan<byte> content = SmallValue(copy);
-        if (BerDecoder.TryDecodeInt64(content, out long value, out string? error) != OperationStatus.Done)
+        BerDecodeStatus status = BerDecoder.TryDecodeInt64(content, out long value);
+        if (status != BerDecodeStatus.Done)
         {
-            throw ValueError(error!);
+            BerThrowHelper.ThrowValue(status, Tag, BerThrowHelper.DescribeInteger(status, content, Length, unsigned: false), TokenStartOffset);
         }
 
         return value;
@@ -363,9 +356,10 @@ public ref partial struct BerReader
     {
         Span<byte> copy = stackalloc byte[16];
         ReadOnlySpan<byte> content = SmallValue(copy);
-        if (BerDecoder.TryDecodeUInt64(content, out ulong value, out string? error) != OperationStatus.Done)
+        BerDecodeStatus status = BerDecoder.TryDecodeUInt64(content, out ulong value);
+        if (status != BerDecodeStatus.Done)
         {
-            throw ValueError(error!);
+            BerThrowHelper.ThrowValue(status, Tag, BerThrowHelper.DescribeInteger(status, content, Length, unsigned: true), TokenStartOffset);
         }
 
         return value;
@@ -378,9 +372,10 @@ public ref partial struct BerReader
     {
         Span<byte> copy = stackalloc byte[16];
         ReadOnlySpan<byte> content = SmallValue(copy);
-        if (BerDecoder.TryDecodeBoolean(content, out bool value, out string? error) != OperationStatus.Done)
+        BerDecodeStatus status = BerDecoder.TryDecodeBoolean(content, out bool value);
+        if (status != BerDecodeStatus.Done)
         {
-            throw ValueError(error!);
+            BerThrowHelper.ThrowValue(status, Tag, BerThrowHelper.DescribeBoolean(Length), TokenStartOffset);
         }
 
         return value;
@@ -391,14 +386,14 @@ public ref partial struct BerReader
     /// <exception cref="MigrationFormatException">The contents are not valid UTF-8.</exception>
     public readonly string GetUtf8String()
     {
-        try
+        byte[]? joined = HasValueSequence ? _valueSequence.ToArray() : null;
+        ReadOnlySpan<byte> content = joined ?? _valueSpan;
+        if (!System.Text.Unicode.Utf8.IsValid(content))
         {
-            return HasValueSequence ? StrictUtf8.GetString(_valueSequence.ToArray()) : StrictUtf8.GetString(_valueSpan);
+            BerThrowHelper.ThrowInvalidEncoding($"The value {Tag} is not valid UTF-8.", TokenStartOffset);
         }
-        catch (System.Text.DecoderFallbackException ex)
-        {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"The value {Tag} is not valid UTF-8.", TokenStartOffset, null, ex);
-        }
+
+        return System.Text.Encoding.UTF8.GetString(content);
     }
 
     /// <summary>Copies the last primitive's contents.</summary>
@@ -446,7 +441,7 @@ public ref partial struct BerReader
         if (required != 0 && (tag.TagClass != BerTagClass.Universal || tag.TagNumber != required))
         {
             string expected = required == 3 ? "BIT STRING" : "OCTET STRING";
-            throw Error(MigrationErrorKind.InvalidEncoding, $"A segment of a constructed string must be an {expected}, found {tag}.", start);
+            BerThrowHelper.ThrowInvalidEncoding($"A segment of a constructed string must be an {expected}, found {tag}.", start);
         }
     }
 
@@ -460,9 +455,11 @@ public ref partial struct BerReader
         switch (tag.TagNumber)
         {
             case 1 or 2 or 5 or 6 or 9 or 10 or 13 or 14 when tag.IsConstructed:
-                throw Error(MigrationErrorKind.InvalidEncoding, $"{Name(tag.TagNumber)} is always primitive; found the constructed form (X.690 8.1.2.5).", start);
+                BerThrowHelper.ThrowInvalidEncoding($"{Name(tag.TagNumber)} is always primitive; found the constructed form (X.690 8.1.2.5).", start);
+                break;
             case 8 or 11 or 16 or 17 or 29 when !tag.IsConstructed:
-                throw Error(MigrationErrorKind.InvalidEncoding, $"{Name(tag.TagNumber)} is always constructed; found the primitive form (X.690 8.9.1, 8.11.1; EXTERNAL, EMBEDDED PDV and CHARACTER STRING encode as SEQUENCEs).", start);
+                BerThrowHelper.ThrowInvalidEncoding($"{Name(tag.TagNumber)} is always constructed; found the primitive form (X.690 8.9.1, 8.11.1; EXTERNAL, EMBEDDED PDV and CHARACTER STRING encode as SEQUENCEs).", start);
+                break;
         }
 
         static string Name(ulong number) => number switch
@@ -487,28 +484,28 @@ public ref partial struct BerReader
     {
         if (tag.IsConstructed)
         {
-            throw Error(MigrationErrorKind.InvalidEncoding, "Found a constructed [UNIVERSAL 0]; tag 0 is reserved for end-of-contents, which is primitive (X.690 8.1.5).", start);
+            BerThrowHelper.ThrowInvalidEncoding("Found a constructed [UNIVERSAL 0]; tag 0 is reserved for end-of-contents, which is primitive (X.690 8.1.5).", start);
         }
 
         if (length != 0)
         {
-            throw Error(MigrationErrorKind.InvalidEncoding, "End-of-contents must be exactly 00 00; found a non-zero length (X.690 8.1.5).", start);
+            BerThrowHelper.ThrowInvalidEncoding("End-of-contents must be exactly 00 00; found a non-zero length (X.690 8.1.5).", start);
         }
 
         if (headerLength != 2)
         {
-            throw Error(MigrationErrorKind.InvalidEncoding, $"End-of-contents must be exactly 00 00; found its zero length written in {headerLength - 1} octets (X.690 8.1.5).", start);
+            BerThrowHelper.ThrowInvalidEncoding($"End-of-contents must be exactly 00 00; found its zero length written in {headerLength - 1} octets (X.690 8.1.5).", start);
         }
 
         if (limit >= 0 && start + headerLength > limit)
         {
-            throw Error(MigrationErrorKind.InvalidEncoding, $"The end-of-contents at offset {start} runs past offset {limit}, where an enclosing definite-length value ends.", start);
+            BerThrowHelper.ThrowInvalidEncoding($"The end-of-contents at offset {start} runs past offset {limit}, where an enclosing definite-length value ends.", start);
         }
 
         if (_depth == 0 || _scopes!.Ends[_depth - 1] >= 0)
         {
             string where = _depth == 0 ? "at the top level" : $"inside the definite-length value that began at offset {_scopes!.Starts[_depth - 1]}";
-            throw Error(MigrationErrorKind.InvalidEncoding, $"End-of-contents {where}; it may only close an indefinite-length value (X.690 8.1.5).", start);
+            BerThrowHelper.ThrowInvalidEncoding($"End-of-contents {where}; it may only close an indefinite-length value (X.690 8.1.5).", start);
         }
 
         TokenStartOffset = start;
@@ -580,18 +577,10 @@ public ref partial struct BerReader
             return _valueSpan;
         }
 
-        if (_valueSequence.Length > copy.Length)
-        {
-            throw ValueError($"the contents take {_valueSequence.Length} octets, more than any value of this type");
-        }
-
-        _valueSequence.CopyTo(copy);
-        return copy.Slice(0, (int)_valueSequence.Length);
+        // Contents longer than any value of these types decide the outcome by their first octets (the form, the
+        // sign) and their length, which the callers take from Length: a prefix is enough, whatever the segmentation.
+        int count = (int)Math.Min(_valueSequence.Length, copy.Length);
+        _valueSequence.Slice(0, count).CopyTo(copy);
+        return copy.Slice(0, count);
     }
-
-    private readonly MigrationFormatException ValueError(string error) =>
-        new(MigrationErrorKind.InvalidEncoding, $"The value {Tag}: {error}.", TokenStartOffset);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static MigrationFormatException Error(MigrationErrorKind kind, string detail, long offset) => new(kind, detail, offset);
 }

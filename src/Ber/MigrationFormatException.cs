@@ -43,7 +43,7 @@ public sealed class MigrationFormatException : Exception
     /// <param name="kind">The kind of failure.</param>
     /// <param name="detail">What was expected and what was found, without the location.</param>
     /// <param name="offset">The absolute byte offset in the stream, or -1 when unknown.</param>
-    /// <param name="fieldPath">The field path (e.g. <c>queues[2].avail</c>), or <see langword="null"/>.</param>
+    /// <param name="fieldPath">The field path (e.g. <c>virtio-net.queues[2].avail [1]</c>), or <see langword="null"/>.</param>
     /// <param name="innerException">The underlying failure, if any.</param>
     public MigrationFormatException(MigrationErrorKind kind, string detail, long offset, string? fieldPath = null, Exception? innerException = null)
         : this(kind, detail, offset, fieldPath, device: null, sourceVersion: null, destinationVersion: null, innerException)
@@ -88,7 +88,12 @@ public sealed class MigrationFormatException : Exception
     /// <summary>Gets the absolute byte offset in the stream where the failure was found, or -1 when unknown.</summary>
     public long Offset { get; }
 
-    /// <summary>Gets the path of the field being read (e.g. <c>queues[2].avail</c>), or <see langword="null"/>.</summary>
+    /// <summary>
+    /// Gets the path of the field being read, or <see langword="null"/>. A BER device load gives the path from the
+    /// device with the field's tag after it (<c>virtio-net.queues[2].avail [1]</c>), and names a field the destination
+    /// does not know by its tag alone (<c>serial.[10]</c>) unless a name resolver knows it; other decoders give the
+    /// path in their own terms (a VMState field path, a JSON path).
+    /// </summary>
     public string? FieldPath { get; }
 
     /// <summary>Gets the device section's id string, or <see langword="null"/>.</summary>

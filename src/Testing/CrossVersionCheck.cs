@@ -154,9 +154,12 @@ public static partial class CrossVersionCheck
             return failure.Kind == MigrationErrorKind.UnsupportedVersion;
         }
 
-        // The loader's path has list indices ("queues[1].desc") and names an unknown field by its tag ("rss.[3]");
-        // the checker's path has names only.
-        string failed = ListIndex().Replace(failure.FieldPath ?? string.Empty, string.Empty);
+        // The loader's path starts with the device, has list indices ("virtio-net.queues[1].desc [2]") and names an
+        // unknown field by its tag ("virtio-net.rss.[3]"); the checker's path has names only, below the device.
+        string failed = failure.FieldPath ?? string.Empty;
+        string device = failure.Device ?? string.Empty;
+        failed = failed == device ? string.Empty : failed.StartsWith(device + ".", StringComparison.Ordinal) ? failed[(device.Length + 1)..] : failed;
+        failed = TrailingTag().Replace(ListIndex().Replace(failed, string.Empty), string.Empty);
         if (failure.Kind == MigrationErrorKind.UnknownRequiredField)
         {
             int bracket = failed.LastIndexOf('[');
@@ -174,7 +177,11 @@ public static partial class CrossVersionCheck
 
     private static bool IsInsideListElement(string path) => path.Contains('[', StringComparison.Ordinal);
 
-    // A list index is followed by the element's field; a trailing "[n]" is an unknown field's tag.
-    [GeneratedRegex(@"\[\d+\](?=\.)")]
+    // A list index follows the list's name; an unknown field's tag follows a dot.
+    [GeneratedRegex(@"(?<=\w)\[\d+\]")]
     private static partial Regex ListIndex();
+
+    // A known field's tag follows its name after a space.
+    [GeneratedRegex(@" \[(PRIVATE )?\d+\]$")]
+    private static partial Regex TrailingTag();
 }

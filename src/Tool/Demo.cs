@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using MigrationFormat.Samples;
+using MigrationFormat.Schema;
 using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Tool;
@@ -54,16 +55,11 @@ internal static class Demo
         using (var reader = new MigrationStreamReader(v2))
         {
             reader.TryReadSection(out _);
+            reader.FieldNames = SchemaFieldNames.FromEmbedded(reader.Schemas);
             LoadReport report = reader.LoadSection(v1);
             output.WriteLine("load succeeded");
             Program.WriteReport(output, [.. report.SkippedFields], [.. report.DefaultedFields]);
-            foreach (LayoutNode field in StateLayout.For(Uart16550.DeviceType, 2).Root.Children)
-            {
-                if (StateLayout.For(Uart16550.DeviceType, 1).Root.FindChild(field.Field!.Tag) is null)
-                {
-                    output.WriteLine("  (v2 calls that field " + field.Field + "; v1 does not have it)");
-                }
-            }
+            output.WriteLine("  (v1 does not have the field; the stream's embedded v2 schema names it)");
         }
 
         output.WriteLine("loaded state:");
@@ -76,6 +72,7 @@ internal static class Demo
         using (var reader = new MigrationStreamReader(v3))
         {
             reader.TryReadSection(out _);
+            reader.FieldNames = SchemaFieldNames.FromEmbedded(reader.Schemas);
             try
             {
                 reader.LoadSection(v2Device);

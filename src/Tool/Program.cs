@@ -235,6 +235,8 @@ public static class Program
                 continue;
             }
 
+            // The embedded schemas precede the sections: they name fields this device version does not know.
+            reader.FieldNames = SchemaFieldNames.FromEmbedded(reader.Schemas);
             LoadReport report = reader.LoadSection(device);
             skipped.AddRange(report.SkippedFields);
             defaulted.AddRange(report.DefaultedFields);

@@ -16,12 +16,14 @@ public sealed class LoadReport
     private readonly List<string> _defaulted = [];
 
     /// <summary>
-    /// Gets the skippable fields the stream carried that the destination does not know, as <c>device: path [PRIVATE n]</c>;
-    /// at most the first 256 are listed.
+    /// Gets the skippable fields the stream carried that the destination does not know, as their path from the device
+    /// with their tag: <c>serial.tx_count [PRIVATE 9]</c> when <see cref="BerLoadOptions.FieldNames"/> (or
+    /// <see cref="MigrationStreamReader.FieldNames"/>) names them, else <c>serial.[PRIVATE 9]</c>; at most the first 256
+    /// are listed.
     /// </summary>
     public IReadOnlyList<string> SkippedFields => _skipped;
 
-    /// <summary>Gets the fields the destination knows that the stream did not carry, which kept their defaults.</summary>
+    /// <summary>Gets the fields the destination knows that the stream did not carry, which kept their defaults, as <c>serial.fifo_trigger_level [10]</c>.</summary>
     public IReadOnlyList<string> DefaultedFields => _defaulted;
 
     /// <summary>Gets a value indicating whether nothing was skipped or defaulted.</summary>

@@ -112,8 +112,7 @@ public class BerReaderTests
     [InlineData("0200")]
     [InlineData("02020001")]
     [InlineData("0202FF80")]
-    [InlineData("0209008000000000000000")]
-    public void GetInt64_EmptyNonMinimalOrTooWide_ThrowsInvalidEncoding(string hex)
+    public void GetInt64_EmptyOrNonMinimal_ThrowsInvalidEncoding(string hex)
     {
         byte[] data = Hex.Parse(hex);
 
@@ -127,10 +126,25 @@ public class BerReaderTests
         Assert.Equal(MigrationErrorKind.InvalidEncoding, error.Kind);
     }
 
+    [Fact]
+    public void GetInt64_NineOctets_ThrowsIntegerOutOfRange()
+    {
+        byte[] data = Hex.Parse("0209008000000000000000");
+
+        var error = Assert.Throws<MigrationFormatException>(() =>
+        {
+            var reader = new BerReader(data);
+            reader.Read();
+            return reader.GetInt64();
+        });
+
+        Assert.Equal(MigrationErrorKind.IntegerOutOfRange, error.Kind);
+    }
+
     [Theory]
     [InlineData("0201FF")]
     [InlineData("020A00FFFFFFFFFFFFFFFFFF")]
-    public void GetUInt64_NegativeOrTooWide_ThrowsInvalidEncoding(string hex)
+    public void GetUInt64_NegativeOrTooWide_ThrowsIntegerOutOfRange(string hex)
     {
         byte[] data = Hex.Parse(hex);
 
@@ -141,7 +155,7 @@ public class BerReaderTests
             return reader.GetUInt64();
         });
 
-        Assert.Equal(MigrationErrorKind.InvalidEncoding, error.Kind);
+        Assert.Equal(MigrationErrorKind.IntegerOutOfRange, error.Kind);
     }
 
     [Fact]

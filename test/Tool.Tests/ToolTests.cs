@@ -342,10 +342,10 @@ public class DemoCommandTests
         Assert.Contains("section serial#0 v3: ", result.Stdout);
         Assert.Contains("tx_count = 1000000", result.Stdout);
         Assert.Contains("skipped fields:", result.Stdout);
-        Assert.Contains("serial: [PRIVATE 9]", result.Stdout);
-        Assert.Contains("tx_count", result.Stdout);
+        Assert.Contains("  serial.tx_count [PRIVATE 9]", result.Stdout);
         Assert.Contains("load failed", result.Stdout);
         Assert.Contains("must-parse field [10]", result.Stdout);
+        Assert.Contains("Field 'serial.fifo_trigger_level [10]'", result.Stdout);
     }
 
     [Fact]

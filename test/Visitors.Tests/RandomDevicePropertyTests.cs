@@ -286,7 +286,7 @@ public class RandomDevicePropertyTests
             {
                 if (!Fits(source.Values[k], f.KindAt(i), f.KindAt(j)))
                 {
-                    return new Expectation(MigrationErrorKind.IntegerOutOfRange, f.Narrow.Name, 0);
+                    return new Expectation(MigrationErrorKind.IntegerOutOfRange, f.SpecAt(j).ToString(), 0);
                 }
             }
             else if (f.Skippable)
@@ -295,7 +295,7 @@ public class RandomDevicePropertyTests
             }
             else
             {
-                return new Expectation(MigrationErrorKind.UnknownRequiredField, $"[{f.Narrow.Tag}]", 0);
+                return new Expectation(MigrationErrorKind.UnknownRequiredField, $"random.[{f.Narrow.Tag}]", 0);
             }
         }
 
@@ -303,7 +303,7 @@ public class RandomDevicePropertyTests
         {
             if (!schema.GroupSkippable)
             {
-                return new Expectation(MigrationErrorKind.UnknownRequiredField, $"[{group.Tag}]", 0);
+                return new Expectation(MigrationErrorKind.UnknownRequiredField, $"random.[{group.Tag}]", 0);
             }
 
             skipped++;

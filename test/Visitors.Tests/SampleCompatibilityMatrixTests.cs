@@ -59,7 +59,7 @@ public class SampleCompatibilityMatrixTests
         Assert.Equal(expected.Skipped, report.SkippedFields.Count);
         foreach ((string _, FieldSpec spec) in expected.Units)
         {
-            Assert.Contains(report.SkippedFields, s => s.StartsWith(id + ": ", StringComparison.Ordinal) && s.EndsWith($"[PRIVATE {spec.Tag}]", StringComparison.Ordinal));
+            Assert.Contains(report.SkippedFields, s => s.StartsWith(id + ".", StringComparison.Ordinal) && s.EndsWith($".[PRIVATE {spec.Tag}]", StringComparison.Ordinal));
         }
     }
 
@@ -84,7 +84,7 @@ public class SampleCompatibilityMatrixTests
 
         Assert.Equal(MigrationErrorKind.UnknownRequiredField, ex.Kind);
         Assert.Equal(id, ex.Device);
-        Assert.Equal($"[{failure.Spec.Tag}]", ex.FieldPath);
+        Assert.Equal($"{id}.[{failure.Spec.Tag}]", ex.FieldPath);
         Assert.Equal(i, ex.SourceVersion);
         Assert.Equal(j, ex.DestinationVersion);
         Assert.Equal(before, StateDump.Of(destination));

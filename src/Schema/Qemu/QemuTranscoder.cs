@@ -123,11 +123,8 @@ public static class QemuTranscoder
         }
         catch (AsnContentException ex)
         {
+            // AsnReader reports malformed BER only by throwing; this is where it becomes the documented exception.
             throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The BER stream is malformed: " + ex.Message, -1, null, ex);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "The BER stream does not convert to a QEMU stream: " + ex.Message, -1, null, ex);
         }
     }
 
@@ -165,6 +162,11 @@ public static class QemuTranscoder
 
             AsnReader section = stream.ReadSequence(AsnSectionTag);
             string id = section.ReadCharacterString(UniversalTagNumber.UTF8String);
+            if (id.Length == 0 || Encoding.UTF8.GetByteCount(id) > byte.MaxValue)
+            {
+                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected a section id of 1 to 255 UTF-8 bytes, as a QEMU id string is; found {Encoding.UTF8.GetByteCount(id)} bytes.", -1);
+            }
+
             if (!section.TryReadUInt32(out uint instance) || !section.TryReadInt32(out int version))
             {
                 throw new MigrationFormatException(MigrationErrorKind.IntegerOutOfRange, $"Section '{id}' has an instance id or version out of range.", -1);
@@ -194,7 +196,11 @@ public static class QemuTranscoder
                 }
 
                 var payload = new ArrayBufferWriter<byte>();
-                EncodeStruct(state, shape, device, payload);
+                if (EncodeStruct(state, shape, device, payload) is { } mismatch)
+                {
+                    throw mismatch;
+                }
+
                 using var qemu = new QemuStreamWriter(writer);
                 qemu.WriteFullSection(sectionId, id, instance, (uint)version, payload.WrittenSpan, footer: false);
                 qemu.Flush();
@@ -264,18 +270,23 @@ public static class QemuTranscoder
         return bytes.ToArray();
     }
 
-    private static void EncodeStruct(AsnReader reader, QemuShape shape, VmStateDescription description, IBufferWriter<byte> output)
+    /// <summary>
+    /// Writes the legacy payload of a structure from its BER fields. Returns the first way the values do not fit the
+    /// description (an error to throw, or a reason to keep a section as bytes), or <see langword="null"/>.
+    /// </summary>
+    private static MigrationFormatException? EncodeStruct(AsnReader reader, QemuShape shape, VmStateDescription description, IBufferWriter<byte> output)
     {
         for (int p = 0; p < shape.Fields.Count; p++)
         {
             QemuShapeField field = shape.Fields[p];
             VmFieldDescription fieldDescription = description.Fields[p];
+            MigrationFormatException? mismatch = null;
             if (field.ArrayLength is int packedCount && field.PackedKind == FieldKind.FixedBytes)
             {
                 byte[] bytes = reader.ReadOctetString(Context(p + 1));
                 if (bytes.Length != packedCount * field.Size)
                 {
-                    throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Field '{field.Name}' has {bytes.Length} bytes; the description says {packedCount * field.Size}.", -1);
+                    return SizeMismatch(field, bytes.Length, packedCount * field.Size);
                 }
 
                 output.Write(bytes);
@@ -283,9 +294,9 @@ public static class QemuTranscoder
             else if (field.ArrayLength is int integerCount && field.PackedKind is not null)
             {
                 AsnReader integers = reader.ReadSequence(Context(p + 1));
-                for (int i = 0; i < integerCount; i++)
+                for (int i = 0; i < integerCount && mismatch is null; i++)
                 {
-                    WriteInteger(integers.ReadIntegerBytes().Span, field, output);
+                    mismatch = WriteInteger(integers.ReadIntegerBytes().Span, field, output);
                 }
 
                 integers.ThrowIfNotEmpty();
@@ -293,16 +304,21 @@ public static class QemuTranscoder
             else if (field.ArrayLength is int count)
             {
                 AsnReader array = reader.ReadSequence(Context(p + 1));
-                for (int i = 0; i < count; i++)
+                for (int i = 0; i < count && mismatch is null; i++)
                 {
-                    EncodeElement(array, field, fieldDescription, i, output);
+                    mismatch = EncodeElement(array, field, fieldDescription, i, output);
                 }
 
                 array.ThrowIfNotEmpty();
             }
             else
             {
-                EncodeElement(reader, field, fieldDescription, p + 1, output);
+                mismatch = EncodeElement(reader, field, fieldDescription, p + 1, output);
+            }
+
+            if (mismatch is not null)
+            {
+                return mismatch;
             }
         }
 
@@ -310,7 +326,7 @@ public static class QemuTranscoder
         {
             if (!shape.TryGetSubsection(subsection.VmsdName!, out int tag, out QemuShape subShape))
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Subsection '{subsection.VmsdName}' is not in the device's shape.", -1);
+                return new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Subsection '{subsection.VmsdName}' is not in the device's shape.", -1);
             }
 
             AsnReader group = reader.ReadSequence(Context(tag));
@@ -321,39 +337,48 @@ public static class QemuTranscoder
             name.CopyTo(head.Slice(2));
             BinaryPrimitives.WriteUInt32BigEndian(head.Slice(2 + name.Length), (uint)(subsection.Version ?? 0));
             output.Advance(2 + name.Length + 4);
-            EncodeStruct(group, subShape, subsection, output);
+            if (EncodeStruct(group, subShape, subsection, output) is { } mismatch)
+            {
+                return mismatch;
+            }
+
             group.ThrowIfNotEmpty();
         }
+
+        return null;
     }
 
-    private static void EncodeElement(AsnReader reader, QemuShapeField field, VmFieldDescription description, int tag, IBufferWriter<byte> output)
+    private static MigrationFormatException? EncodeElement(AsnReader reader, QemuShapeField field, VmFieldDescription description, int tag, IBufferWriter<byte> output)
     {
         switch (field.Kind)
         {
             case FieldKind.Struct:
                 AsnReader nested = reader.ReadSequence(Context(tag));
-                EncodeStruct(nested, field.Struct!, description.Struct!, output);
+                if (EncodeStruct(nested, field.Struct!, description.Struct!, output) is { } mismatch)
+                {
+                    return mismatch;
+                }
+
                 nested.ThrowIfNotEmpty();
-                break;
+                return null;
             case FieldKind.Bool:
                 output.Write([reader.ReadBoolean(Context(tag)) ? (byte)1 : (byte)0]);
-                break;
+                return null;
             case FieldKind.FixedBytes:
                 byte[] bytes = reader.ReadOctetString(Context(tag));
                 if (bytes.Length != field.Size)
                 {
-                    throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Field '{field.Name}' has {bytes.Length} bytes; the description says {field.Size}.", -1);
+                    return SizeMismatch(field, bytes.Length, field.Size);
                 }
 
                 output.Write(bytes);
-                break;
+                return null;
             default:
-                WriteInteger(reader.ReadIntegerBytes(Context(tag)).Span, field, output);
-                break;
+                return WriteInteger(reader.ReadIntegerBytes(Context(tag)).Span, field, output);
         }
     }
 
-    private static void WriteInteger(ReadOnlySpan<byte> content, QemuShapeField field, IBufferWriter<byte> output)
+    private static MigrationFormatException? WriteInteger(ReadOnlySpan<byte> content, QemuShapeField field, IBufferWriter<byte> output)
     {
         Span<byte> target = output.GetSpan(field.Size).Slice(0, field.Size);
         byte fill = (content[0] & 0x80) != 0 ? (byte)0xFF : (byte)0;
@@ -364,12 +389,16 @@ public static class QemuTranscoder
         {
             if (content[i] != fill && !(i == 0 && content[i] == 0))
             {
-                throw new MigrationFormatException(MigrationErrorKind.IntegerOutOfRange, $"Field '{field.Name}' does not fit {field.Size} bytes.", -1);
+                return new MigrationFormatException(MigrationErrorKind.IntegerOutOfRange, $"Field '{field.Name}' takes {field.Size} bytes; the stream's INTEGER of {content.Length} octets does not fit.", -1, field.Name);
             }
         }
 
         output.Advance(field.Size);
+        return null;
     }
+
+    private static MigrationFormatException SizeMismatch(QemuShapeField field, int found, int expected) =>
+        new(MigrationErrorKind.UnexpectedValue, $"Field '{field.Name}' has {found} bytes; the description says {expected}.", -1, field.Name);
 
     private static Asn1Tag Context(int tag) => new(TagClass.ContextSpecific, tag);
 
@@ -470,54 +499,46 @@ public static class QemuTranscoder
                 return false;
             }
 
+            // Sections the description does not fit, or whose values the shape cannot carry, travel as raw bytes.
+            if (!VmStateDecoder.TryDecode(device, section.Payload, 0, out VmStateStruct? value, out _))
+            {
+                return false;
+            }
+
             var encoded = new ArrayBufferWriter<byte>();
-            long stateStart;
-            try
+            var writer = new BerWriter(encoded);
+            writer.PushConstructed(MigrationStreamFormat.SectionTag, indefiniteLength: true);
+            writer.WriteUtf8String(section.IdStr);
+            writer.WriteInteger((long)section.InstanceId);
+            writer.WriteInteger((long)section.VersionId);
+            writer.Flush();
+            long stateStart = encoded.WrittenCount;
+            writer.PushConstructed(MigrationStreamFormat.StateTag, indefiniteLength: true);
+            writer.WriteInteger((long)section.SectionId, SectionIdTag);
+            if (!TryWriteStruct(ref writer, shape, device, value))
             {
-                VmStateStruct value = VmStateDecoder.Decode(device, section.Payload);
-                var writer = new BerWriter(encoded);
-                writer.PushConstructed(MigrationStreamFormat.SectionTag, indefiniteLength: true);
-                writer.WriteUtf8String(section.IdStr);
-                writer.WriteInteger((long)section.InstanceId);
-                writer.WriteInteger((long)section.VersionId);
-                writer.Flush();
-                stateStart = encoded.WrittenCount;
-                writer.PushConstructed(MigrationStreamFormat.StateTag, indefiniteLength: true);
-                writer.WriteInteger((long)section.SectionId, SectionIdTag);
-                WriteStruct(ref writer, shape, device, value);
-                writer.PopConstructed();
-                writer.Flush();
-                long stateLength = encoded.WrittenCount - stateStart;
-                writer.PopConstructed();
                 writer.Dispose();
-
-                // Check: the BER state must give back the payload exactly, or the section travels as bytes.
-                var check = new AsnReader(encoded.WrittenMemory.Slice((int)stateStart, (int)stateLength), AsnEncodingRules.BER);
-                AsnReader state = check.ReadSequence(AsnStateTag);
-                state.ReadInteger(new Asn1Tag(TagClass.Private, 0));
-                var payload = new ArrayBufferWriter<byte>();
-                EncodeStruct(state, shape, device, payload);
-                state.ThrowIfNotEmpty();
-                if (!payload.WrittenSpan.SequenceEqual(section.Payload.Span))
-                {
-                    return false;
-                }
-
-                _berDeviceBytes += stateLength;
-            }
-            catch (MigrationFormatException)
-            {
                 return false;
             }
-            catch (AsnContentException)
-            {
-                return false;
-            }
-            catch (NotSupportedException)
+
+            writer.PopConstructed();
+            writer.Flush();
+            long stateLength = encoded.WrittenCount - stateStart;
+            writer.PopConstructed();
+            writer.Dispose();
+
+            // Check: the BER state must give back the payload exactly, or the section travels as bytes. The state is
+            // this writer's own well-formed BER, so only a value the shape cannot carry back can make the check fail.
+            var check = new AsnReader(encoded.WrittenMemory.Slice((int)stateStart, (int)stateLength), AsnEncodingRules.BER);
+            AsnReader state = check.ReadSequence(AsnStateTag);
+            state.ReadInteger(new Asn1Tag(TagClass.Private, 0));
+            var payload = new ArrayBufferWriter<byte>();
+            if (EncodeStruct(state, shape, device, payload) is not null || state.HasData || !payload.WrittenSpan.SequenceEqual(section.Payload.Span))
             {
                 return false;
             }
 
+            _berDeviceBytes += stateLength;
             CloseRun();
             _buffer.Write(encoded.WrittenSpan);
             _sections++;
@@ -541,18 +562,23 @@ public static class QemuTranscoder
             return new QemuTranscodeResult(_devices, _opaque, _legacyBytes, _berDeviceBytes, _schemaBytes, _total);
         }
 
-        private static void WriteStruct(ref BerWriter writer, QemuShape shape, VmStateDescription description, VmStateStruct value)
+        /// <summary>Writes a decoded structure as BER fields; <see langword="false"/> when a value does not have the shape's form (the section then travels as bytes).</summary>
+        private static bool TryWriteStruct(ref BerWriter writer, QemuShape shape, VmStateDescription description, VmStateStruct value)
         {
             for (int p = 0; p < shape.Fields.Count; p++)
             {
                 QemuShapeField field = shape.Fields[p];
                 VmFieldDescription fieldDescription = description.Fields[p];
-                VmStateValue member = value[field.Name] ?? throw new NotSupportedException();
+                if (value[field.Name] is not { } member)
+                {
+                    return false;
+                }
+
                 if (field.ArrayLength is int packedCount && field.PackedKind is FieldKind packed)
                 {
                     if (member is not VmStateArray packedArray || packedArray.Elements.Count != packedCount)
                     {
-                        throw new NotSupportedException();
+                        return false;
                     }
 
                     if (packed == FieldKind.FixedBytes)
@@ -580,29 +606,31 @@ public static class QemuTranscoder
                 {
                     if (member is not VmStateArray array || array.Elements.Count != count)
                     {
-                        throw new NotSupportedException();
+                        return false;
                     }
 
                     writer.PushConstructed(BerContext(p + 1, true), indefiniteLength: true);
                     for (int i = 0; i < count; i++)
                     {
-                        WriteElement(ref writer, field, fieldDescription, array.Elements[i], i);
+                        if (!TryWriteElement(ref writer, field, fieldDescription, array.Elements[i], i))
+                        {
+                            return false;
+                        }
                     }
 
                     writer.PopConstructed();
                 }
                 else if (field.Index is int index)
                 {
-                    if (member is not VmStateArray array || index >= array.Elements.Count)
+                    if (member is not VmStateArray array || index >= array.Elements.Count
+                        || !TryWriteElement(ref writer, field, fieldDescription, array.Elements[index], p + 1))
                     {
-                        throw new NotSupportedException();
+                        return false;
                     }
-
-                    WriteElement(ref writer, field, fieldDescription, array.Elements[index], p + 1);
                 }
-                else
+                else if (!TryWriteElement(ref writer, field, fieldDescription, member, p + 1))
                 {
-                    WriteElement(ref writer, field, fieldDescription, member, p + 1);
+                    return false;
                 }
             }
 
@@ -612,36 +640,46 @@ public static class QemuTranscoder
                     || value[subsection.VmsdName!] is not VmStateStruct { IsSubsection: true } subValue
                     || subValue.StreamVersion != (uint?)subsection.Version)
                 {
-                    throw new NotSupportedException();
+                    return false;
                 }
 
                 writer.PushConstructed(BerContext(tag, true), indefiniteLength: true);
-                WriteStruct(ref writer, subShape, subsection, subValue);
+                if (!TryWriteStruct(ref writer, subShape, subsection, subValue))
+                {
+                    return false;
+                }
+
                 writer.PopConstructed();
             }
+
+            return true;
         }
 
-        private static void WriteElement(ref BerWriter writer, QemuShapeField field, VmFieldDescription description, VmStateValue value, int tag)
+        private static bool TryWriteElement(ref BerWriter writer, QemuShapeField field, VmFieldDescription description, VmStateValue value, int tag)
         {
             switch (field.Kind, value)
             {
                 case (FieldKind.Struct, VmStateStruct nested):
                     writer.PushConstructed(BerContext(tag, true), indefiniteLength: true);
-                    WriteStruct(ref writer, field.Struct!, description.Struct!, nested);
+                    if (!TryWriteStruct(ref writer, field.Struct!, description.Struct!, nested))
+                    {
+                        return false;
+                    }
+
                     writer.PopConstructed();
-                    break;
+                    return true;
                 case (FieldKind.Bool, VmStateBoolean boolean) when boolean.RawByte <= 1:
                     writer.WriteBoolean(boolean.Value, BerContext(tag, false));
-                    break;
+                    return true;
                 case (FieldKind.FixedBytes, VmStateBytes bytes):
                     writer.WriteOctetString(bytes.Bytes.Span, BerContext(tag, false));
-                    break;
+                    return true;
                 case (FieldKind.FixedBytes, VmStateNullPointer):
                     writer.WriteOctetString([QemuStreamFormat.NullPointerMarker], BerContext(tag, false));
-                    break;
+                    return true;
                 case (FieldKind.Int64, VmStateBytes timer) when timer.Bytes.Length == 8:
                     writer.WriteInteger(BinaryPrimitives.ReadInt64BigEndian(timer.Bytes.Span), BerContext(tag, false));
-                    break;
+                    return true;
                 case (_, VmStateInteger integer) when field.IsInteger:
                     if (integer.IsSigned)
                     {
@@ -652,9 +690,9 @@ public static class QemuTranscoder
                         writer.WriteInteger(integer.UnsignedValue, BerContext(tag, false));
                     }
 
-                    break;
+                    return true;
                 default:
-                    throw new NotSupportedException();
+                    return false;
             }
         }
 

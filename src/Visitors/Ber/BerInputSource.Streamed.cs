@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using MigrationFormat.Ber;
 
 namespace MigrationFormat.Visitors;
@@ -30,16 +29,16 @@ public sealed partial class BerInputSource
         }
 
         // Only the header is waited for; Peek would wait for it too, as part of the same value.
-        OperationStatus status;
+        BerDecodeStatus status;
         BerTag tag;
         long declared;
         int headerLength;
-        while ((status = BerDecoder.TryReadHeader(Window, out tag, out declared, out headerLength, out _)) == OperationStatus.NeedMoreData && !_final)
+        while ((status = BerDecoder.TryReadHeader(Window, out tag, out declared, out headerLength)) == BerDecodeStatus.NeedMoreData && !_final)
         {
             Refill();
         }
 
-        if (status != OperationStatus.Done || tag != BerTag.OctetString || declared < 0 || declared > _state.Options.EffectiveMaxPrimitiveLength
+        if (status != BerDecodeStatus.Done || tag != BerTag.OctetString || declared < 0 || declared > _state.Options.EffectiveMaxPrimitiveLength
             || _end - _start >= headerLength + declared)
         {
             return false;

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using MigrationFormat.Ber;
@@ -45,9 +44,10 @@ public readonly ref struct BerInputVisitor : IStateVisitor
     {
         if (ReadScalar(field))
         {
-            if (BerDecoder.TryDecodeBoolean(_session.Input.Value, out bool decoded, out string? error) != System.Buffers.OperationStatus.Done)
+            ReadOnlySpan<byte> content = _session.Input.Value;
+            if (BerDecoder.TryDecodeBoolean(content, out bool decoded) != BerDecodeStatus.Done)
             {
-                throw _session.Fail(MigrationErrorKind.InvalidEncoding, $"Field '{field.Name}': {error}.", field.Name);
+                LoadThrowHelper.ThrowInvalidEncoding(_session, field, "Expected a bool; " + BerThrowHelper.DescribeBoolean(content.Length) + ".");
             }
 
             value = decoded;
@@ -88,7 +88,7 @@ public readonly ref struct BerInputVisitor : IStateVisitor
             ReadOnlySpan<byte> content = _session.Input.Value;
             if (content.Length != values.Length)
             {
-                throw _session.Fail(MigrationErrorKind.UnexpectedValue, $"Field '{field.Name}' is a buffer of {values.Length} bytes; the stream has {content.Length}.", field.Name);
+                LoadThrowHelper.ThrowUnexpectedValue(_session, field, $"Expected a buffer of {values.Length} bytes; the stream has {content.Length}.");
             }
 
             content.CopyTo(MemoryMarshal.AsBytes(values));
@@ -199,7 +199,7 @@ public readonly ref struct BerInputVisitor : IStateVisitor
         long value = _session.DecodeSigned(field);
         if (!IntegerKind.Fits<T>(value))
         {
-            throw _session.OutOfRange(field, value.ToString(CultureInfo.InvariantCulture));
+            LoadThrowHelper.ThrowIntegerOutOfRange(_session, field, value);
         }
 
         return T.CreateTruncating(value);
@@ -210,7 +210,7 @@ public readonly ref struct BerInputVisitor : IStateVisitor
         BerInputSource input = _session.Input;
         if (!input.Peek() || input.TokenType != BerTokenType.Primitive || input.Tag != BerTag.Integer)
         {
-            throw _session.Fail(MigrationErrorKind.UnexpectedValue, $"Array '{field.Name}' has {count} elements; element {index} should be an INTEGER, found {_session.Describe()}.", field.Name);
+            LoadThrowHelper.ThrowUnexpectedValue(_session, field, $"Expected element {index} of {count} as an INTEGER; found {_session.Describe()}.");
         }
 
         input.Accept();
@@ -221,7 +221,7 @@ public readonly ref struct BerInputVisitor : IStateVisitor
         BerInputSource input = _session.Input;
         if (!input.Peek() || input.TokenType != BerTokenType.EndConstructed)
         {
-            throw _session.Fail(MigrationErrorKind.UnexpectedValue, $"Array '{field.Name}' has {count} elements; the stream carries more.", field.Name);
+            LoadThrowHelper.ThrowUnexpectedValue(_session, field, $"Expected the end of the array after its {count} elements; found {_session.Describe()}.");
         }
 
         input.Accept();

@@ -20,6 +20,12 @@ public readonly struct BerLoadOptions
     /// <summary>Gets the largest blob accepted, when the field sets no bound of its own.</summary>
     public long MaxBlobLength { get; init; }
 
+    /// <summary>
+    /// Gets what names the stream's fields that the destination does not know, in errors and load reports (for
+    /// example the schemas the stream embeds); <see langword="null"/> shows such fields by their tag alone.
+    /// </summary>
+    public IFieldNameResolver? FieldNames { get; init; }
+
     internal int EffectiveMaxListCount => MaxListCount > 0 ? MaxListCount : DefaultMaxListCount;
 
     internal long EffectiveMaxBlobLength => MaxBlobLength > 0 ? MaxBlobLength : DefaultMaxBlobLength;

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
 using MigrationFormat.Ber;
 
@@ -25,6 +26,7 @@ internal sealed class BerLoadSession
     {
         Input = input;
         _options = options;
+        FieldNames = options.FieldNames;
     }
 
     public BerInputSource Input { get; }
@@ -40,6 +42,12 @@ internal sealed class BerLoadSession
     public bool Optimistic { get; set; } = true;
 
     public int StreamVersion { get; private set; }
+
+    /// <summary>Gets the id of the device being loaded; field paths start with it.</summary>
+    public string Device => _device;
+
+    /// <summary>Gets or sets what names the fields the destination does not know, or <see langword="null"/> to show them by tag.</summary>
+    public IFieldNameResolver? FieldNames { get; set; }
 
     /// <summary>Starts a device: the input is positioned just inside the device's state value.</summary>
     public void Begin(string device, StateLayout layout, int streamVersion)
@@ -84,9 +92,6 @@ internal sealed class BerLoadSession
         }
     }
 
-    public MigrationFormatException Fail(MigrationErrorKind kind, string detail, string? fieldName = null, long offset = -1) =>
-        new(kind, detail, offset >= 0 ? offset : Input.TokenOffset, PathOf(fieldName), _device, StreamVersion, Version);
-
     public bool Seek(FieldSpec field)
     {
         if (!field.ExistsIn(Version))
@@ -105,7 +110,7 @@ internal sealed class BerLoadSession
             BerTag tag = Input.Tag;
             if (tag.TagClass is BerTagClass.Universal or BerTagClass.Application)
             {
-                throw Fail(MigrationErrorKind.UnexpectedValue, $"Expected a field tag ([n] or [PRIVATE n]), found {tag}.", field.Name);
+                LoadThrowHelper.ThrowUnexpectedValue(this, field, $"Expected a field tag ([n] or [PRIVATE n]); found {tag}.");
             }
 
             if (tag.TagNumber == (ulong)field.Tag)
@@ -113,7 +118,7 @@ internal sealed class BerLoadSession
                 if (tag.IsConstructed != field.Kind.IsConstructed())
                 {
                     string expected = field.Kind.IsConstructed() ? "constructed" : "primitive";
-                    throw Fail(MigrationErrorKind.UnexpectedValue, $"Field '{field.Name}' ({field.Kind.SchemaName()}) is {expected}; found {tag}.", field.Name);
+                    LoadThrowHelper.ThrowUnexpectedValue(this, field, $"Expected a {expected} value ({field.Kind.SchemaName()}); found {tag}.");
                 }
 
                 return true;
@@ -134,15 +139,12 @@ internal sealed class BerLoadSession
     {
         if (tag.TagClass != BerTagClass.Private)
         {
-            throw Fail(
-                MigrationErrorKind.UnknownRequiredField,
-                $"The stream carries must-parse field {tag} that version {Version} does not know; it cannot be skipped safely.",
-                "[" + tag.TagNumber.ToString(CultureInfo.InvariantCulture) + "]");
+            LoadThrowHelper.ThrowUnknownRequiredField(this, tag);
         }
 
         if (!Report.SkippedListIsFull)
         {
-            Report.AddSkipped(_device + ": " + PathOf("[PRIVATE " + tag.TagNumber.ToString(CultureInfo.InvariantCulture) + "]"));
+            Report.AddSkipped(PathOfUnknown(tag));
         }
 
         Input.SkipValue();
@@ -161,7 +163,7 @@ internal sealed class BerLoadSession
         Frame list = _frames[_frameCount - 1];
         if (!Input.Peek() || Input.TokenType != BerTokenType.StartConstructed || Input.Tag != BerTag.Sequence)
         {
-            throw Fail(MigrationErrorKind.UnexpectedValue, $"Expected list element {list.ElementIndex} as a SEQUENCE, found {Describe()}.");
+            LoadThrowHelper.ThrowUnexpectedValue(this, null, $"Expected list element {list.ElementIndex} of {list.ElementCount} as a SEQUENCE; found {Describe()}.");
         }
 
         Input.Accept();
@@ -179,7 +181,7 @@ internal sealed class BerLoadSession
         Frame list = _frames[_frameCount - 1];
         if (!Input.Peek() || Input.TokenType != BerTokenType.EndConstructed)
         {
-            throw Fail(MigrationErrorKind.UnexpectedValue, $"List '{list.Field!.Name}' declared {list.ElementCount} elements but carries more.");
+            LoadThrowHelper.ThrowUnexpectedValue(this, null, $"Expected the end of the list after the {list.ElementCount} elements it declared; found {Describe()}.");
         }
 
         Input.Accept();
@@ -194,7 +196,7 @@ internal sealed class BerLoadSession
         {
             if (!Input.Peek())
             {
-                throw Fail(MigrationErrorKind.Truncated, "The input ended inside a structure.");
+                LoadThrowHelper.ThrowTruncated(this, null, "The input ended inside a structure; its end was expected.");
             }
 
             if (Input.TokenType == BerTokenType.EndConstructed && Input.Depth == frame.Depth)
@@ -206,12 +208,12 @@ internal sealed class BerLoadSession
             BerTag tag = Input.Tag;
             if (tag.TagClass is BerTagClass.Universal or BerTagClass.Application)
             {
-                throw Fail(MigrationErrorKind.UnexpectedValue, $"Expected a field tag or the end of the structure, found {tag}.");
+                LoadThrowHelper.ThrowUnexpectedValue(this, null, $"Expected a field tag or the end of the structure; found {tag}.");
             }
 
             if (tag.TagNumber <= int.MaxValue && frame.Node.FindChild((int)tag.TagNumber) is { } known)
             {
-                throw Fail(MigrationErrorKind.UnexpectedValue, $"Field '{known.Field!.Name}' {tag} appears out of visit order or twice.", known.Field.Name);
+                LoadThrowHelper.ThrowUnexpectedValue(this, known.Field, $"Expected the end of the structure; found {tag}, a known field out of visit order or twice.");
             }
 
             SkipUnknown(tag);
@@ -225,7 +227,7 @@ internal sealed class BerLoadSession
         Frame frame = _frames[_frameCount - 1];
         if (!Input.Peek() || Input.TokenType != BerTokenType.Primitive || Input.Tag != BerTag.Integer)
         {
-            throw Fail(MigrationErrorKind.UnexpectedValue, $"List '{field.Name}' must start with its element count (INTEGER); found {Describe()}.", field.Name);
+            LoadThrowHelper.ThrowUnexpectedValue(this, null, $"Expected the list's element count (INTEGER) first; found {Describe()}.");
         }
 
         Input.Accept();
@@ -233,7 +235,7 @@ internal sealed class BerLoadSession
         int max = field.Length > 0 ? field.Length : _options.EffectiveMaxListCount;
         if (count < 0 || count > max)
         {
-            throw Fail(MigrationErrorKind.LimitExceeded, $"List '{field.Name}' declares {count} elements; at most {max} are accepted.", field.Name);
+            ThrowListCount(count, max);
         }
 
         frame.ElementCount = (int)count;
@@ -242,9 +244,11 @@ internal sealed class BerLoadSession
 
     public long DecodeSigned(FieldSpec field)
     {
-        if (BerDecoder.TryDecodeInt64(Input.Value, out long value, out string? error) != System.Buffers.OperationStatus.Done)
+        ReadOnlySpan<byte> content = Input.Value;
+        BerDecodeStatus status = BerDecoder.TryDecodeInt64(content, out long value);
+        if (status != BerDecodeStatus.Done)
         {
-            throw Fail(error!.Contains("fit", StringComparison.Ordinal) ? MigrationErrorKind.IntegerOutOfRange : MigrationErrorKind.InvalidEncoding, $"Field '{field.Name}': {error}.", field.Name);
+            LoadThrowHelper.ThrowInteger(this, field, status, content, unsigned: false);
         }
 
         return value;
@@ -253,37 +257,32 @@ internal sealed class BerLoadSession
     public ulong DecodeUnsigned(FieldSpec field)
     {
         ReadOnlySpan<byte> content = Input.Value;
-        if (BerDecoder.TryDecodeUInt64(content, out ulong value, out string? error) != System.Buffers.OperationStatus.Done)
+        BerDecodeStatus status = BerDecoder.TryDecodeUInt64(content, out ulong value);
+        if (status != BerDecodeStatus.Done)
         {
-            bool range = BerDecoder.CheckIntegerForm(content, out _);
-            throw Fail(range ? MigrationErrorKind.IntegerOutOfRange : MigrationErrorKind.InvalidEncoding, $"Field '{field.Name}' ({field.Kind.SchemaName()}): {error}.", field.Name);
+            LoadThrowHelper.ThrowInteger(this, field, status, content, unsigned: true);
         }
 
         return value;
     }
 
-    public MigrationFormatException OutOfRange(FieldSpec field, string value) =>
-        Fail(MigrationErrorKind.IntegerOutOfRange, $"Field '{field.Name}' is {field.Kind.SchemaName()}; the stream's value {value} does not fit.", field.Name);
-
     public string DecodeString(FieldSpec field)
     {
         ReadOnlySpan<byte> content = Input.Value;
         CheckMaxLength(field, content.Length);
-        try
+        if (!System.Text.Unicode.Utf8.IsValid(content))
         {
-            return StrictUtf8.GetString(content);
+            LoadThrowHelper.ThrowInvalidEncoding(this, field, "Expected UTF-8 text; the contents are not valid UTF-8.");
         }
-        catch (DecoderFallbackException ex)
-        {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Field '{field.Name}' is not valid UTF-8.", Input.TokenOffset, PathOf(field.Name), _device, StreamVersion, Version, ex);
-        }
+
+        return Encoding.UTF8.GetString(content);
     }
 
     public void CheckMaxLength(FieldSpec field, long length)
     {
         if (field.Length > 0 && length > field.Length)
         {
-            throw Fail(MigrationErrorKind.LimitExceeded, $"Field '{field.Name}' holds at most {field.Length} bytes; the stream has {length}.", field.Name);
+            ThrowTooLong(field, length);
         }
     }
 
@@ -296,55 +295,108 @@ internal sealed class BerLoadSession
         _ => Input.Tag.ToString(),
     };
 
-    public string PathOf(string? leaf)
+    /// <summary>
+    /// Gets the path of a field of the innermost open scope, or of that scope itself, with its tag, e.g.
+    /// <c>serial.fifo_timeout.deadline_ns [0]</c>.
+    /// </summary>
+    public string PathOf(FieldSpec field)
     {
-        var path = new StringBuilder();
+        Frame innermost = _frames[_frameCount - 1];
+        if (_frameCount > 1 && !innermost.IsElement && ReferenceEquals(innermost.Field, field))
+        {
+            return ScopePath();
+        }
+
+        return AppendTag(AppendScope(new StringBuilder()).Append('.').Append(field.Name).Append(' '), field).ToString();
+    }
+
+    /// <summary>
+    /// Gets the path of a field of the innermost open scope that the destination does not know: named by
+    /// <see cref="FieldNames"/> when it can (<c>serial.timer [PRIVATE 3]</c>), else by its tag alone (<c>serial.[PRIVATE 3]</c>).
+    /// </summary>
+    public string PathOfUnknown(BerTag tag)
+    {
+        string? name = FieldNames is { } names && tag.TagNumber <= int.MaxValue
+            ? names.GetFieldName(_device, StreamVersion, ScopeTags(), (int)tag.TagNumber)
+            : null;
+        StringBuilder path = AppendScope(new StringBuilder()).Append('.');
+        if (name is not null)
+        {
+            path.Append(name).Append(' ');
+        }
+
+        return path.Append(tag.AsConstructed(false).ToString()).ToString();
+    }
+
+    /// <summary>
+    /// Gets the path of the innermost open scope: the device (<c>serial</c>), a structure, list or optional group with
+    /// its tag (<c>serial.fifo_timeout [11]</c>), or a list element (<c>virtio.queues[2]</c>).
+    /// </summary>
+    public string ScopePath()
+    {
+        StringBuilder path = AppendScope(new StringBuilder());
+        Frame innermost = _frames[_frameCount - 1];
+        return (_frameCount > 1 && !innermost.IsElement ? AppendTag(path.Append(' '), innermost.Field!) : path).ToString();
+    }
+
+    private static StringBuilder AppendTag(StringBuilder path, FieldSpec field) =>
+        path.Append(field.IsSkippable ? "[PRIVATE " : "[").Append(field.Tag.ToString(CultureInfo.InvariantCulture)).Append(']');
+
+    private StringBuilder AppendScope(StringBuilder path)
+    {
+        path.Append(_device);
         for (int i = 1; i < _frameCount; i++)
         {
             Frame frame = _frames[i];
             if (frame.IsElement)
             {
                 path.Append('[').Append(frame.ElementIndex.ToString(CultureInfo.InvariantCulture)).Append(']');
-                continue;
             }
-
-            if (path.Length > 0)
+            else
             {
-                path.Append('.');
+                path.Append('.').Append(frame.Field!.Name);
             }
-
-            path.Append(frame.Field!.Name);
         }
 
-        if (leaf is not null)
-        {
-            if (path.Length > 0 && leaf[0] != '[')
-            {
-                path.Append('.');
-            }
-
-            path.Append(leaf);
-        }
-
-        return path.Length == 0 ? "<device>" : path.ToString();
+        return path;
     }
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    /// <summary>Gets the tag numbers of the open structures, lists and optional groups, outermost first (a list's elements add none).</summary>
+    private int[] ScopeTags()
+    {
+        var tags = new List<int>(_frameCount);
+        for (int i = 1; i < _frameCount; i++)
+        {
+            if (!_frames[i].IsElement)
+            {
+                tags.Add(_frames[i].Field!.Tag);
+            }
+        }
+
+        return [.. tags];
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowListCount(long count, int max) =>
+        LoadThrowHelper.ThrowLimitExceeded(this, _frames[_frameCount - 1].Field!, $"Expected at most {max} elements; the list declares {count}.");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowTooLong(FieldSpec field, long length) =>
+        LoadThrowHelper.ThrowLimitExceeded(this, field, $"Expected at most {field.Length} bytes; the stream has {length}.");
 
     private bool Missing(FieldSpec field)
     {
         bool required = field.IsMustParse && field.ExistsIn(StreamVersion) && field.Kind != FieldKind.Optional;
         if (required)
         {
-            throw Fail(
-                MigrationErrorKind.MissingRequiredField,
-                $"Must-parse field '{field.Name}' [{field.Tag}] exists in version {StreamVersion} but the stream lacks it; found {Describe()}.",
-                field.Name);
+            LoadThrowHelper.ThrowMissingRequiredField(this, field);
         }
 
         if (field.Kind != FieldKind.Optional)
         {
-            Report.AddDefaulted(_device + ": " + PathOf(field.Name));
+            Report.AddDefaulted(PathOf(field));
         }
 
         return false;

@@ -127,7 +127,7 @@ internal sealed class BlobInputStream : Stream
 
             if (!input.Peek())
             {
-                throw _session.Fail(MigrationErrorKind.Truncated, $"The input ended inside blob '{_field.Name}'.", _field.Name);
+                LoadThrowHelper.ThrowTruncated(_session, _field, "The input ended inside the blob; its end was expected.");
             }
 
             if (input.TokenType == BerTokenType.EndConstructed)
@@ -144,7 +144,7 @@ internal sealed class BlobInputStream : Stream
 
             if (input.Tag.TagClass != BerTagClass.Universal || input.Tag.TagNumber != 4)
             {
-                throw _session.Fail(MigrationErrorKind.UnexpectedValue, $"Blob '{_field.Name}' is made of OCTET STRING segments; found {input.Tag}.", _field.Name);
+                LoadThrowHelper.ThrowUnexpectedValue(_session, _field, $"Expected an OCTET STRING segment of the blob; found {input.Tag}.");
             }
 
             input.Accept();
@@ -163,7 +163,7 @@ internal sealed class BlobInputStream : Stream
         _total += length;
         if (_total > _maxLength)
         {
-            throw _session.Fail(MigrationErrorKind.LimitExceeded, $"Blob '{_field.Name}' exceeds its limit of {_maxLength} bytes.", _field.Name);
+            LoadThrowHelper.ThrowLimitExceeded(_session, _field, $"Expected at most {_maxLength} bytes in the blob; the stream has at least {_total}.");
         }
 
         _segmentOffset = 0;

@@ -20,8 +20,6 @@ namespace MigrationFormat.Visitors;
 /// </remarks>
 public ref struct LegacyInputVisitor : IStateVisitor
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private readonly ReadOnlySpan<byte> _data;
     private readonly long _baseOffset;
     private readonly int _version;
@@ -88,14 +86,12 @@ public ref struct LegacyInputVisitor : IStateVisitor
         if (Present(field))
         {
             ReadOnlySpan<byte> bytes = TakeCounted(field);
-            try
+            if (!System.Text.Unicode.Utf8.IsValid(bytes))
             {
-                value = StrictUtf8.GetString(bytes);
+                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Field '{field.Name}' is not valid UTF-8.", _baseOffset + _position - bytes.Length, _names.Path(field.Name));
             }
-            catch (DecoderFallbackException ex)
-            {
-                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Field '{field.Name}' is not valid UTF-8.", _baseOffset + _position - bytes.Length, _names.Path(field.Name), ex);
-            }
+
+            value = Encoding.UTF8.GetString(bytes);
         }
     }
 

@@ -337,14 +337,9 @@ public static class AnalyzerJsonWriter
                         throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "The analyzer decodes only the 'ram' and 'spapr/htab' iterative sections.", _section.Offset, null, _section.IdStr, null, null);
                     }
 
-                    VmStateStruct state;
-                    try
+                    if (!VmStateDecoder.TryDecode(device, _section.Payload, _section.Offset + _section.HeaderLength, out VmStateStruct? state, out MigrationFormatException? error))
                     {
-                        state = VmStateDecoder.Decode(device, _section.Payload, _section.Offset + _section.HeaderLength);
-                    }
-                    catch (MigrationFormatException ex) when (ex.Device is null)
-                    {
-                        throw ex.WithDevice(_section.IdStr, (int)Math.Min(_section.VersionId, int.MaxValue), null);
+                        throw error.WithDevice(_section.IdStr, (int)Math.Min(_section.VersionId, int.MaxValue), null);
                     }
 
                     AnalyzerJsonWriter.WriteValue(json, state);

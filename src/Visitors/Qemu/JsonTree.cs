@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 
@@ -74,12 +75,19 @@ internal sealed class JsonTree
         _ => "null",
     };
 
-    /// <summary>Parses one JSON value that must span the whole text.</summary>
+    /// <summary>Parses one JSON value that must span the whole text, or says why the text is not one.</summary>
     /// <param name="json">The UTF-8 text.</param>
     /// <param name="maxDepth">The nesting limit.</param>
     /// <param name="baseOffset">The text's offset in the stream, for errors.</param>
-    public static JsonTree Parse(ReadOnlySpan<byte> json, int maxDepth, long baseOffset)
+    /// <param name="tree">The value, when the result is <see langword="true"/>.</param>
+    /// <param name="error">The error, not thrown, when the result is <see langword="false"/>.</param>
+    /// <remarks>
+    /// <see cref="Utf8JsonReader"/> reports malformed JSON only by throwing; that exception is turned into
+    /// <paramref name="error"/> here, at the boundary, and goes no further.
+    /// </remarks>
+    public static bool TryParse(ReadOnlySpan<byte> json, int maxDepth, long baseOffset, [NotNullWhen(true)] out JsonTree? tree, [NotNullWhen(false)] out MigrationFormatException? error)
     {
+        tree = null;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions
         {
             MaxDepth = maxDepth,
@@ -155,29 +163,34 @@ internal sealed class JsonTree
         catch (JsonException ex)
         {
             long position = LocateError(json, ex.LineNumber, ex.BytePositionInLine);
-            throw new MigrationFormatException(
+            error = new MigrationFormatException(
                 MigrationErrorKind.InvalidEncoding,
                 "The VM description is not valid JSON: " + ex.Message,
                 baseOffset + position,
                 null,
                 ex);
+            return false;
         }
         catch (InvalidOperationException ex)
         {
-            throw new MigrationFormatException(
+            error = new MigrationFormatException(
                 MigrationErrorKind.InvalidEncoding,
                 "The VM description holds a string that is not valid UTF-8 or UTF-16: " + ex.Message,
                 baseOffset + reader.TokenStartIndex,
                 null,
                 ex);
+            return false;
         }
 
         if (root is null)
         {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The VM description is empty: expected a JSON value.", baseOffset);
+            error = new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The VM description is empty: expected a JSON value.", baseOffset);
+            return false;
         }
 
-        return root;
+        tree = root;
+        error = null;
+        return true;
     }
 
     private static long LocateError(ReadOnlySpan<byte> json, long? line, long? bytePositionInLine)

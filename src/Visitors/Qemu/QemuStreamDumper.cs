@@ -286,14 +286,9 @@ public static class QemuStreamDumper
                 return;
             }
 
-            VmStateStruct state;
-            try
+            if (!VmStateDecoder.TryDecode(device, section.Payload, section.Offset + section.HeaderLength, out VmStateStruct? state, out MigrationFormatException? error))
             {
-                state = VmStateDecoder.Decode(device, section.Payload, section.Offset + section.HeaderLength);
-            }
-            catch (MigrationFormatException ex)
-            {
-                output.WriteLine($"{indent}(cannot decode: {ex.Message})");
+                output.WriteLine($"{indent}(cannot decode: {error.Message})");
                 return;
             }
 

@@ -223,18 +223,12 @@ public sealed class QemuStreamReader : IDisposable
             return;
         }
 
-        if (VmDescriptionLocator.TryLocate(_stream, _origin, _options.EffectiveMaxVmDescriptionLength, out long offset, out byte[] json))
+        // A description that does not parse is reported where the trailer is met in stream order, with the same offset.
+        if (VmDescriptionLocator.TryLocate(_stream, _origin, _options.EffectiveMaxVmDescriptionLength, out long offset, out byte[] json)
+            && VmDescription.TryParse(json, _options.EffectiveMaxJsonDepth, offset + 5, out VmDescription? description, out _))
         {
-            try
-            {
-                _description = VmDescription.Parse(json, _options.EffectiveMaxJsonDepth, offset + 5);
-                _lookaheadOffset = offset;
-            }
-            catch (MigrationFormatException)
-            {
-                // Reported where the trailer is met in stream order, with the same offset.
-                _description = null;
-            }
+            _description = description;
+            _lookaheadOffset = offset;
         }
     }
 

@@ -6,24 +6,20 @@ namespace MigrationFormat.Visitors.Qemu;
 /// <summary>Text helpers for the byte strings of the stream (id strings, block names), which QEMU treats as bytes.</summary>
 internal static class QemuText
 {
-    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>Decodes UTF-8, replacing invalid sequences with U+FFFD.</summary>
     public static string Decode(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 
     /// <summary>Decodes UTF-8 strictly, as Python's <c>bytes.decode('utf-8')</c> does.</summary>
     public static bool TryDecodeStrict(ReadOnlySpan<byte> bytes, out string text)
     {
-        try
-        {
-            text = Strict.GetString(bytes);
-            return true;
-        }
-        catch (DecoderFallbackException)
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
         {
             text = string.Empty;
             return false;
         }
+
+        text = Encoding.UTF8.GetString(bytes);
+        return true;
     }
 
     /// <summary>Encodes a counted string's text, checking that it fits the one length byte.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace MigrationFormat.Visitors.Qemu;
@@ -57,113 +58,229 @@ public sealed class VmDescription
     /// <param name="baseOffset">The offset of the text in the stream, added to every offset in errors and in the model.</param>
     /// <returns>The description.</returns>
     /// <exception cref="MigrationFormatException">The text is not JSON, or its shape is not that of a VM description.</exception>
-    public static VmDescription Parse(ReadOnlyMemory<byte> json, int maxDepth = QemuStreamReaderOptions.DefaultMaxJsonDepth, long baseOffset = 0)
+    public static VmDescription Parse(ReadOnlyMemory<byte> json, int maxDepth = QemuStreamReaderOptions.DefaultMaxJsonDepth, long baseOffset = 0) =>
+        TryParse(json, maxDepth, baseOffset, out VmDescription? description, out MigrationFormatException? error) ? description : throw error;
+
+    /// <summary>Parses a VM description, or says why the text is not one, without throwing.</summary>
+    /// <param name="json">The UTF-8 JSON text.</param>
+    /// <param name="maxDepth">The JSON nesting limit (1 to 1024).</param>
+    /// <param name="baseOffset">The offset of the text in the stream, added to every offset in errors and in the model.</param>
+    /// <param name="description">The description, when the result is <see langword="true"/>.</param>
+    /// <param name="error">When the result is <see langword="false"/>, the error <see cref="Parse"/> would throw (not thrown).</param>
+    /// <returns><see langword="true"/> when the text is a VM description.</returns>
+    public static bool TryParse(
+        ReadOnlyMemory<byte> json,
+        int maxDepth,
+        long baseOffset,
+        [NotNullWhen(true)] out VmDescription? description,
+        [NotNullWhen(false)] out MigrationFormatException? error)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDepth, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxDepth, QemuStreamReaderOptions.MaxJsonDepthLimit);
-        JsonTree root = JsonTree.Parse(json.Span, maxDepth, baseOffset);
+        description = null;
+        if (!JsonTree.TryParse(json.Span, maxDepth, baseOffset, out JsonTree? root, out error))
+        {
+            return false;
+        }
+
         var parser = new Parser(baseOffset);
-        return parser.ParseRoot(root, json);
+        if (!parser.TryParseRoot(root, json, out description))
+        {
+            error = parser.Error!;
+            return false;
+        }
+
+        return true;
     }
 
+    /// <summary>Reads the shape of a description; the first mismatch is kept in <see cref="Error"/>.</summary>
     private sealed class Parser(long baseOffset)
     {
-        public VmDescription ParseRoot(JsonTree root, ReadOnlyMemory<byte> json)
+        public MigrationFormatException? Error { get; private set; }
+
+        public bool TryParseRoot(JsonTree root, ReadOnlyMemory<byte> json, [NotNullWhen(true)] out VmDescription? description)
         {
-            Expect(root, JsonTreeKind.Object, "the VM description", "");
-            JsonTree pageSizeNode = Required(root, "page_size", "");
-            long pageSize = Integer(pageSizeNode, "page_size");
-            if (pageSize < 512 || pageSize > (1 << 20) || (pageSize & (pageSize - 1)) != 0)
+            description = null;
+            if (!Expect(root, JsonTreeKind.Object, "the VM description", "")
+                || !TryGetRequired(root, "page_size", "", out JsonTree? pageSizeNode)
+                || !TryGetInteger(pageSizeNode, "page_size", out long pageSize))
             {
-                throw Error($"Expected 'page_size' to be a power of two between 512 and 1048576, found {pageSize}.", pageSizeNode, "page_size");
+                return false;
             }
 
-            JsonTree devicesNode = Required(root, "devices", "");
-            Expect(devicesNode, JsonTreeKind.Array, "'devices'", "devices");
+            if (pageSize < 512 || pageSize > (1 << 20) || (pageSize & (pageSize - 1)) != 0)
+            {
+                return Fail($"Expected 'page_size' to be a power of two between 512 and 1048576, found {pageSize}.", pageSizeNode, "page_size");
+            }
+
+            if (!TryGetRequired(root, "devices", "", out JsonTree? devicesNode) || !Expect(devicesNode, JsonTreeKind.Array, "'devices'", "devices"))
+            {
+                return false;
+            }
+
             var devices = new List<VmDeviceDescription>(devicesNode.Items!.Count);
             for (int i = 0; i < devicesNode.Items.Count; i++)
             {
-                devices.Add(ParseDevice(devicesNode.Items[i], "devices[" + i.ToString(CultureInfo.InvariantCulture) + "]"));
+                if (!TryParseDevice(devicesNode.Items[i], "devices[" + i.ToString(CultureInfo.InvariantCulture) + "]", out VmDeviceDescription? device))
+                {
+                    return false;
+                }
+
+                devices.Add(device);
             }
 
-            return new VmDescription((int)pageSize, devices, json, root, baseOffset);
+            description = new VmDescription((int)pageSize, devices, json, root, baseOffset);
+            return true;
         }
 
-        private VmDeviceDescription ParseDevice(JsonTree node, string path)
+        private bool TryParseDevice(JsonTree node, string path, [NotNullWhen(true)] out VmDeviceDescription? device)
         {
-            Expect(node, JsonTreeKind.Object, "a device entry", path);
-            string name = String(Required(node, "name", path), path + ".name");
-            long instance = Integer(Required(node, "instance_id", path), path + ".instance_id");
+            device = null;
+            if (!Expect(node, JsonTreeKind.Object, "a device entry", path)
+                || !TryGetRequired(node, "name", path, out JsonTree? nameNode)
+                || !TryGetString(nameNode, path + ".name", out string? name)
+                || !TryGetRequired(node, "instance_id", path, out JsonTree? instanceNode)
+                || !TryGetInteger(instanceNode, path + ".instance_id", out long instance))
+            {
+                return false;
+            }
+
             if (instance < 0 || instance > uint.MaxValue)
             {
-                throw Error($"Expected 'instance_id' to be a 32-bit unsigned number, found {instance}.", node.Get("instance_id")!, path + ".instance_id");
+                return Fail($"Expected 'instance_id' to be a 32-bit unsigned number, found {instance}.", instanceNode, path + ".instance_id");
             }
 
             long? size = null;
             if (node.Get("size") is { } sizeNode)
             {
-                size = Integer(sizeNode, path + ".size");
+                if (!TryGetInteger(sizeNode, path + ".size", out long value))
+                {
+                    return false;
+                }
+
+                size = value;
             }
 
-            (string? vmsdName, int? version, List<VmFieldDescription>? fields, List<VmStateDescription> subsections) = ParseBody(node, path, fieldsRequired: true);
-            return new VmDeviceDescription(name, (uint)instance, size, vmsdName, version, fields!, subsections, baseOffset + node.Offset);
+            if (!TryParseBody(node, path, fieldsRequired: true, out Body body))
+            {
+                return false;
+            }
+
+            device = new VmDeviceDescription(name, (uint)instance, size, body.VmsdName, body.Version, body.Fields!, body.Subsections, baseOffset + node.Offset);
+            return true;
         }
 
-        private VmStateDescription ParseState(JsonTree node, string path, bool fieldsRequired)
+        private bool TryParseState(JsonTree node, string path, bool fieldsRequired, [NotNullWhen(true)] out VmStateDescription? state)
         {
-            Expect(node, JsonTreeKind.Object, "a vmsd description", path);
-            (string? vmsdName, int? version, List<VmFieldDescription>? fields, List<VmStateDescription> subsections) = ParseBody(node, path, fieldsRequired);
-            return new VmStateDescription(vmsdName, version, fields, subsections, baseOffset + node.Offset);
+            state = null;
+            if (!Expect(node, JsonTreeKind.Object, "a vmsd description", path) || !TryParseBody(node, path, fieldsRequired, out Body body))
+            {
+                return false;
+            }
+
+            state = new VmStateDescription(body.VmsdName, body.Version, body.Fields, body.Subsections, baseOffset + node.Offset);
+            return true;
         }
 
-        private (string? VmsdName, int? Version, List<VmFieldDescription>? Fields, List<VmStateDescription> Subsections) ParseBody(JsonTree node, string path, bool fieldsRequired)
+        private bool TryParseBody(JsonTree node, string path, bool fieldsRequired, out Body body)
         {
-            string? vmsdName = node.Get("vmsd_name") is { } vmsdNode ? String(vmsdNode, path + ".vmsd_name") : null;
-            int? version = node.Get("version") is { } versionNode ? Int32(versionNode, path + ".version") : null;
+            body = default;
+            string? vmsdName = null;
+            if (node.Get("vmsd_name") is { } vmsdNode && !TryGetString(vmsdNode, path + ".vmsd_name", out vmsdName))
+            {
+                return false;
+            }
+
+            int? version = null;
+            if (node.Get("version") is { } versionNode)
+            {
+                if (!TryGetInt32(versionNode, path + ".version", out int value))
+                {
+                    return false;
+                }
+
+                version = value;
+            }
+
             List<VmFieldDescription>? fields = null;
-            JsonTree? fieldsNode = fieldsRequired ? Required(node, "fields", path) : node.Get("fields");
+            JsonTree? fieldsNode = node.Get("fields");
+            if (fieldsNode is null && fieldsRequired)
+            {
+                return Fail(MissingMember("fields", path), node, path + ".fields");
+            }
+
             if (fieldsNode is not null)
             {
-                Expect(fieldsNode, JsonTreeKind.Array, "'fields'", path + ".fields");
+                if (!Expect(fieldsNode, JsonTreeKind.Array, "'fields'", path + ".fields"))
+                {
+                    return false;
+                }
+
                 fields = new List<VmFieldDescription>(fieldsNode.Items!.Count);
                 for (int i = 0; i < fieldsNode.Items.Count; i++)
                 {
-                    fields.Add(ParseField(fieldsNode.Items[i], path + ".fields[" + i.ToString(CultureInfo.InvariantCulture) + "]"));
+                    if (!TryParseField(fieldsNode.Items[i], path + ".fields[" + i.ToString(CultureInfo.InvariantCulture) + "]", out VmFieldDescription? field))
+                    {
+                        return false;
+                    }
+
+                    fields.Add(field);
                 }
             }
 
             var subsections = new List<VmStateDescription>();
             if (node.Get("subsections") is { } subsectionsNode)
             {
-                Expect(subsectionsNode, JsonTreeKind.Array, "'subsections'", path + ".subsections");
+                if (!Expect(subsectionsNode, JsonTreeKind.Array, "'subsections'", path + ".subsections"))
+                {
+                    return false;
+                }
+
                 for (int i = 0; i < subsectionsNode.Items!.Count; i++)
                 {
-                    subsections.Add(ParseState(subsectionsNode.Items[i], path + ".subsections[" + i.ToString(CultureInfo.InvariantCulture) + "]", fieldsRequired: true));
+                    if (!TryParseState(subsectionsNode.Items[i], path + ".subsections[" + i.ToString(CultureInfo.InvariantCulture) + "]", fieldsRequired: true, out VmStateDescription? subsection))
+                    {
+                        return false;
+                    }
+
+                    subsections.Add(subsection);
                 }
             }
 
-            return (vmsdName, version, fields, subsections);
+            body = new Body(vmsdName, version, fields, subsections);
+            return true;
         }
 
-        private VmFieldDescription ParseField(JsonTree node, string path)
+        private bool TryParseField(JsonTree node, string path, [NotNullWhen(true)] out VmFieldDescription? field)
         {
-            Expect(node, JsonTreeKind.Object, "a field entry", path);
-            string name = String(Required(node, "name", path), path + ".name");
-            string type = String(Required(node, "type", path), path + ".type");
-            JsonTree sizeNode = Required(node, "size", path);
-            long size = Integer(sizeNode, path + ".size");
+            field = null;
+            if (!Expect(node, JsonTreeKind.Object, "a field entry", path)
+                || !TryGetRequired(node, "name", path, out JsonTree? nameNode)
+                || !TryGetString(nameNode, path + ".name", out string? name)
+                || !TryGetRequired(node, "type", path, out JsonTree? typeNode)
+                || !TryGetString(typeNode, path + ".type", out string? type)
+                || !TryGetRequired(node, "size", path, out JsonTree? sizeNode)
+                || !TryGetInteger(sizeNode, path + ".size", out long size))
+            {
+                return false;
+            }
+
             if (size < 0 || size > int.MaxValue)
             {
-                throw Error($"Expected 'size' to be between 0 and {int.MaxValue}, found {size}.", sizeNode, path + ".size");
+                return Fail($"Expected 'size' to be between 0 and {int.MaxValue}, found {size}.", sizeNode, path + ".size");
             }
 
             int? arrayLength = null;
             if (node.Get("array_len") is { } arrayNode)
             {
-                long value = Integer(arrayNode, path + ".array_len");
+                if (!TryGetInteger(arrayNode, path + ".array_len", out long value))
+                {
+                    return false;
+                }
+
                 if (value < 1 || value > int.MaxValue)
                 {
-                    throw Error($"Expected 'array_len' to be between 1 and {int.MaxValue}, found {value}.", arrayNode, path + ".array_len");
+                    return Fail($"Expected 'array_len' to be between 1 and {int.MaxValue}, found {value}.", arrayNode, path + ".array_len");
                 }
 
                 arrayLength = (int)value;
@@ -172,55 +289,79 @@ public sealed class VmDescription
             int? index = null;
             if (node.Get("index") is { } indexNode)
             {
-                long value = Integer(indexNode, path + ".index");
+                if (!TryGetInteger(indexNode, path + ".index", out long value))
+                {
+                    return false;
+                }
+
                 if (value < 0 || value > int.MaxValue)
                 {
-                    throw Error($"Expected 'index' to be between 0 and {int.MaxValue}, found {value}.", indexNode, path + ".index");
+                    return Fail($"Expected 'index' to be between 0 and {int.MaxValue}, found {value}.", indexNode, path + ".index");
                 }
 
                 index = (int)value;
             }
 
             VmStateDescription? structDescription = null;
-            if (type == "struct")
+            if (type == "struct"
+                && (!TryGetRequired(node, "struct", path, out JsonTree? structNode) || !TryParseState(structNode, path + ".struct", fieldsRequired: false, out structDescription)))
             {
-                structDescription = ParseState(Required(node, "struct", path), path + ".struct", fieldsRequired: false);
+                return false;
             }
 
-            return new VmFieldDescription(name, type, (int)size, arrayLength, index, structDescription, baseOffset + node.Offset);
+            field = new VmFieldDescription(name, type, (int)size, arrayLength, index, structDescription, baseOffset + node.Offset);
+            return true;
         }
 
-        private JsonTree Required(JsonTree node, string key, string path) =>
-            node.Get(key) ?? throw Error($"Expected the member '{key}' in {(path.Length == 0 ? "the VM description" : path)}, but it is missing.", node, path.Length == 0 ? key : path + "." + key);
+        private static string MissingMember(string key, string path) =>
+            $"Expected the member '{key}' in {(path.Length == 0 ? "the VM description" : path)}, but it is missing.";
 
-        private void Expect(JsonTree node, JsonTreeKind kind, string what, string path)
+        private bool TryGetRequired(JsonTree node, string key, string path, [NotNullWhen(true)] out JsonTree? member)
         {
-            if (node.Kind != kind)
+            member = node.Get(key);
+            return member is not null || Fail(MissingMember(key, path), node, path.Length == 0 ? key : path + "." + key);
+        }
+
+        private bool Expect(JsonTree node, JsonTreeKind kind, string what, string path) =>
+            node.Kind == kind || Fail($"Expected {what} to be {(kind == JsonTreeKind.Object ? "an object" : "an array")}, found {node.Describe()}.", node, path);
+
+        private bool TryGetString(JsonTree node, string path, [NotNullWhen(true)] out string? text)
+        {
+            text = node.Kind == JsonTreeKind.String ? node.Text! : null;
+            return text is not null || Fail($"Expected a string, found {node.Describe()}.", node, path);
+        }
+
+        private bool TryGetInteger(JsonTree node, string path, out long value)
+        {
+            value = 0;
+            return (node.Kind == JsonTreeKind.Number && long.TryParse(node.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
+                || Fail($"Expected an integer, found {node.Describe()}.", node, path);
+        }
+
+        private bool TryGetInt32(JsonTree node, string path, out int value)
+        {
+            value = 0;
+            if (!TryGetInteger(node, path, out long wide))
             {
-                throw Error($"Expected {what} to be {(kind == JsonTreeKind.Object ? "an object" : "an array")}, found {node.Describe()}.", node, path);
+                return false;
             }
-        }
 
-        private string String(JsonTree node, string path) =>
-            node.Kind == JsonTreeKind.String ? node.Text! : throw Error($"Expected a string, found {node.Describe()}.", node, path);
-
-        private long Integer(JsonTree node, string path)
-        {
-            if (node.Kind == JsonTreeKind.Number && long.TryParse(node.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
+            if (wide is < int.MinValue or > int.MaxValue)
             {
-                return value;
+                return Fail($"Expected a 32-bit integer, found {wide}.", node, path);
             }
 
-            throw Error($"Expected an integer, found {node.Describe()}.", node, path);
+            value = (int)wide;
+            return true;
         }
 
-        private int Int32(JsonTree node, string path)
+        /// <summary>Keeps the first mismatch; always <see langword="false"/>, so that a check reads <c>ok || Fail(...)</c>.</summary>
+        private bool Fail(string detail, JsonTree node, string path)
         {
-            long value = Integer(node, path);
-            return value is >= int.MinValue and <= int.MaxValue ? (int)value : throw Error($"Expected a 32-bit integer, found {value}.", node, path);
+            Error ??= new(MigrationErrorKind.UnexpectedValue, "The VM description has the wrong shape. " + detail, baseOffset + node.Offset, path.Length == 0 ? null : path);
+            return false;
         }
 
-        private MigrationFormatException Error(string detail, JsonTree node, string path) =>
-            new(MigrationErrorKind.UnexpectedValue, "The VM description has the wrong shape. " + detail, baseOffset + node.Offset, path.Length == 0 ? null : path);
+        private readonly record struct Body(string? VmsdName, int? Version, List<VmFieldDescription>? Fields, List<VmStateDescription> Subsections);
     }
 }

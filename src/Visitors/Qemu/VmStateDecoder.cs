@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 
@@ -16,7 +17,8 @@ namespace MigrationFormat.Visitors.Qemu;
 /// <remarks>
 /// Stricter than the analyzer where the description and the bytes disagree: a struct must take exactly its described size, a
 /// subsection must carry its described name, and the payload must end exactly where the description does. Every such
-/// disagreement is a <see cref="MigrationFormatException"/> with the absolute offset and the field path.
+/// disagreement is a <see cref="MigrationFormatException"/> with the absolute offset and the field path (thrown by
+/// <see cref="Decode"/>, handed back by <see cref="TryDecode"/>).
 /// </remarks>
 public static class VmStateDecoder
 {
@@ -28,20 +30,39 @@ public static class VmStateDecoder
     /// <param name="baseOffset">The absolute offset of the payload's first byte, for offsets in values and errors.</param>
     /// <returns>The decoded members.</returns>
     /// <exception cref="MigrationFormatException">The description disagrees with the bytes.</exception>
-    public static VmStateStruct Decode(VmStateDescription description, ReadOnlyMemory<byte> payload, long baseOffset = 0)
+    public static VmStateStruct Decode(VmStateDescription description, ReadOnlyMemory<byte> payload, long baseOffset = 0) =>
+        TryDecode(description, payload, baseOffset, out VmStateStruct? value, out MigrationFormatException? error) ? value : throw error;
+
+    /// <summary>Decodes a whole payload, or says why the description and the bytes disagree, without throwing.</summary>
+    /// <param name="description">The description of the payload (a device entry, or any vmsd description).</param>
+    /// <param name="payload">The payload bytes, between a section header and its footer.</param>
+    /// <param name="baseOffset">The absolute offset of the payload's first byte, for offsets in values and errors.</param>
+    /// <param name="value">The decoded members, when the result is <see langword="true"/>.</param>
+    /// <param name="error">
+    /// When the result is <see langword="false"/>, the error <see cref="Decode"/> would throw (not thrown): its kind,
+    /// offset, field path and message.
+    /// </param>
+    /// <returns><see langword="true"/> when the payload matches the description.</returns>
+    public static bool TryDecode(
+        VmStateDescription description,
+        ReadOnlyMemory<byte> payload,
+        long baseOffset,
+        [NotNullWhen(true)] out VmStateStruct? value,
+        [NotNullWhen(false)] out MigrationFormatException? error)
     {
         ArgumentNullException.ThrowIfNull(description);
         var walker = new Walker(payload, baseOffset);
-        VmStateStruct result = walker.ReadStruct(description, "section", null);
-        if (walker.Position != payload.Length)
+        if (walker.TryReadStruct(description, "section", null, -1, out value) && walker.Position != payload.Length)
         {
-            throw new MigrationFormatException(
+            walker.Fail(
                 MigrationErrorKind.UnexpectedValue,
                 $"The VM description accounts for {walker.Position} payload bytes, but the payload has {payload.Length}.",
-                baseOffset + walker.Position);
+                walker.Position);
+            value = null;
         }
 
-        return result;
+        error = walker.Error;
+        return error is null;
     }
 
     /// <summary>Gets a value indicating whether a VM description type is read as a signed integer.</summary>
@@ -56,6 +77,7 @@ public static class VmStateDecoder
     public static bool IsUnsignedIntegerType(string type) =>
         type is "uint8" or "uint16" or "uint32" or "uint64" or "uint32 equal";
 
+    /// <summary>Walks a payload along its description; the first disagreement is kept in <see cref="Error"/> and every read after it fails.</summary>
     private sealed class Walker(ReadOnlyMemory<byte> data, long baseOffset)
     {
         private readonly List<string> _path = [];
@@ -63,30 +85,40 @@ public static class VmStateDecoder
 
         public int Position { get; private set; }
 
-        public VmStateStruct ReadStruct(VmStateDescription description, string typeName, uint? streamVersion, int start = -1)
+        public MigrationFormatException? Error { get; private set; }
+
+        public bool TryReadStruct(VmStateDescription description, string typeName, uint? streamVersion, int start, [NotNullWhen(true)] out VmStateStruct? result)
         {
             if (start < 0)
             {
                 start = Position;
             }
 
-            var result = new VmStateStruct(typeName, baseOffset + start, description.VmsdName, description.Version, streamVersion);
+            result = new VmStateStruct(typeName, baseOffset + start, description.VmsdName, description.Version, streamVersion);
             foreach (VmFieldDescription field in description.Fields)
             {
                 int count = field.ElementCount;
                 for (int i = 0; i < count; i++)
                 {
-                    Spend();
+                    if (!Spend())
+                    {
+                        return Failed(out result);
+                    }
+
                     int index = field.ArrayLength.HasValue ? i : field.Index ?? -1;
                     _path.Add(index >= 0 ? field.Name + "[" + index.ToString(CultureInfo.InvariantCulture) + "]" : field.Name);
-                    VmStateValue value = ReadField(field);
-                    if (index >= 0)
+                    if (!TryReadField(field, out VmStateValue? value))
                     {
-                        AddElement(result, field, index, value);
+                        return Failed(out result);
                     }
-                    else
+
+                    if (index < 0)
                     {
                         result.Set(field.Name, value);
+                    }
+                    else if (!TryAddElement(result, field, index, value))
+                    {
+                        return Failed(out result);
                     }
 
                     _path.RemoveAt(_path.Count - 1);
@@ -95,35 +127,65 @@ public static class VmStateDecoder
 
             foreach (VmStateDescription subsection in description.Subsections)
             {
-                Spend();
+                if (!Spend())
+                {
+                    return Failed(out result);
+                }
+
                 int subStart = Position;
                 string expected = subsection.VmsdName ?? "(unnamed)";
                 _path.Add(expected);
-                byte marker = ReadBytes(1, "the subsection marker 0x05").Span[0];
-                if (marker != QemuStreamFormat.Subsection)
+                if (!TryReadBytes(1, "the subsection marker 0x05", out ReadOnlyMemory<byte> marker))
                 {
-                    throw Error(MigrationErrorKind.UnexpectedValue, $"Expected the subsection '{expected}' (marker byte 0x05), found 0x{marker:x2}.", subStart);
+                    return Failed(out result);
                 }
 
-                int nameLength = ReadBytes(1, "the subsection name length").Span[0];
-                string name = Encoding.UTF8.GetString(ReadBytes(nameLength, "the subsection name").Span);
+                if (marker.Span[0] != QemuStreamFormat.Subsection)
+                {
+                    Fail(MigrationErrorKind.UnexpectedValue, $"Expected the subsection '{expected}' (marker byte 0x05), found 0x{marker.Span[0]:x2}.", subStart);
+                    return Failed(out result);
+                }
+
+                if (!TryReadBytes(1, "the subsection name length", out ReadOnlyMemory<byte> nameLength)
+                    || !TryReadBytes(nameLength.Span[0], "the subsection name", out ReadOnlyMemory<byte> nameBytes))
+                {
+                    return Failed(out result);
+                }
+
+                string name = Encoding.UTF8.GetString(nameBytes.Span);
                 if (subsection.VmsdName is not null && name != subsection.VmsdName)
                 {
-                    throw Error(MigrationErrorKind.UnexpectedValue, $"Expected the subsection '{expected}', found '{name}'.", subStart);
+                    Fail(MigrationErrorKind.UnexpectedValue, $"Expected the subsection '{expected}', found '{name}'.", subStart);
+                    return Failed(out result);
                 }
 
-                uint version = BinaryPrimitives.ReadUInt32BigEndian(ReadBytes(4, "the subsection version").Span);
-                VmStateStruct value = ReadStruct(subsection, "subsection", version, subStart);
+                if (!TryReadBytes(4, "the subsection version", out ReadOnlyMemory<byte> version)
+                    || !TryReadStruct(subsection, "subsection", BinaryPrimitives.ReadUInt32BigEndian(version.Span), subStart, out VmStateStruct? value))
+                {
+                    return Failed(out result);
+                }
+
                 _path.RemoveAt(_path.Count - 1);
                 result.Set(name, value);
             }
 
             result.SetLength(Position - start);
-            return result;
+            return true;
         }
 
-        private VmStateValue ReadField(VmFieldDescription field)
+        /// <summary>Keeps the first failure: its kind, text, absolute offset and the path of the field being read.</summary>
+        public void Fail(MigrationErrorKind kind, string detail, long position) =>
+            Error ??= new MigrationFormatException(kind, detail, baseOffset + position, _path.Count == 0 ? null : string.Join('.', _path));
+
+        private static bool Failed(out VmStateStruct? result)
         {
+            result = null;
+            return false;
+        }
+
+        private bool TryReadField(VmFieldDescription field, [NotNullWhen(true)] out VmStateValue? value)
+        {
+            value = null;
             int start = Position;
             long offset = baseOffset + start;
             string type = field.Type;
@@ -132,22 +194,34 @@ public static class VmStateDecoder
                 VmStateDescription nested = field.Struct!;
                 if (!nested.HasFields)
                 {
-                    byte marker = ReadBytes(1, "the NULL pointer marker 0x30").Span[0];
-                    if (field.Size != 1 || marker != QemuStreamFormat.NullPointerMarker)
+                    if (!TryReadBytes(1, "the NULL pointer marker 0x30", out ReadOnlyMemory<byte> marker))
                     {
-                        throw Error(MigrationErrorKind.UnexpectedValue, $"A struct without fields stands for a NULL pointer: expected size 1 and the byte 0x30, found size {field.Size} and the byte 0x{marker:x2}.", start);
+                        return false;
                     }
 
-                    return new VmStateNullPointer(type, offset);
+                    if (field.Size != 1 || marker.Span[0] != QemuStreamFormat.NullPointerMarker)
+                    {
+                        Fail(MigrationErrorKind.UnexpectedValue, $"A struct without fields stands for a NULL pointer: expected size 1 and the byte 0x30, found size {field.Size} and the byte 0x{marker.Span[0]:x2}.", start);
+                        return false;
+                    }
+
+                    value = new VmStateNullPointer(type, offset);
+                    return true;
                 }
 
-                VmStateStruct value = ReadStruct(nested, type, null);
-                if (value.Length != field.Size)
+                if (!TryReadStruct(nested, type, null, -1, out VmStateStruct? structure))
                 {
-                    throw Error(MigrationErrorKind.UnexpectedValue, $"The struct is described as {field.Size} bytes, but its fields and subsections take {value.Length}.", start);
+                    return false;
                 }
 
-                return value;
+                if (structure.Length != field.Size)
+                {
+                    Fail(MigrationErrorKind.UnexpectedValue, $"The struct is described as {field.Size} bytes, but its fields and subsections take {structure.Length}.", start);
+                    return false;
+                }
+
+                value = structure;
+                return true;
             }
 
             bool signed = IsSignedIntegerType(type);
@@ -155,33 +229,52 @@ public static class VmStateDecoder
             {
                 if (field.Size is < 1 or > 8)
                 {
-                    throw Error(MigrationErrorKind.UnexpectedValue, $"An integer of type '{type}' must be 1 to 8 bytes, but the description says {field.Size}.", start);
+                    Fail(MigrationErrorKind.UnexpectedValue, $"An integer of type '{type}' must be 1 to 8 bytes, but the description says {field.Size}.", start);
+                    return false;
                 }
 
-                ReadOnlySpan<byte> bytes = ReadBytes(field.Size, $"the {type} value").Span;
+                if (!TryReadBytes(field.Size, $"the {type} value", out ReadOnlyMemory<byte> bytes))
+                {
+                    return false;
+                }
+
                 ulong raw = 0;
-                foreach (byte b in bytes)
+                foreach (byte b in bytes.Span)
                 {
                     raw = (raw << 8) | b;
                 }
 
-                return new VmStateInteger(type, offset, field.Size, raw, signed);
+                value = new VmStateInteger(type, offset, field.Size, raw, signed);
+                return true;
             }
 
             if (type == "bool")
             {
                 if (field.Size < 1)
                 {
-                    throw Error(MigrationErrorKind.UnexpectedValue, "A bool must be at least 1 byte, but the description says 0.", start);
+                    Fail(MigrationErrorKind.UnexpectedValue, "A bool must be at least 1 byte, but the description says 0.", start);
+                    return false;
                 }
 
-                return new VmStateBoolean(offset, field.Size, ReadBytes(field.Size, "the bool value").Span[0]);
+                if (!TryReadBytes(field.Size, "the bool value", out ReadOnlyMemory<byte> flag))
+                {
+                    return false;
+                }
+
+                value = new VmStateBoolean(offset, field.Size, flag.Span[0]);
+                return true;
             }
 
-            return new VmStateBytes(type, offset, ReadBytes(field.Size, $"the {type} bytes"));
+            if (!TryReadBytes(field.Size, $"the {type} bytes", out ReadOnlyMemory<byte> contents))
+            {
+                return false;
+            }
+
+            value = new VmStateBytes(type, offset, contents);
+            return true;
         }
 
-        private void AddElement(VmStateStruct owner, VmFieldDescription field, int index, VmStateValue value)
+        private bool TryAddElement(VmStateStruct owner, VmFieldDescription field, int index, VmStateValue value)
         {
             VmStateArray array;
             if (!owner.TryGetValue(field.Name, out VmStateValue? existing))
@@ -195,38 +288,43 @@ public static class VmStateDecoder
             }
             else
             {
-                throw Error(MigrationErrorKind.UnexpectedValue, $"The element [{index}] of '{field.Name}' follows a field of the same name that is not an array.", value.Offset - baseOffset);
+                Fail(MigrationErrorKind.UnexpectedValue, $"The element [{index}] of '{field.Name}' follows a field of the same name that is not an array.", value.Offset - baseOffset);
+                return false;
             }
 
             if (array.Elements.Count != index)
             {
-                throw Error(MigrationErrorKind.UnexpectedValue, $"Expected the element [{array.Elements.Count}] of '{field.Name}', but the description gives index {index}.", value.Offset - baseOffset);
+                Fail(MigrationErrorKind.UnexpectedValue, $"Expected the element [{array.Elements.Count}] of '{field.Name}', but the description gives index {index}.", value.Offset - baseOffset);
+                return false;
             }
 
             array.Add(value);
+            return true;
         }
 
-        private ReadOnlyMemory<byte> ReadBytes(int count, string what)
+        private bool TryReadBytes(int count, string what, out ReadOnlyMemory<byte> bytes)
         {
             if (count > data.Length - Position)
             {
-                throw Error(MigrationErrorKind.Truncated, $"Expected {what} ({count} bytes), but the payload has only {data.Length - Position} bytes left.", Position);
+                Fail(MigrationErrorKind.Truncated, $"Expected {what} ({count} bytes), but the payload has only {data.Length - Position} bytes left.", Position);
+                bytes = default;
+                return false;
             }
 
-            ReadOnlyMemory<byte> slice = data.Slice(Position, count);
+            bytes = data.Slice(Position, count);
             Position += count;
-            return slice;
+            return true;
         }
 
-        private void Spend()
+        private bool Spend()
         {
             if (--_budget < 0)
             {
-                throw Error(MigrationErrorKind.LimitExceeded, $"The VM description describes more elements than a payload of {data.Length} bytes can hold.", Position);
+                Fail(MigrationErrorKind.LimitExceeded, $"The VM description describes more elements than a payload of {data.Length} bytes can hold.", Position);
+                return false;
             }
-        }
 
-        private MigrationFormatException Error(MigrationErrorKind kind, string detail, long position) =>
-            new(kind, detail, baseOffset + position, _path.Count == 0 ? null : string.Join('.', _path));
+            return true;
+        }
     }
 }

@@ -61,32 +61,37 @@ public class VmStateDescription
 
     private long ComputePayloadLength()
     {
-        try
+        // Sizes and element counts are non-negative ints, so one product fits a long; only the sums can overflow.
+        long length = 0;
+        foreach (VmFieldDescription field in Fields)
         {
-            long length = 0;
-            foreach (VmFieldDescription field in Fields)
-            {
-                length = checked(length + ((long)field.Size * field.ElementCount));
-            }
-
-            foreach (VmStateDescription subsection in Subsections)
-            {
-                if (subsection.VmsdName is null)
-                {
-                    throw new MigrationFormatException(
-                        MigrationErrorKind.UnexpectedValue,
-                        "A subsection of the VM description has no 'vmsd_name', so its length on the wire is unknown.",
-                        subsection.Offset);
-                }
-
-                length = checked(length + 6 + Encoding.UTF8.GetByteCount(subsection.VmsdName) + subsection.GetPayloadLength());
-            }
-
-            return length;
+            length = Add(length, (long)field.Size * field.ElementCount);
         }
-        catch (OverflowException)
+
+        foreach (VmStateDescription subsection in Subsections)
+        {
+            if (subsection.VmsdName is null)
+            {
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    "A subsection of the VM description has no 'vmsd_name', so its length on the wire is unknown.",
+                    subsection.Offset);
+            }
+
+            length = Add(length, 6 + Encoding.UTF8.GetByteCount(subsection.VmsdName));
+            length = Add(length, subsection.GetPayloadLength());
+        }
+
+        return length;
+    }
+
+    private long Add(long length, long more)
+    {
+        if (more > long.MaxValue - length)
         {
             throw new MigrationFormatException(MigrationErrorKind.LimitExceeded, "The payload length the VM description implies overflows 64 bits.", Offset);
         }
+
+        return length + more;
     }
 }

@@ -79,6 +79,17 @@ public sealed class MigrationStreamReader : IDisposable
     /// <summary>Gets the embedded schema documents read so far, keyed by <c>id/vN</c> (e.g. <c>serial/v3</c>).</summary>
     public IReadOnlyDictionary<string, byte[]> Schemas => _schemas;
 
+    /// <summary>
+    /// Gets or sets what names the stream's fields that a destination does not know, in errors and load reports; the
+    /// Schema layer's <c>SchemaFieldNames</c> names them from <see cref="Schemas"/>. Initially
+    /// <see cref="BerLoadOptions.FieldNames"/>; <see langword="null"/> shows such fields by their tag.
+    /// </summary>
+    public IFieldNameResolver? FieldNames
+    {
+        get => _session.FieldNames;
+        set => _session.FieldNames = value;
+    }
+
     /// <summary>Gets the report of the last successful <see cref="LoadSection"/>.</summary>
     public LoadReport LastReport => _session.Report;
 
@@ -484,9 +495,16 @@ public sealed class MigrationStreamReader : IDisposable
         }
 
         _input.Accept();
-        if (BerDecoder.TryDecodeInt64(_input.Value, out long value, out string? error) != System.Buffers.OperationStatus.Done)
+        ReadOnlySpan<byte> content = _input.Value;
+        BerDecodeStatus status = BerDecoder.TryDecodeInt64(content, out long value);
+        if (status == BerDecodeStatus.OutOfRange)
         {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"{what}: {error}.", _input.TokenOffset);
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected {what} between {min} and {max}; found an INTEGER of {content.Length} octets.", _input.TokenOffset);
+        }
+
+        if (status != BerDecodeStatus.Done)
+        {
+            throw new MigrationFormatException(BerThrowHelper.KindOf(status), $"Expected {what}; {BerThrowHelper.DescribeInteger(status, content, content.Length, unsigned: false)}.", _input.TokenOffset);
         }
 
         if (value < min || value > max)
@@ -506,15 +524,12 @@ public sealed class MigrationStreamReader : IDisposable
         }
 
         _input.Accept();
-        try
+        ReadOnlySpan<byte> content = _input.Value;
+        if (!System.Text.Unicode.Utf8.IsValid(content))
         {
-            return StrictUtf8.GetString(_input.Value);
+            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Expected {what} as UTF-8 text; it is not valid UTF-8.", _input.TokenOffset);
         }
-        catch (System.Text.DecoderFallbackException ex)
-        {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"{what} is not valid UTF-8.", _input.TokenOffset, null, ex);
-        }
-    }
 
-    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        return System.Text.Encoding.UTF8.GetString(content);
+    }
 }
