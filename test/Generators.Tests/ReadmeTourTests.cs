@@ -27,6 +27,18 @@ public partial class ReadmeTourTests
         Assert.Contains(Compile(broken).GetDiagnostics(), d => d.Id == "CS1503");
     }
 
+    [Fact]
+    public void GeneratedDeviceExample_GeneratesAndCompilesCleanly()
+    {
+        string example = CSharpBlocks().Single(block => block.Contains("[MigrationDevice(", StringComparison.Ordinal));
+
+        GeneratorRun run = Run(example);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.DoesNotContain(run.CompilerDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Contains("Fields.Divider", run.Source, StringComparison.Ordinal);
+    }
+
     private static IEnumerable<string> CSharpBlocks()
     {
         string readme = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "README.md"));
