@@ -29,6 +29,7 @@ public class CommittedBaselineTests
     [
         (GeneratedUart16550.DeviceType, "Baselines"),
         (Gadget.DeviceType, "Baselines"),
+        (Clock.DeviceType, "Baselines"),
         (Ps2Keyboard.DeviceType, "SampleBaselines"),
     ];
 

@@ -143,3 +143,51 @@ public sealed partial class Gadget
         return this;
     }
 }
+
+/// <summary>
+/// A device with nested structures across three versions: one from the start, one added (skippable) in v2, one
+/// removed (skippable) in v3, and a member added to a structure in v3.
+/// </summary>
+[MigrationDevice("clock", "urn:migfmt:test:clock", CurrentVersion = 3)]
+[MigrationStruct("timer", 1, Description = "The tick timer")]
+[MigrationStruct("calibration", 2, Since = 2, Skippable = true)]
+[MigrationStruct("legacy_alarm", 3, Skippable = true, RemovedIn = 3)]
+public sealed partial class Clock
+{
+    [MigrationField(0)] private long _nowNs;
+    [MigrationField(0, Group = "timer")] private long _periodNs;
+    [MigrationField(1, Group = "timer")] private bool _running;
+    [MigrationField(2, Group = "timer", Since = 3)] private uint _overruns;
+    [MigrationField(0, Group = "calibration")] private short _ppm;
+    [MigrationField(1, Group = "calibration", Length = 4)] private readonly byte[] _trim = new byte[4];
+    [MigrationField(0, Group = "legacy_alarm")] private long _alarmNs;
+    [MigrationField(4)] private byte _control;
+
+    public long NowNs { get => _nowNs; set => _nowNs = value; }
+
+    public long PeriodNs { get => _periodNs; set => _periodNs = value; }
+
+    public bool Running { get => _running; set => _running = value; }
+
+    public uint Overruns { get => _overruns; set => _overruns = value; }
+
+    public short Ppm { get => _ppm; set => _ppm = value; }
+
+    public byte[] Trim => _trim;
+
+    public long AlarmNs { get => _alarmNs; set => _alarmNs = value; }
+
+    public byte Control { get => _control; set => _control = value; }
+
+    /// <summary>Creates a clock running as <paramref name="version"/> with every field set away from its default.</summary>
+    public static Clock Busy(int version)
+    {
+        var clock = new Clock(version)
+        {
+            NowNs = 1_700_000_000_000_000_000, PeriodNs = 976_562, Running = true, Overruns = 12, Ppm = -42, AlarmNs = long.MaxValue, Control = 0x26,
+        };
+        byte[] trim = [1, 0x80, 0xFF, 7];
+        trim.CopyTo(clock._trim, 0);
+        return clock;
+    }
+}
