@@ -44,8 +44,10 @@ internal static class SampleCapture
         {
             foreach (string state in States)
             {
-                text.Append(CultureInfo.InvariantCulture, $"ber {state} v{version} {Convert.ToHexString(SaveBer(Create(type, version, state)))}\n");
-                text.Append(CultureInfo.InvariantCulture, $"legacy {state} v{version} {Convert.ToHexString(LegacyDeviceSerializer.Save(Create(type, version, state)))}\n");
+                byte[] ber = SaveBer(Create(type, version, state));
+                byte[] legacy = LegacyDeviceSerializer.Save(Create(type, version, state));
+                text.Append(CultureInfo.InvariantCulture, $"ber {state} v{version} {Convert.ToHexString(ber)}\n");
+                text.Append(CultureInfo.InvariantCulture, $"legacy {state} v{version} {Convert.ToHexString(legacy)}\n");
             }
         }
 
