@@ -4,8 +4,9 @@ using MigrationFormat.Visitors;
 namespace MigrationFormat.Generators.Tests;
 
 /// <summary>
-/// The sample 16550A UART (samples/Uart16550.cs) declared with attributes instead of by hand: the generated code
-/// must be the same device, version for version and byte for byte.
+/// The sample 16550A UART declared with attributes, kept in this project so that tests can hand its source text to the
+/// generator. samples/Uart16550.cs is declared the same way since it stopped being written by hand; what the
+/// hand-written one saved is in HandWrittenSamples/ (<see cref="ConvertedSampleTests"/>).
 /// </summary>
 [MigrationDevice("serial", "urn:migfmt:sample:uart16550a", CurrentVersion = 3, Description = "16550A UART with FIFOs")]
 [MigrationOptionalGroup("fifo_timeout", 11, Since = 3, PresentFlag = nameof(_fifoTimeoutArmed), Description = "Sent while the FIFO timeout timer is armed")]
