@@ -5,35 +5,31 @@ namespace MigrationFormat.Samples;
 /// <summary>
 /// A 16550A UART. Version 1 has the registers; version 2 adds a skippable transmit counter (statistics a
 /// destination may lose); version 3 adds the must-parse FIFO trigger level and the optional FIFO timeout group.
+/// Declared with attributes: its <c>Fields</c>, <c>Visit</c> and <c>DeviceType</c> are generated.
 /// </summary>
-public sealed class Uart16550 : IDeviceState
+[MigrationDevice("serial", "urn:migfmt:sample:uart16550a", CurrentVersion = 3, Description = "16550A UART with FIFOs")]
+[MigrationOptionalGroup(
+    "fifo_timeout",
+    11,
+    Since = 3,
+    PresentFlag = nameof(_fifoTimeoutArmed),
+    Description = "Sent while the FIFO timeout timer is armed")]
+public sealed partial class Uart16550
 {
-    /// <summary>The device type: section id <c>serial</c>, versions 1 to 3.</summary>
-    public static readonly DeviceType DeviceType = new("serial", "urn:migfmt:sample:uart16550a", currentVersion: 3, minimumVersion: 1, version => new Uart16550(version), "16550A UART with FIFOs");
-
-    private ushort _divider = 12;
-    private byte _rbr;
-    private byte _ier;
-    private byte _iir = 1;
-    private byte _lcr;
-    private byte _mcr;
-    private byte _lsr = 0x60;
-    private byte _msr = 0xB0;
-    private byte _scr;
-    private ulong _txCount;
-    private byte _fifoTriggerLevel = 1;
-    private bool _fifoTimeoutArmed;
+    [MigrationField(0, Description = "Divisor latch (DLL/DLM)")] private ushort _divider = 12;
+    [MigrationField(1)] private byte _rbr;
+    [MigrationField(2)] private byte _ier;
+    [MigrationField(3)] private byte _iir = 1;
+    [MigrationField(4)] private byte _lcr;
+    [MigrationField(5)] private byte _mcr;
+    [MigrationField(6)] private byte _lsr = 0x60;
+    [MigrationField(7)] private byte _msr = 0xB0;
+    [MigrationField(8)] private byte _scr;
+    [MigrationField(9, Skippable = true, Since = 2, Description = "Bytes transmitted (statistics)")] private ulong _txCount;
+    [MigrationField(10, Since = 3, Description = "Receive FIFO trigger level in bytes")] private byte _fifoTriggerLevel = 1;
+    [MigrationField(0, Name = "deadline_ns", Group = "fifo_timeout", Description = "Deadline of the FIFO timeout, in guest nanoseconds")]
     private long _fifoTimeoutNs;
-
-    /// <summary>Creates a UART running as <paramref name="version"/>, with reset values.</summary>
-    /// <param name="version">The device version.</param>
-    public Uart16550(int version = 3) => Version = version;
-
-    /// <inheritdoc/>
-    public DeviceType Type => DeviceType;
-
-    /// <inheritdoc/>
-    public int Version { get; }
+    private bool _fifoTimeoutArmed;
 
     /// <summary>Gets or sets the divisor latch.</summary>
     public ushort Divider { get => _divider; set => _divider = value; }
@@ -73,71 +69,4 @@ public sealed class Uart16550 : IDeviceState
 
     /// <summary>Gets or sets the FIFO timeout deadline in nanoseconds (v3, inside the optional group).</summary>
     public long FifoTimeoutNs { get => _fifoTimeoutNs; set => _fifoTimeoutNs = value; }
-
-    /// <inheritdoc/>
-    public void Visit<TVisitor>(ref TVisitor visitor)
-        where TVisitor : IStateVisitor, allows ref struct
-    {
-        visitor.Field(Fields.Divider, ref _divider);
-        visitor.Field(Fields.Rbr, ref _rbr);
-        visitor.Field(Fields.Ier, ref _ier);
-        visitor.Field(Fields.Iir, ref _iir);
-        visitor.Field(Fields.Lcr, ref _lcr);
-        visitor.Field(Fields.Mcr, ref _mcr);
-        visitor.Field(Fields.Lsr, ref _lsr);
-        visitor.Field(Fields.Msr, ref _msr);
-        visitor.Field(Fields.Scr, ref _scr);
-        visitor.Field(Fields.TxCount, ref _txCount);
-        visitor.Field(Fields.FifoTriggerLevel, ref _fifoTriggerLevel);
-        if (visitor.BeginOptional(Fields.FifoTimeout, needed: _fifoTimeoutArmed).Track(ref _fifoTimeoutArmed))
-        {
-            visitor.Field(Fields.FifoTimeoutNs, ref _fifoTimeoutNs);
-            visitor.EndOptional();
-        }
-    }
-
-    /// <summary>The UART's field specs.</summary>
-    public static class Fields
-    {
-        private static readonly FieldSet Root = new("serial");
-
-        /// <summary>Divisor latch.</summary>
-        public static readonly FieldSpec<ushort> Divider = Root.UInt16("divider", 0, description: "Divisor latch (DLL/DLM)");
-
-        /// <summary>Receive buffer.</summary>
-        public static readonly FieldSpec<byte> Rbr = Root.UInt8("rbr", 1);
-
-        /// <summary>Interrupt enable.</summary>
-        public static readonly FieldSpec<byte> Ier = Root.UInt8("ier", 2);
-
-        /// <summary>Interrupt identification.</summary>
-        public static readonly FieldSpec<byte> Iir = Root.UInt8("iir", 3);
-
-        /// <summary>Line control.</summary>
-        public static readonly FieldSpec<byte> Lcr = Root.UInt8("lcr", 4);
-
-        /// <summary>Modem control.</summary>
-        public static readonly FieldSpec<byte> Mcr = Root.UInt8("mcr", 5);
-
-        /// <summary>Line status.</summary>
-        public static readonly FieldSpec<byte> Lsr = Root.UInt8("lsr", 6);
-
-        /// <summary>Modem status.</summary>
-        public static readonly FieldSpec<byte> Msr = Root.UInt8("msr", 7);
-
-        /// <summary>Scratch.</summary>
-        public static readonly FieldSpec<byte> Scr = Root.UInt8("scr", 8);
-
-        /// <summary>Bytes transmitted: statistics, safe to lose.</summary>
-        public static readonly FieldSpec<ulong> TxCount = Root.UInt64("tx_count", 9, skippable: true, since: 2, description: "Bytes transmitted (statistics)");
-
-        /// <summary>FIFO trigger level.</summary>
-        public static readonly FieldSpec<byte> FifoTriggerLevel = Root.UInt8("fifo_trigger_level", 10, since: 3, description: "Receive FIFO trigger level in bytes");
-
-        /// <summary>FIFO timeout group.</summary>
-        public static readonly OptionalSpec FifoTimeout = Root.Optional("fifo_timeout", 11, since: 3, description: "Sent while the FIFO timeout timer is armed");
-
-        /// <summary>FIFO timeout deadline.</summary>
-        public static readonly FieldSpec<long> FifoTimeoutNs = FifoTimeout.Members.Int64("deadline_ns", 0, since: 3, description: "Deadline of the FIFO timeout, in guest nanoseconds");
-    }
 }

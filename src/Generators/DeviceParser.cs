@@ -10,13 +10,14 @@ namespace MigrationFormat.Generators;
 
 /// <summary>
 /// Reads one <c>[MigrationDevice]</c> class into a <see cref="DeviceModel"/>: its identity, its migrated fields and
-/// optional groups in visit order, the members the user already wrote, and every declaration diagnostic.
+/// optional groups and structures in visit order, the members the user already wrote, and every declaration diagnostic.
 /// </summary>
 internal static class DeviceParser
 {
     public const string DeviceAttributeName = "MigrationFormat.Visitors.MigrationDeviceAttribute";
     public const string FieldAttributeName = "MigrationFormat.Visitors.MigrationFieldAttribute";
     public const string GroupAttributeName = "MigrationFormat.Visitors.MigrationOptionalGroupAttribute";
+    public const string StructAttributeName = "MigrationFormat.Visitors.MigrationStructAttribute";
 
     public static DeviceModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -44,6 +45,7 @@ internal static class DeviceParser
         Compilation compilation = context.SemanticModel.Compilation;
         INamedTypeSymbol? fieldAttributeType = compilation.GetTypeByMetadataName(FieldAttributeName);
         INamedTypeSymbol? groupAttributeType = compilation.GetTypeByMetadataName(GroupAttributeName);
+        INamedTypeSymbol? structAttributeType = compilation.GetTypeByMetadataName(StructAttributeName);
         var diagnostics = new List<DiagnosticInfo>();
         var device = new AttributeReader(deviceAttribute, cancellationToken);
 
@@ -63,10 +65,10 @@ internal static class DeviceParser
         int checkCurrent = currentVersion >= 1 ? currentVersion : 1;
         int checkMinimum = minimumVersion >= 1 && minimumVersion <= checkCurrent ? minimumVersion : 1;
 
-        var groups = ReadGroups(type, groupAttributeType, checkCurrent, checkMinimum, diagnostics, cancellationToken);
+        var groups = ReadGroups(type, groupAttributeType, structAttributeType, checkCurrent, checkMinimum, diagnostics, cancellationToken);
         var fields = ReadFields(type, fieldAttributeType, groups, checkCurrent, checkMinimum, diagnostics, cancellationToken);
 
-        // Visit order: fields in declaration order; a group where its first member is declared; memberless groups last.
+        // Visit order: fields in declaration order; a group or structure where its first member is declared; memberless ones last.
         var order = new List<object>();
         foreach (FieldDraft field in fields)
         {
@@ -87,7 +89,7 @@ internal static class DeviceParser
 
         foreach (GroupDraft group in groups.Values)
         {
-            if (group.PresentFlag is not null && !order.Contains(group))
+            if (group.IsValid && !order.Contains(group))
             {
                 order.Add(group);
             }
@@ -111,7 +113,7 @@ internal static class DeviceParser
             else
             {
                 var group = (GroupDraft)item;
-                string specName = names.Take(Naming.ToPascalCase(group.Entry.Name), "Group");
+                string specName = names.Take(Naming.ToPascalCase(group.Entry.Name), group.Entry.Kind == SpecKind.Struct ? "Struct" : "Group");
                 var members = group.Members
                     .Select(m => m.ToModel(names.Take(Naming.ToPascalCase(m.MemberName), "Field"), EquatableArray<SpecModel>.Empty))
                     .ToList();
@@ -264,6 +266,7 @@ internal static class DeviceParser
     private static Dictionary<string, GroupDraft> ReadGroups(
         INamedTypeSymbol type,
         INamedTypeSymbol? groupAttributeType,
+        INamedTypeSymbol? structAttributeType,
         int currentVersion,
         int minimumVersion,
         List<DiagnosticInfo> diagnostics,
@@ -272,7 +275,9 @@ internal static class DeviceParser
         var groups = new Dictionary<string, GroupDraft>(System.StringComparer.Ordinal);
         foreach (AttributeData attribute in type.GetAttributes())
         {
-            if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, groupAttributeType) || attribute.ConstructorArguments.Length != 2)
+            bool isOptional = SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, groupAttributeType);
+            bool isStruct = SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, structAttributeType);
+            if (!(isOptional || isStruct) || attribute.ConstructorArguments.Length != 2)
             {
                 continue;
             }
@@ -283,7 +288,7 @@ internal static class DeviceParser
                 Name: name,
                 Display: name,
                 Tag: reader.Positional(1, 0),
-                Kind: SpecKind.Optional,
+                Kind: isOptional ? SpecKind.Optional : SpecKind.Struct,
                 Size: 0,
                 Skippable: reader.Named("Skippable", false),
                 Since: reader.Named("Since", 1),
@@ -295,8 +300,8 @@ internal static class DeviceParser
                 diagnostics.Report(
                     DiagnosticDescriptors.InvalidName,
                     reader.PositionalLocation(0),
-                    "(unnamed group)",
-                    "an optional group needs a non-empty name");
+                    isOptional ? "(unnamed group)" : "(unnamed structure)",
+                    isOptional ? "an optional group needs a non-empty name" : "a structure needs a non-empty name");
                 continue;
             }
 
@@ -306,9 +311,15 @@ internal static class DeviceParser
                 continue;
             }
 
-            CheckEntry(entry, currentVersion, minimumVersion, diagnostics);
+            bool versionsValid = CheckEntry(entry, currentVersion, minimumVersion, diagnostics);
+            if (isStruct)
+            {
+                groups.Add(name, new GroupDraft(entry, presentFlag: null, isValid: true, versionsValid));
+                continue;
+            }
+
             string? flag = CheckPresentFlag(type, reader, name, diagnostics);
-            groups.Add(name, new GroupDraft(entry, flag));
+            groups.Add(name, new GroupDraft(entry, flag, isValid: flag is not null, versionsValid));
         }
 
         return groups;
@@ -423,7 +434,7 @@ internal static class DeviceParser
                 continue;
             }
 
-            if (group is not null && group.PresentFlag is null)
+            if (group is not null && !group.IsValid)
             {
                 // The group itself is broken (reported on its attribute) and is not generated; neither are its members.
                 continue;
@@ -451,7 +462,11 @@ internal static class DeviceParser
                 continue;
             }
 
-            CheckEntry(entry, currentVersion, minimumVersion, diagnostics);
+            if (CheckEntry(entry, currentVersion, minimumVersion, diagnostics) && group is { VersionsValid: true })
+            {
+                CheckWithinGroup(entry, group, diagnostics);
+            }
+
             fields.Add(new FieldDraft(entry, Naming.Escape(field.Name), group));
         }
 
@@ -540,12 +555,13 @@ internal static class DeviceParser
         return false;
     }
 
-    private static void CheckEntry(EntryDraft entry, int currentVersion, int minimumVersion, List<DiagnosticInfo> diagnostics)
+    /// <summary>Checks an entry's tag and versions; returns whether its versions are valid.</summary>
+    private static bool CheckEntry(EntryDraft entry, int currentVersion, int minimumVersion, List<DiagnosticInfo> diagnostics)
     {
         AttributeReader reader = entry.Reader;
         if (entry.Tag < 0)
         {
-            diagnostics.Report(DiagnosticDescriptors.NegativeTag, reader.PositionalLocation(entry.Kind == SpecKind.Optional ? 1 : 0), entry.Display, entry.Tag);
+            diagnostics.Report(DiagnosticDescriptors.NegativeTag, reader.PositionalLocation(entry.IsGroup ? 1 : 0), entry.Display, entry.Tag);
         }
 
         // A member that takes its group's Since is checked through the group, which reports a bad value once.
@@ -557,7 +573,7 @@ internal static class DeviceParser
                 entry.Display,
                 entry.Since,
                 currentVersion);
-            return;
+            return false;
         }
 
         if (entry.RemovedIn != 0 && (entry.RemovedIn <= entry.Since || entry.RemovedIn > currentVersion))
@@ -569,10 +585,49 @@ internal static class DeviceParser
                 entry.RemovedIn,
                 entry.Since,
                 currentVersion);
+            return false;
         }
         else if (entry.RemovedIn != 0 && entry.RemovedIn <= minimumVersion)
         {
             diagnostics.Report(DiagnosticDescriptors.FieldNeverVisited, reader.NamedLocation("RemovedIn"), entry.Display, entry.RemovedIn, minimumVersion);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A member is visited only inside its group, so a version range reaching outside the group's would describe a
+    /// field that no stream of those versions can carry, and schemas would list it where it is never sent.
+    /// </summary>
+    private static void CheckWithinGroup(EntryDraft member, GroupDraft group, List<DiagnosticInfo> diagnostics)
+    {
+        EntryDraft owner = group.Entry;
+        string kind = owner.Kind == SpecKind.Struct ? "structure" : "optional group";
+        if (member.Since < owner.Since)
+        {
+            diagnostics.Report(
+                DiagnosticDescriptors.MemberOutsideGroupVersions,
+                member.Reader.NamedLocation("Since") ?? member.Reader.Location,
+                member.Display,
+                "Since",
+                member.Since,
+                kind,
+                owner.Name,
+                owner.Since,
+                "before");
+        }
+        else if (owner.RemovedIn != 0 && member.RemovedIn > owner.RemovedIn)
+        {
+            diagnostics.Report(
+                DiagnosticDescriptors.MemberOutsideGroupVersions,
+                member.Reader.NamedLocation("RemovedIn") ?? member.Reader.Location,
+                member.Display,
+                "RemovedIn",
+                member.RemovedIn,
+                kind,
+                owner.Name,
+                owner.RemovedIn,
+                "after");
         }
     }
 
@@ -582,7 +637,7 @@ internal static class DeviceParser
         var byName = new Dictionary<string, EntryDraft>(System.StringComparer.Ordinal);
         foreach (EntryDraft entry in entries)
         {
-            bool isGroup = entry.Kind == SpecKind.Optional;
+            bool isGroup = entry.IsGroup;
             if (entry.Tag >= 0)
             {
                 if (byTag.TryGetValue(entry.Tag, out EntryDraft? first))
@@ -650,7 +705,10 @@ internal static class DeviceParser
         int Since,
         int RemovedIn,
         string? Description,
-        AttributeReader Reader);
+        AttributeReader Reader)
+    {
+        public bool IsGroup => Kind is SpecKind.Optional or SpecKind.Struct;
+    }
 
     private sealed class FieldDraft(EntryDraft entry, string memberName, GroupDraft? group)
     {
@@ -677,11 +735,19 @@ internal static class DeviceParser
                 Entry.Reader.NamedLocation("Since") ?? Entry.Reader.Location);
     }
 
-    private sealed class GroupDraft(EntryDraft entry, string? presentFlag)
+    /// <summary>An optional group or a structure, with the members found so far.</summary>
+    private sealed class GroupDraft(EntryDraft entry, string? presentFlag, bool isValid, bool versionsValid)
     {
         public EntryDraft Entry { get; } = entry;
 
+        /// <summary>Gets an optional group's presence flag, escaped for source; <see langword="null"/> for a structure or a broken group.</summary>
         public string? PresentFlag { get; } = presentFlag;
+
+        /// <summary>Gets a value indicating whether the group is generated (an optional group needs a valid presence flag).</summary>
+        public bool IsValid { get; } = isValid;
+
+        /// <summary>Gets a value indicating whether the group's own Since and RemovedIn passed their checks, so members can be checked against them.</summary>
+        public bool VersionsValid { get; } = versionsValid;
 
         public List<FieldDraft> Members { get; } = [];
 
@@ -690,7 +756,7 @@ internal static class DeviceParser
                 specName,
                 Entry.Name,
                 Entry.Tag,
-                SpecKind.Optional,
+                Entry.Kind,
                 0,
                 Entry.Skippable,
                 Entry.Since,

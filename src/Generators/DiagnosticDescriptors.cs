@@ -99,8 +99,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UndeclaredGroup = Error(
         "MIGFMT020",
-        "Field names an optional group that is not declared",
-        "Field '{0}' belongs to group '{1}', which no [MigrationOptionalGroup] on '{2}' declares",
+        "Field names a group that is not declared",
+        "Field '{0}' belongs to group '{1}', which no [MigrationOptionalGroup] or [MigrationStruct] on '{2}' declares",
         Declaration);
 
     public static readonly DiagnosticDescriptor InvalidPresentFlag = Error(
@@ -111,8 +111,14 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor DuplicateGroup = Error(
         "MIGFMT022",
-        "Optional group is declared twice",
-        "Optional group '{0}' is declared more than once on '{1}'",
+        "Group is declared twice",
+        "Group '{0}' is declared more than once on '{1}' (optional groups and structures share one set of names)",
+        Declaration);
+
+    public static readonly DiagnosticDescriptor MemberOutsideGroupVersions = Error(
+        "MIGFMT023",
+        "Group member exists in versions its group does not",
+        "'{0}' has {1} = {2}, but its {3} '{4}' has {1} = {5}: the member is visited only while its group is, so it cannot exist {6} it",
         Declaration);
 
     public static readonly DiagnosticDescriptor BaselineUnreadable = Error(

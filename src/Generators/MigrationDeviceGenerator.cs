@@ -29,7 +29,7 @@ public sealed class MigrationDeviceGenerator : IIncrementalGenerator
             .Select(static (device, _) => device!)
             .WithTrackingName(DeviceModelStep);
 
-        // Field and group attributes on a class without [MigrationDevice] would otherwise be silently ignored.
+        // Field, group and structure attributes on a class without [MigrationDevice] would otherwise be silently ignored.
         IncrementalValuesProvider<DiagnosticInfo> strayFields = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 DeviceParser.FieldAttributeName,
@@ -44,9 +44,20 @@ public sealed class MigrationDeviceGenerator : IIncrementalGenerator
                 static (context, _) => DeviceParser.CheckOutsideDevice(context, "MigrationOptionalGroup"))
             .Where(static diagnostic => diagnostic is not null)
             .Select(static (diagnostic, _) => diagnostic!);
-        context.RegisterSourceOutput(strayFields.Collect().Combine(strayGroups.Collect()).Combine(context.CompilationProvider), static (output, pair) =>
+        IncrementalValuesProvider<DiagnosticInfo> strayStructs = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                DeviceParser.StructAttributeName,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                static (context, _) => DeviceParser.CheckOutsideDevice(context, "MigrationStruct"))
+            .Where(static diagnostic => diagnostic is not null)
+            .Select(static (diagnostic, _) => diagnostic!);
+        IncrementalValueProvider<ImmutableArray<DiagnosticInfo>> strays = strayFields.Collect()
+            .Combine(strayGroups.Collect())
+            .Combine(strayStructs.Collect())
+            .Select(static (all, _) => all.Left.Left.AddRange(all.Left.Right).AddRange(all.Right));
+        context.RegisterSourceOutput(strays.Combine(context.CompilationProvider), static (output, pair) =>
         {
-            foreach (DiagnosticInfo diagnostic in pair.Left.Left.AddRange(pair.Left.Right))
+            foreach (DiagnosticInfo diagnostic in pair.Left)
             {
                 output.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Right));
             }

@@ -86,9 +86,10 @@ internal enum SpecKind
     UInt32Array,
     UInt64Array,
     Optional,
+    Struct,
 }
 
-/// <summary>One declared field or optional group of a device, as the generator emits and checks it.</summary>
+/// <summary>One declared field, optional group or nested structure of a device, as the generator emits and checks it.</summary>
 /// <param name="SpecName">The identifier of its static spec in the generated <c>Fields</c> class.</param>
 /// <param name="Name">The name in schemas and dumps.</param>
 /// <param name="Tag">The BER tag number.</param>
@@ -98,8 +99,8 @@ internal enum SpecKind
 /// <param name="Since">The version that introduced it.</param>
 /// <param name="RemovedIn">The version that removed it, or 0.</param>
 /// <param name="Description">The schema description, or <see langword="null"/>.</param>
-/// <param name="MemberName">The C# field visited (for a group: its presence flag), escaped for source.</param>
-/// <param name="Members">A group's members, in visit order.</param>
+/// <param name="MemberName">The C# field visited (for an optional group: its presence flag; for a structure: empty), escaped for source.</param>
+/// <param name="Members">A group's or structure's members, in visit order.</param>
 /// <param name="Location">The attribute that declares it.</param>
 /// <param name="SinceLocation">The <c>Since</c> argument, or the attribute.</param>
 internal sealed record SpecModel(
@@ -118,6 +119,9 @@ internal sealed record SpecModel(
     LocationInfo? SinceLocation)
 {
     public bool ExistsIn(int version) => Since <= version && (RemovedIn == 0 || version < RemovedIn);
+
+    /// <summary>Gets a value indicating whether this is an optional group or a structure, whose members are <see cref="Members"/>.</summary>
+    public bool IsGroup => Kind is SpecKind.Optional or SpecKind.Struct;
 }
 
 /// <summary>A type enclosing the device class, re-declared around the generated part.</summary>

@@ -91,7 +91,7 @@ public class BaselineTests
         // RuntimeDevices.cs is compiled into this assembly by the generator; its schemas, written by SchemaDocument,
         // are the baselines a user would commit.
         var baselines = new List<AdditionalText>();
-        foreach (DeviceType type in new[] { GeneratedUart16550.DeviceType, Gadget.DeviceType })
+        foreach (DeviceType type in new[] { GeneratedUart16550.DeviceType, Gadget.DeviceType, Clock.DeviceType })
         {
             foreach (DeviceSchema schema in DeviceSchema.AllVersions(type))
             {

@@ -25,7 +25,7 @@ public ref struct CountingVisitor(int version) : IStateVisitor
     public void Field<T>(ArrayFieldSpec<T> field, Span<T> values)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => Count += values.Length > 0 ? 1 : 0;
 
-    public readonly bool BeginStruct(StructSpec field) => false;
+    public readonly bool BeginStruct(StructSpec field) => field.ExistsIn(version);
 
     public readonly void EndStruct()
     {
@@ -83,9 +83,11 @@ public ref struct RecordingVisitor(Dictionary<string, string> values, int versio
         Record(field, "[" + string.Join(",", parts) + "]");
     }
 
-    public readonly bool BeginStruct(StructSpec field) => throw new NotSupportedException();
+    public readonly bool BeginStruct(StructSpec field) => field.ExistsIn(version);
 
-    public readonly void EndStruct() => throw new NotSupportedException();
+    public readonly void EndStruct()
+    {
+    }
 
     public readonly int BeginList(ListSpec field, int count) => throw new NotSupportedException();
 

@@ -133,7 +133,7 @@ internal static class BaselineChecker
                     context.Device.MinimumVersion);
             }
 
-            if (spec.Kind == SpecKind.Optional)
+            if (spec.IsGroup)
             {
                 CompareStructure(context, declaredPath, spec.Members, field.Fields, spec.Location);
             }
@@ -237,6 +237,7 @@ internal static class BaselineChecker
         SpecKind.UInt16Array => "uint16-array",
         SpecKind.UInt32Array => "uint32-array",
         SpecKind.UInt64Array => "uint64-array",
+        SpecKind.Struct => "struct",
         _ => "optional",
     };
 

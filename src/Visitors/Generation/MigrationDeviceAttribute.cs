@@ -7,7 +7,8 @@ namespace MigrationFormat.Visitors;
 /// <c>Fields</c> class of typed field specs, the <c>Visit</c> method, the <c>DeviceType</c> registration, and the
 /// <c>Type</c> and <c>Version</c> members with a <c>(int version)</c> constructor unless the class declares them.
 /// Its migrated state is the instance fields marked with <see cref="MigrationFieldAttribute"/>, visited in declaration
-/// order; optional groups are declared on the class with <see cref="MigrationOptionalGroupAttribute"/>.
+/// order; optional groups and nested structures are declared on the class with
+/// <see cref="MigrationOptionalGroupAttribute"/> and <see cref="MigrationStructAttribute"/>.
 /// </summary>
 /// <example>
 /// <code>

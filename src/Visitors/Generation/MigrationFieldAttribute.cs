@@ -19,7 +19,7 @@ namespace MigrationFormat.Visitors;
 public sealed class MigrationFieldAttribute : Attribute
 {
     /// <summary>Marks a migrated field.</summary>
-    /// <param name="tag">The BER tag number, unique within the field's structure (the device, or its optional group).</param>
+    /// <param name="tag">The BER tag number, unique within the field's structure (the device, or its optional group or structure).</param>
     public MigrationFieldAttribute(int tag) => Tag = tag;
 
     /// <summary>Gets the BER tag number.</summary>
@@ -57,8 +57,8 @@ public sealed class MigrationFieldAttribute : Attribute
     public int MaxLength { get; set; }
 
     /// <summary>
-    /// Gets or sets the name of the <see cref="MigrationOptionalGroupAttribute"/> the field belongs to, or
-    /// <see langword="null"/> for the device's top level.
+    /// Gets or sets the name of the <see cref="MigrationOptionalGroupAttribute"/> or <see cref="MigrationStructAttribute"/>
+    /// the field belongs to, or <see langword="null"/> for the device's top level.
     /// </summary>
     public string? Group { get; set; }
 }
