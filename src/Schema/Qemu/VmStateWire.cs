@@ -81,19 +81,11 @@ internal sealed class VmStateWire
     internal static long LeafWidth(VmsdField field) => field.IsOpaque ? OpaqueWidth(field.Name) : field.Size;
 
     /// <summary>
-    /// A width for a field the dump gives none for: large and distinct per name, so that such a field facing anything but itself
-    /// never lines up by chance, while the same field on both sides does.
+    /// The width assumed for a field the dump gives none for (size 0: a custom <c>VMStateInfo</c>): such a field is taken to keep
+    /// its width on both sides, so it lines up with itself (and a renamed one with its new name); adding, removing or moving it
+    /// shifts the stream.
     /// </summary>
-    internal static long OpaqueWidth(string name)
-    {
-        uint hash = 2166136261;
-        foreach (char c in name)
-        {
-            hash = (hash ^ c) * 16777619;
-        }
-
-        return (1L << 40) + ((long)(hash % 65521) << 20);
-    }
+    internal static long OpaqueWidth(string name) => VmStateLoader.OpaqueFieldWidth;
 
     /// <summary>
     /// The key of a field for matching across the two sides: its path without element indices, and which occurrence of its name
