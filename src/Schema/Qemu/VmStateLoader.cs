@@ -39,8 +39,9 @@ public static class VmStateLoader
             return $"no device saves a section for type '{device.QomType}'";
         }
 
-        if (streamVersion > device.VersionId)
+        if (streamVersion > device.VersionId || streamVersion < device.MinimumVersionId)
         {
+            // savevm.c checks the version against the registered entry; its minimum is the description's in a real dump.
             return $"savevm: unsupported version {streamVersion} for '{description.Name}' v{device.VersionId}";
         }
 

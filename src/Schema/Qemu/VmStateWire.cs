@@ -57,9 +57,9 @@ internal sealed class VmStateWire
         wire.Emit(sent, sent.VersionId, string.Empty, string.Empty, source: true, wire._segments);
         wire._sourceLength = wire._segments.Count == 0 ? 0 : wire._segments[^1].End;
         int streamVersion = source.VersionId;
-        if (streamVersion > destination.VersionId)
+        if (streamVersion > destination.VersionId || streamVersion < destination.MinimumVersionId)
         {
-            wire.Fail(string.Empty, $"the source writes section version {streamVersion}, the destination accepts at most {destination.VersionId}", version: true);
+            wire.Fail(string.Empty, $"the source writes section version {streamVersion}, the destination accepts {destination.MinimumVersionId}..{destination.VersionId}", version: true);
         }
         else if (streamVersion > read.VersionId || streamVersion < read.MinimumVersionId)
         {
