@@ -148,6 +148,7 @@ public static class VmStateChecker
         HashSet<string> sentPaths = VmStateWire.AllPaths(sentTree);
         bool outOfStep = false;
         long shift = 0;
+        var reportedMoves = new HashSet<string>(StringComparer.Ordinal);
         int i = 0;
         while (i < ops.Count)
         {
@@ -195,8 +196,10 @@ public static class VmStateChecker
             moved.AddRange(added.Where(x => sentOnly.Contains(x.Path) && !moved.Contains(x.Path)).Select(x => x.Path));
             removed.RemoveAll(x => readOnly.Contains(x.Path));
             added.RemoveAll(x => sentOnly.Contains(x.Path));
+            moved.RemoveAll(reportedMoves.Contains);
             if (moved.Count > 0)
             {
+                reportedMoves.UnionWith(moved);
                 shift += addedBytes - removedBytes;
                 Add(VmStateFindingKind.FieldMoved, moved[0], $"{Names(moved, "field")} sent at another place in the order than the destination reads {(moved.Count == 1 ? "it" : "them")}", breaks: true);
                 removedBytes = removed.Sum(x => x.Width);
