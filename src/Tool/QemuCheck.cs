@@ -48,7 +48,8 @@ internal static class QemuCheck
             stdout.WriteLine(report.Verdict switch
             {
                 VmStateVerdict.Compatible => "compatible",
-                VmStateVerdict.Conditional => string.Create(CultureInfo.InvariantCulture, $"compatible only if the conditional parts are not sent: {conditional} device type(s)"),
+                VmStateVerdict.Conditional => string.Create(CultureInfo.InvariantCulture,
+                    $"compatible only if the conditional parts are not sent: {conditional} device type(s)"),
                 _ => string.Create(CultureInfo.InvariantCulture, $"not compatible: {broken} device type(s) incompatible, {conditional} conditional"),
             });
         }

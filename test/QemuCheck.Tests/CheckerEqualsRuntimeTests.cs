@@ -90,7 +90,8 @@ public sealed class CheckerEqualsRuntimeTests(ITestOutputHelper output)
         });
     }
 
-    internal static (bool Agree, string Why, VmStateDeviceResult Result) Compare(RealStreamDevices.RealDevice real, VmStateDumpDevice source, VmStateDumpDevice destination)
+    internal static (bool Agree, string Why, VmStateDeviceResult Result) Compare(RealStreamDevices.RealDevice real, VmStateDumpDevice source,
+        VmStateDumpDevice destination)
     {
         VmStateDeviceResult result = VmStateChecker.CheckDevice(source, destination.Description is null ? null : destination);
         SimulatedOutcome low = SimulatedMigration.Run(real, source, destination, VmStateSendPolicy.Minimal);

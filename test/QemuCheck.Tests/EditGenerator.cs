@@ -33,11 +33,19 @@ internal static class EditGenerator
             case EditKind.SectionVersionRaised:
                 return device with { VersionId = device.VersionId + 1, Description = top with { VersionId = top.VersionId + 1 } };
             case EditKind.SectionVersionLowered:
-                return device.VersionId == 0 ? null : device with { VersionId = device.VersionId - 1, Description = top with { VersionId = top.VersionId - 1 } };
+                return device.VersionId == 0
+                    ? null
+                    : device with { VersionId = device.VersionId - 1, Description = top with { VersionId = top.VersionId - 1 } };
             case EditKind.SectionMinimumRaised:
                 return device with { MinimumVersionId = device.MinimumVersionId + 1, Description = top with { MinimumVersionId = top.MinimumVersionId + 1 } };
             case EditKind.SectionMinimumLowered:
-                return top.MinimumVersionId == 0 ? null : device with { MinimumVersionId = Math.Max(0, device.MinimumVersionId - 1), Description = top with { MinimumVersionId = top.MinimumVersionId - 1 } };
+                return top.MinimumVersionId == 0
+                    ? null
+                    : device with
+                    {
+                        MinimumVersionId = Math.Max(0, device.MinimumVersionId - 1),
+                        Description = top with { MinimumVersionId = top.MinimumVersionId - 1 },
+                    };
             case EditKind.SectionRemoved:
                 return device with { Description = null };
         }
@@ -95,7 +103,8 @@ internal static class EditGenerator
                 fields[i] = fields[i] with { Size = fields[i].Size switch { 1 => 2, 2 => 4, 4 => random.Next(2) == 0 ? 8 : 2, 8 => 4, int n => n + 1 } };
                 break;
             case EditKind.FieldAdded:
-                fields.Insert(random.Next(fields.Count + 1), new VmsdField("added_" + random.Next(1000), 0, false, null, new[] { 1, 2, 4, 8 }[random.Next(4)], null));
+                fields.Insert(random.Next(fields.Count + 1), new VmsdField("added_" + random.Next(1000), 0, false, null, new[] { 1, 2, 4, 8 }[random.Next(4)],
+                    null));
                 break;
             case EditKind.FieldsSwapped:
                 int j = random.Next(fields.Count - 1);

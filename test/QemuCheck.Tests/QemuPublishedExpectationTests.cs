@@ -8,9 +8,11 @@ namespace MigrationFormat.QemuCheck.Tests;
 /// </summary>
 public sealed class QemuPublishedExpectationTests
 {
-    private static VmsdField F(string name, int size, int version = 0, bool exists = false, VmsdDescription? nested = null) => new(name, version, exists, null, size, nested);
+    private static VmsdField F(string name, int size, int version = 0, bool exists = false, VmsdDescription? nested = null) => new(name, version, exists,
+        null, size, nested);
 
-    private static VmsdDescription D(string name, int version, int minimum, VmsdField[] fields, params VmsdDescription[] subsections) => new(name, version, minimum, fields, subsections);
+    private static VmsdDescription D(string name, int version, int minimum, VmsdField[] fields, params VmsdDescription[] subsections) => new(name, version,
+        minimum, fields, subsections);
 
     private static VmStateDumpDevice E(string type, int version, int minimum, VmsdDescription? description) => new(type, version, minimum, description);
 
@@ -59,7 +61,8 @@ public sealed class QemuPublishedExpectationTests
         // QEMU: Description "ehci-core": expected field "usbsts", got "usbsts_pending"; skipping rest.
         VmsdField[] core = [F("usbcmd", 4), F("usbsts", 4), F("usbsts_pending", 4, version: 2), F("usbintr", 4), F("frindex", 4)];
         VmStateDumpDevice source = E("ehci", 2, 1, D("ehci-sysbus", 2, 1, [F("ehci", 1880, version: 2, nested: D("ehci-core", 2, 1, core))]));
-        VmStateDumpDevice destination = E("ehci", 2, 1, D("ehci-sysbus", 2, 1, [F("ehci", 1880, version: 2, nested: D("ehci-core", 2, 1, [.. core.Where(f => f.Name != "usbsts")]))]));
+        VmStateDumpDevice destination = E("ehci", 2, 1, D("ehci-sysbus", 2, 1, [F("ehci", 1880, version: 2, nested: D("ehci-core", 2, 1,
+            [.. core.Where(f => f.Name != "usbsts")]))]));
 
         VmStateDeviceResult result = Check(source, destination);
 

@@ -23,7 +23,8 @@ public sealed class RealPairTests(ITestOutputHelper output)
     {
         var undescribed = RealPairs.Undescribed().ToList();
         Assert.Equal(7, undescribed.Count);
-        Assert.All(undescribed, u => Assert.Equal(("piix3-ide", "10.0-to-7.2", true), (u.QomType, u.Migration.Direction, u.Migration.Machine == "pc-i440fx-7.2")));
+        Assert.All(undescribed, u => Assert.Equal(("piix3-ide", "10.0-to-7.2", true), (u.QomType, u.Migration.Direction,
+            u.Migration.Machine == "pc-i440fx-7.2")));
     }
 
     [Fact]
@@ -35,7 +36,8 @@ public sealed class RealPairTests(ITestOutputHelper output)
         output.WriteLine(
             $"{outcomes.Count} device outcomes: {outcomes.Count(o => o.Loaded == true)} loaded, {outcomes.Count(o => o.Loaded == false)} refused; " +
             $"checker: {outcomes.Count(o => o.Result.Verdict == VmStateVerdict.Compatible)} compatible, " +
-            $"{outcomes.Count(o => o.Result.Verdict == VmStateVerdict.Conditional)} conditional, {outcomes.Count(o => o.Result.Verdict == VmStateVerdict.Incompatible)} incompatible");
+            $"{outcomes.Count(o => o.Result.Verdict == VmStateVerdict.Conditional)} conditional, " +
+                $"{outcomes.Count(o => o.Result.Verdict == VmStateVerdict.Incompatible)} incompatible");
         foreach (var group in outcomes.Where(o => o.Result.Verdict == VmStateVerdict.Conditional).GroupBy(o => o.QomType + " " + o.Migration.Direction))
         {
             output.WriteLine($"conditional: {group.Key} x{group.Count()}: {group.First().Result.Findings[0]}");

@@ -86,7 +86,8 @@ internal static class RealPairs
                 m.GetProperty("direction").GetString()!,
                 m.GetProperty("loaded").GetBoolean(),
                 m.GetProperty("failedSection").GetString(),
-                m.GetProperty("sections").EnumerateArray().Select(s => new SentSection(s.GetProperty("name").GetString()!, s.GetProperty("vmsd").GetString() ?? string.Empty)).ToList(),
+                m.GetProperty("sections").EnumerateArray().Select(s => new SentSection(s.GetProperty("name").GetString()!,
+                    s.GetProperty("vmsd").GetString() ?? string.Empty)).ToList(),
                 m.GetProperty("qomTypes").EnumerateArray().Select(t => t.GetString()!).ToList()));
         }
 
@@ -95,7 +96,8 @@ internal static class RealPairs
 
     internal sealed record SentSection(string Name, string Vmsd);
 
-    internal sealed record Migration(string Machine, string Device, string Direction, bool Loaded, string? FailedSection, List<SentSection> Sections, List<string> QomTypes)
+    internal sealed record Migration(string Machine, string Device, string Direction, bool Loaded, string? FailedSection, List<SentSection> Sections,
+        List<string> QomTypes)
     {
         public override string ToString() => $"{Machine} {Device} {Direction}";
     }

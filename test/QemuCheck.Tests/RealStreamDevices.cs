@@ -102,7 +102,8 @@ internal static class RealStreamDevices
     /// <summary>A real section, the dump entry that loads it, and the values the simulated destination read, by field path.</summary>
     internal sealed record RealDevice(string IdStr, VmStateDumpDevice Entry, int Version, byte[] Payload, VmStateRuntime Runtime, List<VmStateWireField> Reads)
     {
-        public Dictionary<string, byte[]> Values { get; } = Reads.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => Payload.AsSpan(g.First().Offset, g.First().Length).ToArray());
+        public Dictionary<string, byte[]> Values { get; } = Reads.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => Payload.AsSpan(g.First().Offset,
+            g.First().Length).ToArray());
 
         public override string ToString() => Entry.QomType;
     }

@@ -51,7 +51,8 @@ internal static class SimulatedMigration
         return Misplaced(writes, reads) ? SimulatedOutcome.SilentlyCorrupt : SimulatedOutcome.Clean;
     }
 
-    /// <summary>A destination field is misplaced when its bytes are not exactly what the source wrote for it (by name, or under another name only it has), nor padding.</summary>
+    /// <summary>A destination field is misplaced when its bytes are not exactly what the source wrote for it (by name, or under another name only it has), nor
+    /// padding.</summary>
     private static bool Misplaced(List<VmStateWireField> writes, List<VmStateWireField> reads)
     {
         var written = writes.Select(w => w.Path).ToHashSet(StringComparer.Ordinal);
@@ -93,9 +94,8 @@ internal static class SimulatedMigration
             writer.WriteHeader();
             writer.WriteFullSection(1, idStr, 0, (uint)version, payload);
             writer.WriteEndOfFile();
-            string vmdesc = string.Create(
-                CultureInfo.InvariantCulture,
-                $$"""{"page_size": 4096, "devices": [{"name": "{{idStr}}", "instance_id": 0, "fields": [{"name": "data", "type": "buffer", "size": {{payload.Length}}}]}]}""");
+            string field = string.Create(CultureInfo.InvariantCulture, $$"""{"name": "data", "type": "buffer", "size": {{payload.Length}}}""");
+            string vmdesc = $$"""{"page_size": 4096, "devices": [{"name": "{{idStr}}", "instance_id": 0, "fields": [{{field}}]}]}""";
             writer.WriteVmDescription(Encoding.UTF8.GetBytes(vmdesc));
         }
 
@@ -117,7 +117,8 @@ internal static class SimulatedMigration
         return bytes;
     }
 
-    private static string KeyOf(string key, VmsdField field) => key + "#" + (field.Nested is null ? field.Size.ToString(CultureInfo.InvariantCulture) : "struct");
+    private static string KeyOf(string key,
+        VmsdField field) => key + "#" + (field.Nested is null ? field.Size.ToString(CultureInfo.InvariantCulture) : "struct");
 
     private static HashSet<string> ConditionalKeys(VmsdDescription description)
     {

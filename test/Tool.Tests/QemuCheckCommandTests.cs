@@ -45,7 +45,8 @@ public sealed class QemuCheckCommandTests
         Assert.Equal(3, result.ExitCode);
         using JsonDocument report = JsonDocument.Parse(result.Stdout);
         Assert.Equal("incompatible", report.RootElement.GetProperty("verdict").GetString());
-        JsonElement finding = Assert.Single(report.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("severity").GetString() != "warning");
+        JsonElement finding = Assert.Single(report.RootElement.GetProperty("findings").EnumerateArray(),
+            f => f.GetProperty("severity").GetString() != "warning");
         Assert.Equal("FieldResized", finding.GetProperty("kind").GetString());
         Assert.Equal("mc146818rtc", finding.GetProperty("qomType").GetString());
         Assert.Equal("refused", finding.GetProperty("severity").GetString());

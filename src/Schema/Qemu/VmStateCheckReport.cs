@@ -40,7 +40,8 @@ public sealed class VmStateCheckReport
     /// <summary>Gets the worst verdict over all devices.</summary>
     public VmStateVerdict Verdict { get; }
 
-    /// <summary>Writes the report as JSON: <c>{"verdict", "findings": [...], "devices": [{"qomType", "section", "verdict"}]}</c>, devices only where not compatible.</summary>
+    /// <summary>Writes the report as JSON: <c>{"verdict", "findings": [...], "devices": [{"qomType", "section", "verdict"}]}</c>, devices only where not
+    /// compatible.</summary>
     /// <param name="writer">The JSON writer.</param>
     public void WriteJson(Utf8JsonWriter writer)
     {

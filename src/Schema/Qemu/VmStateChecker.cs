@@ -80,7 +80,8 @@ public static class VmStateChecker
 
         if (minimal.Refusal is { IsVersion: true } refusal)
         {
-            return context.Result(verdict, context.Finding(string.Empty, VmStateFindingKind.SectionVersion, VmStateSeverity.Refused, refusal.Message, "QEMU refuses the section", string.Empty));
+            return context.Result(verdict, context.Finding(string.Empty, VmStateFindingKind.SectionVersion, VmStateSeverity.Refused, refusal.Message,
+                "QEMU refuses the section", string.Empty));
         }
 
         var findings = new List<VmStateFinding>();
@@ -104,7 +105,8 @@ public static class VmStateChecker
         ExplainSubsections(context, sent, read, string.Empty, findings);
         if (verdict != VmStateVerdict.Compatible && low.Clean && !findings.Any(f => f.Severity == VmStateSeverity.Conditional))
         {
-            findings.Add(high.Generic(context, maximal, "when the source sends its subsections or field_exists fields") with { Severity = VmStateSeverity.Conditional });
+            string condition = "when the source sends its subsections or field_exists fields";
+            findings.Add(high.Generic(context, maximal, condition) with { Severity = VmStateSeverity.Conditional });
         }
 
         if (verdict == VmStateVerdict.Compatible)
@@ -158,7 +160,8 @@ public static class VmStateChecker
                 if (s.Width != r.Width)
                 {
                     shift += r.Width - s.Width;
-                    Add(VmStateFindingKind.FieldResized, s.Path, $"field '{s.Path}' is {s.Width} byte(s) on the source and {r.Width} on the destination", breaks: true);
+                    Add(VmStateFindingKind.FieldResized, s.Path, $"field '{s.Path}' is {s.Width} byte(s) on the source and {r.Width} on the destination",
+                        breaks: true);
                 }
 
                 i++;
@@ -201,7 +204,9 @@ public static class VmStateChecker
             {
                 reportedMoves.UnionWith(moved);
                 shift += addedBytes - removedBytes;
-                Add(VmStateFindingKind.FieldMoved, moved[0], $"{Names(moved, "field")} sent at another place in the order than the destination reads {(moved.Count == 1 ? "it" : "them")}", breaks: true);
+                Add(VmStateFindingKind.FieldMoved, moved[0],
+                    $"{Names(moved, "field")} sent at another place in the order than the destination reads {(moved.Count == 1 ? "it" : "them")}",
+                    breaks: true);
                 removedBytes = removed.Sum(x => x.Width);
                 addedBytes = added.Sum(x => x.Width);
                 shift -= addedBytes - removedBytes;
@@ -217,8 +222,10 @@ public static class VmStateChecker
                 && (removed.TrueForAll(x => x.Field!.IsUnused) || added.TrueForAll(x => x.Field!.IsUnused)))
             {
                 string text = added.TrueForAll(x => x.Field!.IsUnused)
-                    ? $"{Names(removed.Select(x => x.Path).ToList(), "field", verb: false)} ({removedBytes} bytes) face unused padding of the same size on the destination: their values are dropped"
-                    : $"{Names(added.Select(x => x.Path).ToList(), "field", verb: false)} ({addedBytes} bytes) on the destination load from padding the source leaves unused (zeros)";
+                    ? $"{Names(removed.Select(x => x.Path).ToList(), "field", verb: false)} ({removedBytes} bytes) face unused padding of the same " +
+                        $"size on the destination: their values are dropped"
+                    : $"{Names(added.Select(x => x.Path).ToList(), "field", verb: false)} ({addedBytes} bytes) on the destination load from padding " +
+                        $"the source leaves unused (zeros)";
                 Add(VmStateFindingKind.FieldsUnused, removed[0].Path, text, breaks: false);
                 return;
             }
@@ -227,7 +234,8 @@ public static class VmStateChecker
             {
                 for (int k = 0; k < removed.Count; k++)
                 {
-                    Add(VmStateFindingKind.FieldRenamed, removed[k].Path, $"field '{removed[k].Path}' is called '{added[k].Path}' on the destination (names are not on the wire)", breaks: false);
+                    Add(VmStateFindingKind.FieldRenamed, removed[k].Path,
+                        $"field '{removed[k].Path}' is called '{added[k].Path}' on the destination (names are not on the wire)", breaks: false);
                 }
 
                 return;
@@ -240,8 +248,10 @@ public static class VmStateChecker
                     gated ? VmStateFindingKind.FieldVersion : VmStateFindingKind.FieldRemoved,
                     removed[0].Path,
                     gated
-                        ? $"{Names(removed.Select(x => x.Path).ToList(), "field")} sent ({removedBytes} bytes), but the destination reads {(removed.Count == 1 ? "it" : "them")} only at other versions ({VersionsOf(readTree, removed)})"
-                        : $"{Names(removed.Select(x => x.Path).ToList(), "field")} sent ({removedBytes} bytes), but the destination does not read {(removed.Count == 1 ? "it" : "them")}",
+                        ? $"{Names(removed.Select(x => x.Path).ToList(), "field")} sent ({removedBytes} bytes), but the destination reads " +
+                            $"{(removed.Count == 1 ? "it" : "them")} only at other versions ({VersionsOf(readTree, removed)})"
+                        : $"{Names(removed.Select(x => x.Path).ToList(), "field")} sent ({removedBytes} bytes), but the destination does not read " +
+                            $"{(removed.Count == 1 ? "it" : "them")}",
                     breaks: true);
             }
 
@@ -252,8 +262,10 @@ public static class VmStateChecker
                     gated ? VmStateFindingKind.FieldVersion : VmStateFindingKind.FieldAdded,
                     added[0].Path,
                     gated
-                        ? $"the destination reads {Names(added.Select(x => x.Path).ToList(), "field", verb: false)} ({addedBytes} bytes), which the source sends only at other versions ({VersionsOf(sentTree, added)})"
-                        : $"the destination reads {Names(added.Select(x => x.Path).ToList(), "field", verb: false)} ({addedBytes} bytes), which the source does not send",
+                        ? $"the destination reads {Names(added.Select(x => x.Path).ToList(), "field", verb: false)} ({addedBytes} bytes), which the " +
+                            $"source sends only at other versions ({VersionsOf(sentTree, added)})"
+                        : $"the destination reads {Names(added.Select(x => x.Path).ToList(), "field", verb: false)} ({addedBytes} bytes), which the " +
+                            $"source does not send",
                     breaks: true);
             }
         }
@@ -452,7 +464,8 @@ public static class VmStateChecker
             {
                 findings.Add(context.Finding(
                     path, VmStateFindingKind.SubsectionVersion, VmStateSeverity.Conditional,
-                    $"subsection '{subsection.Name}' is sent at version {subsection.VersionId}; the destination loads {target.MinimumVersionId}..{target.VersionId}",
+                    $"subsection '{subsection.Name}' is sent at version {subsection.VersionId}; the destination loads " +
+                        $"{target.MinimumVersionId}..{target.VersionId}",
                     "QEMU refuses the section when it arrives", condition));
                 continue;
             }
@@ -590,7 +603,8 @@ public static class VmStateChecker
         public string Prefix { get; init; } = string.Empty;
 
         public VmStateFinding Finding(string path, VmStateFindingKind kind, VmStateSeverity severity, string message, string consequence, string condition) =>
-            new(QomType, Section, path.Length == 0 ? Prefix : Prefix.Length == 0 || path.StartsWith(Prefix, StringComparison.Ordinal) ? path : Prefix + "." + path,
+            new(QomType, Section, path.Length == 0 ? Prefix : Prefix.Length == 0 || path.StartsWith(Prefix,
+                StringComparison.Ordinal) ? path : Prefix + "." + path,
                 kind, severity, message, consequence, condition);
 
         public VmStateDeviceResult Result(VmStateVerdict verdict, VmStateFinding finding) => new(QomType, Section, verdict, [finding]);
@@ -677,7 +691,8 @@ public static class VmStateChecker
 
         public VmStateFinding Generic(Context context, VmStateWire wire, string condition) =>
             wire.Refusal is { } refusal
-                ? context.Finding(refusal.Path, VmStateFindingKind.FieldRemoved, VmStateSeverity.Refused, refusal.Message, "QEMU refuses the section", condition)
+                ? context.Finding(refusal.Path, VmStateFindingKind.FieldRemoved, VmStateSeverity.Refused, refusal.Message, "QEMU refuses the section",
+                    condition)
                 : context.Finding(
                     CorruptRead?.Path ?? string.Empty,
                     VmStateFindingKind.FieldMoved,

@@ -155,7 +155,8 @@ public sealed class VmStateDump
     /// <summary>Reads a <c>-dump-vmstate</c> file.</summary>
     /// <param name="utf8Json">The file's bytes.</param>
     /// <returns>The dump.</returns>
-    /// <exception cref="MigrationFormatException">The bytes are not JSON or not of the dump's shape; <see cref="MigrationFormatException.FieldPath"/> is the JSON path.</exception>
+    /// <exception cref="MigrationFormatException">The bytes are not JSON or not of the dump's shape; <see cref="MigrationFormatException.FieldPath"/> is the
+    /// JSON path.</exception>
     public static VmStateDump Parse(ReadOnlyMemory<byte> utf8Json)
     {
         using JsonDocument document = SchemaDocument.ParseJson(utf8Json);
@@ -205,7 +206,8 @@ public sealed class VmStateDump
                 bool exists = field.TryGetProperty("field_exists", out JsonElement flag) && flag.ValueKind == JsonValueKind.True;
                 int? count = field.TryGetProperty("num", out _) ? RequireInt(field, "num", here) : null;
                 VmsdDescription? nested = field.TryGetProperty("Description", out JsonElement n) ? ReadDescription(n, here + ".Description", depth + 1) : null;
-                fields.Add(new VmsdField(RequireString(field, "field", here), RequireInt(field, "version_id", here), exists, count, RequireInt(field, "size", here), nested));
+                fields.Add(new VmsdField(RequireString(field, "field", here), RequireInt(field, "version_id", here), exists, count, RequireInt(field, "size",
+                    here), nested));
             }
         }
 

@@ -47,7 +47,8 @@ public static class VmStateLoader
 
         var reader = new Reader(payload, runtime, reads);
         string? error = reader.Description(description, streamVersion, string.Empty, string.Empty);
-        return error ?? (reader.Position == payload.Length ? null : $"Missing section footer for {description.Name} ({payload.Length - reader.Position} byte(s) left unread)");
+        return error ?? (reader.Position == payload.Length ? null : $"Missing section footer for {description.Name} " +
+            $"({payload.Length - reader.Position} byte(s) left unread)");
     }
 
     private sealed class Reader(ReadOnlyMemory<byte> payload, VmStateRuntime runtime, List<VmStateWireField> reads)

@@ -7,7 +7,8 @@ namespace MigrationFormat.Schema.Qemu;
 /// </summary>
 public enum VmStateSendPolicy
 {
-    /// <summary>No subsection is sent; a <c>field_exists</c> test passes only where both sides have the field with a test (the same test), and fails where one side alone has it.</summary>
+    /// <summary>No subsection is sent; a <c>field_exists</c> test passes only where both sides have the field with a test (the same test), and fails where one
+    /// side alone has it.</summary>
     Minimal,
 
     /// <summary>Every subsection is sent and every <c>field_exists</c> test passes.</summary>

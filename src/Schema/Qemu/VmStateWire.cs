@@ -59,18 +59,22 @@ internal sealed class VmStateWire
         int streamVersion = source.VersionId;
         if (streamVersion > destination.VersionId || streamVersion < destination.MinimumVersionId)
         {
-            wire.Fail(string.Empty, $"the source writes section version {streamVersion}, the destination accepts {destination.MinimumVersionId}..{destination.VersionId}", version: true);
+            wire.Fail(string.Empty,
+                $"the source writes section version {streamVersion}, the destination accepts {destination.MinimumVersionId}..{destination.VersionId}",
+                version: true);
         }
         else if (streamVersion > read.VersionId || streamVersion < read.MinimumVersionId)
         {
-            wire.Fail(string.Empty, $"section version {streamVersion} is outside {read.MinimumVersionId}..{read.VersionId}, what '{read.Name}' loads", version: true);
+            wire.Fail(string.Empty, $"section version {streamVersion} is outside {read.MinimumVersionId}..{read.VersionId}, what '{read.Name}' loads",
+                version: true);
         }
         else if (wire.Load(read, streamVersion, string.Empty, string.Empty) && wire._position != wire._sourceLength)
         {
             wire.Fail(
                 string.Empty,
                 wire._position < wire._sourceLength
-                    ? $"the destination stops {wire._sourceLength - wire._position} byte(s) before the end of what the source sent: QEMU finds no section footer there"
+                    ? $"the destination stops {wire._sourceLength - wire._position} byte(s) before the end of what the source sent: QEMU finds no " +
+                        $"section footer there"
                     : $"the destination reads {wire._position - wire._sourceLength} byte(s) past what the source sent, into the footer and beyond");
         }
 
@@ -106,7 +110,8 @@ internal sealed class VmStateWire
     internal static bool IsActive(VmsdField field, int version, bool conditionalPasses) =>
         field.FieldExists ? conditionalPasses : field.VersionId <= version;
 
-    /// <summary>Whether a subsection header of this name ends a description's subsection loop in QEMU (too short, or not under the description's name).</summary>
+    /// <summary>Whether a subsection header of this name ends a description's subsection loop in QEMU (too short, or not under the description's
+    /// name).</summary>
     internal static bool EndsSubsectionLoop(string parentName, string subsectionName) =>
         subsectionName.Length < parentName.Length + 1 || !subsectionName.StartsWith(parentName, StringComparison.Ordinal);
 
@@ -165,7 +170,10 @@ internal sealed class VmStateWire
 
     private bool ConditionalPasses(VmsdField field, string key, bool source) =>
         _policy == VmStateSendPolicy.Maximal
-        || (source ? _destinationConditional : _sourceConditional).Contains(key + "#" + (field.Nested is null ? field.Size.ToString(CultureInfo.InvariantCulture) : "struct"));
+        || (source ? _destinationConditional : _sourceConditional).Contains(TestKey(key, field));
+
+    private static string TestKey(string key, VmsdField field) =>
+        key + "#" + (field.Nested is null ? field.Size.ToString(CultureInfo.InvariantCulture) : "struct");
 
     /// <summary>The fields the destination means to read at the source's section version, laid end to end as if nothing went wrong.</summary>
     public static List<Segment> Expected(VmStateDumpDevice source, VmStateDumpDevice destination, VmStateSendPolicy policy, bool ofSource)
@@ -295,7 +303,8 @@ internal sealed class VmStateWire
             _position = header.End;
             if (sent.VersionId > target.VersionId || sent.VersionId < target.MinimumVersionId)
             {
-                return Fail(path, $"subsection '{sent.Name}' arrives at version {sent.VersionId}, the destination loads {target.MinimumVersionId}..{target.VersionId}");
+                return Fail(path,
+                    $"subsection '{sent.Name}' arrives at version {sent.VersionId}, the destination loads {target.MinimumVersionId}..{target.VersionId}");
             }
 
             if (!Load(target, sent.VersionId, path, Child(keyPrefix, sent.Name)))
