@@ -26,6 +26,9 @@ public static class Program
     /// <summary>Exit code of <c>check</c>: the schemas are not compatible.</summary>
     public const int ExitIncompatible = 3;
 
+    /// <summary>Exit code of <c>check</c> on QEMU dumps: compatible only for some run-time states (a subsection or field_exists field sent or not).</summary>
+    public const int ExitConditional = 4;
+
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
     /// <summary>Runs the tool in-process.</summary>
@@ -119,8 +122,19 @@ public static class Program
 
         var source = new Argument<string>("SRC") { Description = "The source's schema document (migfmt schema, a catalog, or QEMU -dump-vmstate JSON)." };
         var destination = new Argument<string>("DST") { Description = "The destination's schema document, of the same kind." };
-        var check = new Command("check", "Check that state saved with SRC loads with DST: exit 0 when compatible, 3 when not, with every reason.") { source, destination };
-        check.SetAction(p => Check(p.GetValue(source)!, p.GetValue(destination)!, stdout));
+        var checkJson = new Option<bool>("--json") { Description = "For QEMU dumps: print the report as JSON (format migfmt-qemu-check/1)." };
+        var arrayCounts = new Option<string[]>("--array-counts")
+        {
+            Description = "For QEMU dumps without array counts (7.2): JSON {vmsd: {field: count}}, as make-real-pairs.sh records them from streams.",
+            HelpName = "FILE",
+        };
+        var check = new Command(
+            "check",
+            "Check that state saved with SRC loads with DST: exit 0 when compatible, 3 when not, 4 (QEMU dumps) when it depends on run-time state, with every reason.")
+        {
+            source, destination, checkJson, arrayCounts,
+        };
+        check.SetAction(p => Check(p.GetValue(source)!, p.GetValue(destination)!, p.GetValue(checkJson), p.GetValue(arrayCounts) ?? [], stdout));
         root.Add(check);
 
         var convertTo = new Option<string>("--to") { Description = "ber: a QEMU savevm stream to BER; legacy: a BER stream (made by convert --to ber, or of sample devices) to a QEMU savevm stream.", Required = true };
@@ -152,7 +166,7 @@ public static class Program
         return ExitOk;
     }
 
-    private static int Check(string sourceFile, string destinationFile, TextWriter stdout)
+    private static int Check(string sourceFile, string destinationFile, bool json, string[] arrayCountFiles, TextWriter stdout)
     {
         byte[] sourceBytes = File.ReadAllBytes(sourceFile);
         byte[] destinationBytes = File.ReadAllBytes(destinationFile);
@@ -162,9 +176,17 @@ public static class Program
             throw new UsageException("check: SRC and DST must both be schema documents or both QEMU vmstate JSON.");
         }
 
-        CompatibilityReport report = sourceQemu
-            ? VmStateJson.Check(VmStateJson.Import(sourceBytes), VmStateJson.Import(destinationBytes))
-            : CompatibilityChecker.Check(SchemaDocument.ParseMany(sourceBytes), SchemaDocument.ParseMany(destinationBytes));
+        if (sourceQemu)
+        {
+            return QemuCheck.Run(sourceBytes, destinationBytes, json, arrayCountFiles, stdout);
+        }
+
+        if (json || arrayCountFiles.Length > 0)
+        {
+            throw new UsageException("check: --json and --array-counts apply to QEMU -dump-vmstate files.");
+        }
+
+        CompatibilityReport report = CompatibilityChecker.Check(SchemaDocument.ParseMany(sourceBytes), SchemaDocument.ParseMany(destinationBytes));
         foreach (string entry in report.Skipped)
         {
             stdout.WriteLine("skipped: " + entry);

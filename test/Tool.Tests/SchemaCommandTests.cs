@@ -87,12 +87,14 @@ public class SchemaCommandTests
         var root = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
         root["mc146818rtc"]!["minimum_version_id"] = 9;
         root["mc146818rtc"]!["version_id"] = 9;
+        root["mc146818rtc"]!["Description"]!["minimum_version_id"] = 9;
+        root["mc146818rtc"]!["Description"]!["version_id"] = 9;
         File.WriteAllText(newer, root.ToJsonString());
 
         ToolResult result = ToolRunner.Run("check", dump, newer);
 
         Assert.Equal(3, result.ExitCode);
-        Assert.Contains("VersionOutOfRange", result.Stdout);
+        Assert.Contains("refused: mc146818rtc [mc146818rtc] the source writes section version 3, the destination accepts 9..9", result.Stdout);
     }
 
     [Fact]

@@ -1,0 +1,2 @@
+global using MigrationFormat.Schema.Qemu;
+global using Xunit;
