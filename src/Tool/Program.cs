@@ -7,6 +7,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using MigrationFormat.Schema;
+using MigrationFormat.Schema.Asn1;
 using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Tool;
@@ -109,12 +110,16 @@ public static class Program
         dump.SetAction(p => Dump(p.GetValue(dumpFile)!, p.GetValue(json), stdout));
         root.Add(dump);
 
-        var schemaDevice = new Option<string>("--device") { Description = "The sample device.", HelpName = "NAME", Required = true };
-        var schemaVersion = new Option<int>("--version") { Description = "The device version.", HelpName = "N", Required = true };
-        var schemaFormat = new Option<string>("--format") { Description = "schema (the library's document), json-schema (of migfmt load's output) or vmstate (QEMU -dump-vmstate).", DefaultValueFactory = _ => "schema" };
-        schemaFormat.AcceptOnlyFromAmong("schema", "json-schema", "vmstate");
-        var schema = new Command("schema", "Print a sample device version's schema.") { schemaDevice, schemaVersion, schemaFormat };
-        schema.SetAction(p => Schema(p.GetValue(schemaDevice)!, p.GetValue(schemaVersion), p.GetValue(schemaFormat)!, stdout));
+        var schemaDevice = new Option<string>("--device") { Description = "The sample device (for asn1 without it: the stream's framing module).", HelpName = "NAME" };
+        var schemaVersion = new Option<int?>("--version") { Description = "The device version.", HelpName = "N" };
+        var schemaFormat = new Option<string>("--format")
+        {
+            Description = "schema (the library's document), json-schema (of migfmt load's output), vmstate (QEMU -dump-vmstate) or asn1 (an ASN.1 module).",
+            DefaultValueFactory = _ => "schema",
+        };
+        schemaFormat.AcceptOnlyFromAmong("schema", "json-schema", "vmstate", "asn1");
+        var schema = new Command("schema", "Print a sample device version's schema, or the ASN.1 module of the stream's framing.") { schemaDevice, schemaVersion, schemaFormat };
+        schema.SetAction(p => Schema(p.GetValue(schemaDevice), p.GetValue(schemaVersion), p.GetValue(schemaFormat)!, stdout));
         root.Add(schema);
 
         var source = new Argument<string>("SRC") { Description = "The source's schema document (migfmt schema, a catalog, or QEMU -dump-vmstate JSON)." };
@@ -138,10 +143,27 @@ public static class Program
         return root;
     }
 
-    private static int Schema(string deviceName, int version, string format, TextWriter stdout)
+    private static int Schema(string? deviceName, int? version, string format, TextWriter stdout)
     {
-        DeviceType type = ResolveDevice(deviceName, version);
-        DeviceSchema schema = DeviceSchema.For(type, version);
+        if (format == "asn1" && deviceName is null && version is null)
+        {
+            stdout.Write(Asn1FramingModule.Text);
+            return ExitOk;
+        }
+
+        if (deviceName is null || version is null)
+        {
+            throw new UsageException("schema: give --device NAME --version N (with --format asn1, neither prints the framing module).");
+        }
+
+        DeviceType type = ResolveDevice(deviceName, version.Value);
+        DeviceSchema schema = DeviceSchema.For(type, version.Value);
+        if (format == "asn1")
+        {
+            stdout.Write(Asn1DeviceModule.Create(schema).Text);
+            return ExitOk;
+        }
+
         byte[] document = format switch
         {
             "json-schema" => JsonSchemaExporter.ToUtf8(schema, indented: true),
