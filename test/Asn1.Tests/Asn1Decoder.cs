@@ -138,3 +138,17 @@ public sealed class SampleDecoderGroup : ICollectionFixture<SampleDecoderFixture
 {
     public const string Name = "asn1c decoder of the sample devices";
 }
+
+/// <summary>The decoder of the QEMU device models' modules (samples/Qemu), built once for every test that uses it.</summary>
+public sealed class QemuDecoderFixture : IDisposable
+{
+    internal Asn1Decoder Decoder { get; } = new("qemu", MigrationFormat.Samples.Qemu.QemuDeviceCatalog.DeviceTypes);
+
+    public void Dispose() => Decoder.Dispose();
+}
+
+[CollectionDefinition(Name)]
+public sealed class QemuDecoderGroup : ICollectionFixture<QemuDecoderFixture>
+{
+    public const string Name = "asn1c decoder of the QEMU device models";
+}

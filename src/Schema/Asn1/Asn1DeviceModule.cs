@@ -69,6 +69,8 @@ public sealed class Asn1DeviceModule
     /// <summary>Writes the module's text, one type at a time.</summary>
     private sealed class Generator
     {
+        private const string ExtensionComment = "fields after this marker came with later versions; a decoder skips fields it does not know";
+
         private static readonly string[] Imports = ["Header", "Schemas", "Trailer", "Checksum", "UInt8", "UInt16", "UInt32", "UInt64", "Int8", "Int16", "Int32", "Int64"];
 
         private readonly DeviceSchema _schema;
@@ -176,7 +178,7 @@ public sealed class Asn1DeviceModule
             {
                 if (i == additions)
                 {
-                    components.Add(("...", "fields of later versions: a reader of this version skips them"));
+                    components.Add(("...", ExtensionComment));
                 }
 
                 FieldSchema field = fields[i];
@@ -190,7 +192,7 @@ public sealed class Asn1DeviceModule
 
             if (additions == fields.Count)
             {
-                components.Add(("...", "fields of later versions: a reader of this version skips them"));
+                components.Add(("...", ExtensionComment));
             }
 
             _text.Append(CultureInfo.InvariantCulture, $"{name} ::= {tag}SEQUENCE {{\n");
