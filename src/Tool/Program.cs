@@ -118,8 +118,18 @@ public static class Program
             DefaultValueFactory = _ => "schema",
         };
         schemaFormat.AcceptOnlyFromAmong("schema", "json-schema", "vmstate", "asn1");
-        var schema = new Command("schema", "Print a sample device version's schema, or the ASN.1 module of the stream's framing.") { schemaDevice, schemaVersion, schemaFormat };
-        schema.SetAction(p => Schema(p.GetValue(schemaDevice), p.GetValue(schemaVersion), p.GetValue(schemaFormat)!, stdout));
+        var schemaSections = new Option<string[]>("--section")
+        {
+            Description = "With --format asn1: a section of the stream, as ID/vN (e.g. serial/v3); repeat it for each section, in stream order.",
+            HelpName = "ID/vN",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var schemaName = new Option<string>("--name") { Description = "With --section: the name of the stream's module and types.", DefaultValueFactory = _ => "Machine" };
+        var schema = new Command("schema", "Print a sample device version's schema, or an ASN.1 module: the stream's framing, or a stream of given sections.")
+        {
+            schemaDevice, schemaVersion, schemaFormat, schemaSections, schemaName,
+        };
+        schema.SetAction(p => Schema(p.GetValue(schemaDevice), p.GetValue(schemaVersion), p.GetValue(schemaFormat)!, p.GetValue(schemaSections), p.GetValue(schemaName)!, stdout));
         root.Add(schema);
 
         var source = new Argument<string>("SRC") { Description = "The source's schema document (migfmt schema, a catalog, or QEMU -dump-vmstate JSON)." };
@@ -143,8 +153,19 @@ public static class Program
         return root;
     }
 
-    private static int Schema(string? deviceName, int? version, string format, TextWriter stdout)
+    private static int Schema(string? deviceName, int? version, string format, string[]? sections, string name, TextWriter stdout)
     {
+        if (sections is { Length: > 0 })
+        {
+            if (format != "asn1" || deviceName is not null || version is not null)
+            {
+                throw new UsageException("schema: --section goes with --format asn1 and without --device or --version.");
+            }
+
+            stdout.Write(Asn1StreamModule.Create(name, [.. System.Linq.Enumerable.Select(sections, SectionModule)]).Text);
+            return ExitOk;
+        }
+
         if (format == "asn1" && deviceName is null && version is null)
         {
             stdout.Write(Asn1FramingModule.Text);
@@ -172,6 +193,18 @@ public static class Program
         };
         stdout.WriteLine(Encoding.UTF8.GetString(document));
         return ExitOk;
+    }
+
+    /// <summary>The device module of a section given as <c>id/vN</c>.</summary>
+    private static Asn1DeviceModule SectionModule(string section)
+    {
+        int slash = section.LastIndexOf("/v", StringComparison.Ordinal);
+        if (slash <= 0 || !int.TryParse(section.AsSpan(slash + 2), NumberStyles.None, CultureInfo.InvariantCulture, out int version))
+        {
+            throw new UsageException($"schema: --section takes ID/vN, e.g. serial/v3; '{section}' was given.");
+        }
+
+        return Asn1DeviceModule.Create(DeviceSchema.For(ResolveDevice(section[..slash], version), version));
     }
 
     private static int Check(string sourceFile, string destinationFile, TextWriter stdout)

@@ -19,7 +19,7 @@ internal sealed class Asn1Decoder : IDisposable
 
     private readonly string _binary;
 
-    public Asn1Decoder(string name, IEnumerable<DeviceType> types)
+    public Asn1Decoder(string name, IEnumerable<DeviceType> types, Func<Asn1Decoder, Asn1StreamModule>? streamModule = null)
     {
         Directory = Path.Combine(Path.GetTempPath(), $"migfmt-asn1-{name}-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(Directory);
@@ -39,6 +39,12 @@ internal sealed class Asn1Decoder : IDisposable
             }
         }
 
+        if (streamModule is not null)
+        {
+            StreamModule = streamModule(this);
+            files.Add(Write(modules, StreamModule.ModuleName, StreamModule.Text));
+        }
+
         // -fwide-types: INTEGER as arbitrary precision, so 64-bit fields decode whole; -pdu=all: every type is a PDU.
         Run(generated, "asn1c", ["-fcompound-names", "-fwide-types", "-pdu=all", .. files]);
         string[] sources = System.IO.Directory.GetFiles(generated, "*.c");
@@ -51,6 +57,9 @@ internal sealed class Asn1Decoder : IDisposable
 
     /// <summary>Gets the generated modules by device id and version.</summary>
     public Dictionary<(string Id, int Version), Asn1DeviceModule> Modules { get; } = [];
+
+    /// <summary>Gets the module of a whole stream of several devices, when one was compiled in.</summary>
+    public Asn1StreamModule? StreamModule { get; }
 
     /// <summary>Decodes <paramref name="stream"/> as <paramref name="pdu"/> with constraint checks, and prints it as XER.</summary>
     public DecodeResult Decode(string pdu, byte[] stream)
@@ -128,7 +137,14 @@ internal sealed class Asn1Decoder : IDisposable
 /// <summary>The decoder of the sample devices' modules, built once for every test that uses it.</summary>
 public sealed class SampleDecoderFixture : IDisposable
 {
-    internal Asn1Decoder Decoder { get; } = new("samples", MigrationFormat.Samples.SampleCatalog.DeviceTypes);
+    /// <summary>The sections of the machine stream the decoder also reads: every sample at its newest version, then a second UART at version 1.</summary>
+    internal static readonly (string Id, int Version)[] MachineSections =
+        [("serial", 3), ("mc146818rtc", 3), ("virtio-net", 3), ("vhost-user-backend", 3), ("serial", 1)];
+
+    internal Asn1Decoder Decoder { get; } = new(
+        "samples",
+        MigrationFormat.Samples.SampleCatalog.DeviceTypes,
+        decoder => Asn1StreamModule.Create("Machine", [.. MachineSections.Select(section => decoder.Modules[section])]));
 
     public void Dispose() => Decoder.Dispose();
 }
