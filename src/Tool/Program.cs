@@ -110,7 +110,11 @@ public static class Program
         dump.SetAction(p => Dump(p.GetValue(dumpFile)!, p.GetValue(json), stdout));
         root.Add(dump);
 
-        var schemaDevice = new Option<string>("--device") { Description = "The sample device (for asn1 without it: the stream's framing module).", HelpName = "NAME" };
+        var schemaDevice = new Option<string>("--device")
+        {
+            Description = "The sample device (for asn1 without it: the stream's framing module).",
+            HelpName = "NAME",
+        };
         var schemaVersion = new Option<int?>("--version") { Description = "The device version.", HelpName = "N" };
         var schemaFormat = new Option<string>("--format")
         {
@@ -124,12 +128,17 @@ public static class Program
             HelpName = "ID/vN",
             AllowMultipleArgumentsPerToken = false,
         };
-        var schemaName = new Option<string>("--name") { Description = "With --section: the name of the stream's module and types.", DefaultValueFactory = _ => "Machine" };
+        var schemaName = new Option<string>("--name")
+        {
+            Description = "With --section: the name of the stream's module and types.",
+            DefaultValueFactory = _ => "Machine",
+        };
         var schema = new Command("schema", "Print a sample device version's schema, or an ASN.1 module: the stream's framing, or a stream of given sections.")
         {
             schemaDevice, schemaVersion, schemaFormat, schemaSections, schemaName,
         };
-        schema.SetAction(p => Schema(p.GetValue(schemaDevice), p.GetValue(schemaVersion), p.GetValue(schemaFormat)!, p.GetValue(schemaSections), p.GetValue(schemaName)!, stdout));
+        schema.SetAction(p => Schema(
+            p.GetValue(schemaDevice), p.GetValue(schemaVersion), p.GetValue(schemaFormat)!, p.GetValue(schemaSections), p.GetValue(schemaName)!, stdout));
         root.Add(schema);
 
         var source = new Argument<string>("SRC") { Description = "The source's schema document (migfmt schema, a catalog, or QEMU -dump-vmstate JSON)." };

@@ -64,7 +64,8 @@ internal static class SampleStreams
         {
             using var stdout = new StringWriter();
             using var stderr = new StringWriter();
-            int code = Program.Run(["load", "--device", id, "--version", version.ToString(System.Globalization.CultureInfo.InvariantCulture), file], stdout, stderr);
+            string versionText = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            int code = Program.Run(["load", "--device", id, "--version", versionText, file], stdout, stderr);
             return new LoadOutput(code, code == 0 ? JsonNode.Parse(stdout.ToString())!.AsObject() : null, stderr.ToString());
         }
         finally

@@ -38,12 +38,14 @@ public class SchemaCommandTests
     [Fact]
     public void Schema_Asn1WithSections_PrintsTheStreamModuleImportingEachDeviceModuleOnce()
     {
-        (int code, string stdout, _) = Run("schema", "--format", "asn1", "--name", "Pc", "--section", "serial/v3", "--section", "serial/v3", "--section", "mc146818rtc/v1");
+        (int code, string stdout, _) = Run(
+            "schema", "--format", "asn1", "--name", "Pc", "--section", "serial/v3", "--section", "serial/v3", "--section", "mc146818rtc/v1");
 
         Assert.Equal(0, code);
         Assert.Contains("MigrationFormat-Pc DEFINITIONS IMPLICIT TAGS ::= BEGIN", stdout, StringComparison.Ordinal);
         Assert.Single(stdout.Split('\n'), line => line.Trim() == "FROM MigrationFormat-Serial-V3");
-        Assert.Contains("    serial  Serial-V3-Section,\n    serial-2  Serial-V3-Section,\n    mc146818rtc  Mc146818rtc-V1-Section\n", stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            "    serial  Serial-V3-Section,\n    serial-2  Serial-V3-Section,\n    mc146818rtc  Mc146818rtc-V1-Section\n", stdout, StringComparison.Ordinal);
     }
 
     [Theory]

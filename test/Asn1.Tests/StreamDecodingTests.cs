@@ -17,7 +17,8 @@ public class StreamDecodingTests(SampleDecoderFixture fixture)
 
     public static TheoryData<string, int, bool, bool> EveryVariant => SampleStreams.EveryVariant();
 
-    public static TheoryData<string> QemuFixtures => new(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "fixtures"), "*.mig").Select(Path.GetFileName)!);
+    public static TheoryData<string> QemuFixtures =>
+        new(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "fixtures"), "*.mig").Select(Path.GetFileName)!);
 
     [Theory]
     [MemberData(nameof(EveryVariant))]

@@ -62,7 +62,8 @@ public class FormatVersionTests
     [Fact]
     public void LoadSection_FormatVersion1Stream_LoadsEveryDevice()
     {
-        byte[] stream = FormatVersion1.From(StateDump.Save(SampleCatalog.CreateBusy(Uart16550.DeviceType, 3), SampleCatalog.CreateBusy(VirtioNet.DeviceType, 3)));
+        byte[] stream = FormatVersion1.From(
+            StateDump.Save(SampleCatalog.CreateBusy(Uart16550.DeviceType, 3), SampleCatalog.CreateBusy(VirtioNet.DeviceType, 3)));
         var uart = new Uart16550(3);
         var net = new VirtioNet(3);
 

@@ -71,7 +71,8 @@ public sealed class Asn1DeviceModule
     {
         private const string ExtensionComment = "fields after this marker came with later versions; a decoder skips fields it does not know";
 
-        private static readonly string[] Imports = ["Header", "Schemas", "Trailer", "Checksum", "UInt8", "UInt16", "UInt32", "UInt64", "Int8", "Int16", "Int32", "Int64"];
+        private static readonly string[] Imports =
+            ["Header", "Schemas", "Trailer", "Checksum", "UInt8", "UInt16", "UInt32", "UInt64", "Int8", "Int16", "Int32", "Int64"];
 
         private readonly DeviceSchema _schema;
         private readonly string _prefix;
@@ -124,7 +125,8 @@ public sealed class Asn1DeviceModule
                 .Append(CultureInfo.InvariantCulture, $"{_prefix}-Section ::= [APPLICATION 1] SEQUENCE {{\n")
                 .Append(CultureInfo.InvariantCulture, $"    id          UTF8String (\"{id}\"),\n")
                 .Append("    instanceId  INTEGER (0..4294967295),\n")
-                .Append(CultureInfo.InvariantCulture, $"    version     INTEGER ({_schema.MinimumVersion}..2147483647),  -- streams of these versions load into v{_schema.Version}\n")
+                .Append(CultureInfo.InvariantCulture, $"    version     INTEGER ({_schema.MinimumVersion}..2147483647),")
+                .Append(CultureInfo.InvariantCulture, $"  -- streams of these versions load into v{_schema.Version}\n")
                 .Append(CultureInfo.InvariantCulture, $"    state       {_prefix}-State,\n")
                 .Append("    checksum    Checksum OPTIONAL,\n")
                 .Append("    ...\n")
@@ -148,7 +150,7 @@ public sealed class Asn1DeviceModule
                     string element = _types.Take(name + "-Element");
                     string count = field.Size > 0 ? field.Size.ToString(CultureInfo.InvariantCulture) : "MAX";
                     string size = field.Size > 0 ? string.Create(CultureInfo.InvariantCulture, $" (SIZE (1..{field.Size + 1}))") : string.Empty;
-                    _text.Append(CultureInfo.InvariantCulture, $"-- The element count first, then the elements; ASN.1 cannot say that the count comes once and first.\n")
+                    _text.Append("-- The element count first, then the elements; ASN.1 cannot say that the count comes once and first.\n")
                         .Append(CultureInfo.InvariantCulture, $"{name} ::= SEQUENCE{size} OF {item}\n\n")
                         .Append(CultureInfo.InvariantCulture, $"{item} ::= CHOICE {{\n")
                         .Append(CultureInfo.InvariantCulture, $"    count    INTEGER (0..{count}),\n")
@@ -164,7 +166,8 @@ public sealed class Asn1DeviceModule
         /// extension marker, then the trailing fields that versions after <paramref name="since"/> added, as extension
         /// additions, so that an older module skips them and a newer one accepts their absence.
         /// </summary>
-        private void WriteSequence(string name, string tag, IList<FieldSchema> fields, int since, string typePrefix, List<(string Name, FieldSchema Field)> nested)
+        private void WriteSequence(
+            string name, string tag, IList<FieldSchema> fields, int since, string typePrefix, List<(string Name, FieldSchema Field)> nested)
         {
             int additions = fields.Count;
             while (additions > 0 && fields[additions - 1].Since > since)

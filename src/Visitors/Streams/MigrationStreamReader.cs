@@ -359,7 +359,11 @@ public sealed class MigrationStreamReader : IDisposable
         long formatVersion = ReadInteger("the format version", 1, int.MaxValue);
         if (formatVersion is < MigrationStreamFormat.FirstFormatVersion or > MigrationStreamFormat.FormatVersion)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"The stream's format version is {formatVersion}; this reader supports versions {MigrationStreamFormat.FirstFormatVersion} to {MigrationStreamFormat.FormatVersion}.", _input.TokenOffset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnsupportedVersion,
+                $"The stream's format version is {formatVersion}; this reader supports versions "
+                    + $"{MigrationStreamFormat.FirstFormatVersion} to {MigrationStreamFormat.FormatVersion}.",
+                _input.TokenOffset);
         }
 
         string producer = ReadString("the producer");
