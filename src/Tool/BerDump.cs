@@ -141,6 +141,12 @@ internal static class BerDump
         {
             node.Name = "schemas";
         }
+        else if (mode == Mode.Stream && tag == MigrationStreamFormat.SectionsTag)
+        {
+            // Format version 2 wraps the sections; inside, they are read as at the stream's level in version 1.
+            node.Name = "sections";
+            childMode = Mode.Stream;
+        }
         else if (mode == Mode.Stream && tag == MigrationStreamFormat.TrailerTag)
         {
             node.Name = "trailer";

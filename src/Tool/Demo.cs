@@ -24,12 +24,16 @@ internal static class Demo
         output.WriteLine("== 1. Save: the sample devices' busy states in one BER migration stream");
         int withoutSchemas = Program.SaveStream(devices, embedSchemas: false).Length;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stream size: {stream.Length} bytes, {devices.Count} device section(s); the embedded schemas cost {stream.Length - withoutSchemas} bytes"));
-        List<DumpNode> top = tree[0].Children ?? [];
+        List<DumpNode> outer = tree[0].Children ?? [];
+        List<DumpNode> top = outer.Find(node => node.Tag == MigrationStreamFormat.SectionsTag)?.Children ?? [];
+
+        // The last section ends at the sections' end-of-contents, two bytes before the trailer.
+        long sectionsEnd = (outer.Find(node => node.Tag == MigrationStreamFormat.TrailerTag)?.Offset ?? stream.Length) - 2;
         for (int i = 0; i < top.Count; i++)
         {
             if (top[i].Tag == MigrationStreamFormat.SectionTag)
             {
-                long end = i + 1 < top.Count ? top[i + 1].Offset : stream.Length;
+                long end = i + 1 < top.Count ? top[i + 1].Offset : sectionsEnd;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {top[i].Name}: {end - top[i].Offset} bytes at offset {top[i].Offset}"));
             }
         }

@@ -7,6 +7,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using MigrationFormat.Schema;
+using MigrationFormat.Schema.Asn1;
 using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Tool;
@@ -112,12 +113,35 @@ public static class Program
         dump.SetAction(p => Dump(p.GetValue(dumpFile)!, p.GetValue(json), stdout));
         root.Add(dump);
 
-        var schemaDevice = new Option<string>("--device") { Description = "The sample device.", HelpName = "NAME", Required = true };
-        var schemaVersion = new Option<int>("--version") { Description = "The device version.", HelpName = "N", Required = true };
-        var schemaFormat = new Option<string>("--format") { Description = "schema (the library's document), json-schema (of migfmt load's output) or vmstate (QEMU -dump-vmstate).", DefaultValueFactory = _ => "schema" };
-        schemaFormat.AcceptOnlyFromAmong("schema", "json-schema", "vmstate");
-        var schema = new Command("schema", "Print a sample device version's schema.") { schemaDevice, schemaVersion, schemaFormat };
-        schema.SetAction(p => Schema(p.GetValue(schemaDevice)!, p.GetValue(schemaVersion), p.GetValue(schemaFormat)!, stdout));
+        var schemaDevice = new Option<string>("--device")
+        {
+            Description = "The sample device (for asn1 without it: the stream's framing module).",
+            HelpName = "NAME",
+        };
+        var schemaVersion = new Option<int?>("--version") { Description = "The device version.", HelpName = "N" };
+        var schemaFormat = new Option<string>("--format")
+        {
+            Description = "schema (the library's document), json-schema (of migfmt load's output), vmstate (QEMU -dump-vmstate) or asn1 (an ASN.1 module).",
+            DefaultValueFactory = _ => "schema",
+        };
+        schemaFormat.AcceptOnlyFromAmong("schema", "json-schema", "vmstate", "asn1");
+        var schemaSections = new Option<string[]>("--section")
+        {
+            Description = "With --format asn1: a section of the stream, as ID/vN (e.g. serial/v3); repeat it for each section, in stream order.",
+            HelpName = "ID/vN",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var schemaName = new Option<string>("--name")
+        {
+            Description = "With --section: the name of the stream's module and types.",
+            DefaultValueFactory = _ => "Machine",
+        };
+        var schema = new Command("schema", "Print a sample device version's schema, or an ASN.1 module: the stream's framing, or a stream of given sections.")
+        {
+            schemaDevice, schemaVersion, schemaFormat, schemaSections, schemaName,
+        };
+        schema.SetAction(p => Schema(
+            p.GetValue(schemaDevice), p.GetValue(schemaVersion), p.GetValue(schemaFormat)!, p.GetValue(schemaSections), p.GetValue(schemaName)!, stdout));
         root.Add(schema);
 
         var source = new Argument<string>("SRC") { Description = "The source's schema document (migfmt schema, a catalog, or QEMU -dump-vmstate JSON)." };
@@ -152,10 +176,38 @@ public static class Program
         return root;
     }
 
-    private static int Schema(string deviceName, int version, string format, TextWriter stdout)
+    private static int Schema(string? deviceName, int? version, string format, string[]? sections, string name, TextWriter stdout)
     {
-        DeviceType type = ResolveDevice(deviceName, version);
-        DeviceSchema schema = DeviceSchema.For(type, version);
+        if (sections is { Length: > 0 })
+        {
+            if (format != "asn1" || deviceName is not null || version is not null)
+            {
+                throw new UsageException("schema: --section goes with --format asn1 and without --device or --version.");
+            }
+
+            stdout.Write(Asn1StreamModule.Create(name, [.. System.Linq.Enumerable.Select(sections, SectionModule)]).Text);
+            return ExitOk;
+        }
+
+        if (format == "asn1" && deviceName is null && version is null)
+        {
+            stdout.Write(Asn1FramingModule.Text);
+            return ExitOk;
+        }
+
+        if (deviceName is null || version is null)
+        {
+            throw new UsageException("schema: give --device NAME --version N (with --format asn1, neither prints the framing module).");
+        }
+
+        DeviceType type = ResolveDevice(deviceName, version.Value);
+        DeviceSchema schema = DeviceSchema.For(type, version.Value);
+        if (format == "asn1")
+        {
+            stdout.Write(Asn1DeviceModule.Create(schema).Text);
+            return ExitOk;
+        }
+
         byte[] document = format switch
         {
             "json-schema" => JsonSchemaExporter.ToUtf8(schema, indented: true),
@@ -164,6 +216,18 @@ public static class Program
         };
         stdout.WriteLine(Encoding.UTF8.GetString(document));
         return ExitOk;
+    }
+
+    /// <summary>The device module of a section given as <c>id/vN</c>.</summary>
+    private static Asn1DeviceModule SectionModule(string section)
+    {
+        int slash = section.LastIndexOf("/v", StringComparison.Ordinal);
+        if (slash <= 0 || !int.TryParse(section.AsSpan(slash + 2), NumberStyles.None, CultureInfo.InvariantCulture, out int version))
+        {
+            throw new UsageException($"schema: --section takes ID/vN, e.g. serial/v3; '{section}' was given.");
+        }
+
+        return Asn1DeviceModule.Create(DeviceSchema.For(ResolveDevice(section[..slash], version), version));
     }
 
     private static int Check(string sourceFile, string destinationFile, bool json, string[] arrayCountFiles, TextWriter stdout)

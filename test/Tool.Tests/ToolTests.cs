@@ -255,7 +255,9 @@ public class DumpCommandTests
         Assert.Equal(9926, stream.GetProperty("number").GetInt32());
         Assert.Equal("indefinite", stream.GetProperty("length").GetString());
         Assert.Equal("schemas", stream.GetProperty("children")[1].GetProperty("name").GetString());
-        JsonElement section = stream.GetProperty("children")[2];
+        JsonElement sections = stream.GetProperty("children")[2];
+        Assert.Equal("sections", sections.GetProperty("name").GetString());
+        JsonElement section = sections.GetProperty("children")[0];
         Assert.Equal("section serial#0 v3", section.GetProperty("name").GetString());
         JsonElement state = section.GetProperty("children")[3];
         JsonElement divider = state.GetProperty("children")[0];

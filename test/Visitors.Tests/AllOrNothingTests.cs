@@ -10,7 +10,7 @@ public class AllOrNothingTests
     {
         byte[] stream = StateDump.Save(SampleCatalog.CreateBusy(Uart16550.DeviceType, 3));
         byte[] trailer = [0x64, 0x80];
-        int cut = stream.AsSpan().IndexOf(trailer) - 2; // after the state's end, before the section's end
+        int cut = stream.AsSpan().IndexOf(trailer) - 4; // after the state's end, before the section's and the sections' ends
         var destination = new Uart16550(3);
 
         var ex = Assert.Throws<MigrationFormatException>(() =>

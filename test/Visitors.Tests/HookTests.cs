@@ -58,7 +58,7 @@ public class HookTests
         var destination = new HookedDevice { Live = 3 };
         destination.SetSaved(3);
 
-        int cut = stream.AsSpan().IndexOf(new byte[] { 0x64, 0x80 }) - 2; // after the state, before the section's end
+        int cut = stream.AsSpan().IndexOf(new byte[] { 0x64, 0x80 }) - 4; // after the state, before the section's and the sections' ends
 
         Assert.Throws<MigrationFormatException>(() => StateDump.Load(stream.AsSpan(0, cut).ToArray(), destination));
         Assert.Contains("PreLoad", destination.Calls);

@@ -42,6 +42,7 @@ public static class QemuTranscoder
     private static readonly Asn1Tag AsnStateTag = new(TagClass.Application, 2, isConstructed: true);
     private static readonly Asn1Tag AsnSchemasTag = new(TagClass.Application, 3, isConstructed: true);
     private static readonly Asn1Tag AsnTrailerTag = new(TagClass.Application, 4, isConstructed: true);
+    private static readonly Asn1Tag AsnSectionsTag = new(TagClass.Application, 6, isConstructed: true);
 
     /// <summary>Converts a QEMU savevm stream into a BER migration stream.</summary>
     /// <param name="qemuStream">The QEMU stream (read to its end; copied to memory first when it cannot seek).</param>
@@ -75,6 +76,8 @@ public static class QemuTranscoder
             {
                 session.WriteSchemas(shapes);
             }
+
+            session.OpenSections();
 
             if (description is not null)
             {
@@ -136,8 +139,20 @@ public static class QemuTranscoder
         }
 
         var root = new AsnReader(data, AsnEncodingRules.BER);
-        AsnReader stream = root.ReadSequence(AsnStreamTag);
-        stream.ReadSequence(AsnHeaderTag);
+        AsnReader outer = root.ReadSequence(AsnStreamTag);
+        AsnReader header = outer.ReadSequence(AsnHeaderTag);
+        if (!header.TryReadInt32(out int formatVersion) || formatVersion is < MigrationStreamFormat.FirstFormatVersion or > MigrationStreamFormat.FormatVersion)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, "The BER stream's format version is not one this reader supports.", -1);
+        }
+
+        // Format version 2 wraps the sections; version 1 carried them in the stream's own value.
+        if (formatVersion >= 2 && outer.HasData && outer.PeekTag() == AsnSchemasTag)
+        {
+            outer.ReadEncodedValue();
+        }
+
+        AsnReader stream = formatVersion >= 2 ? outer.ReadSequence(AsnSectionsTag) : outer;
         VmDescription? description = null;
         Dictionary<string, QemuShape?> shapes = [];
         byte[]? vmdescJson = null;
@@ -147,13 +162,13 @@ public static class QemuTranscoder
         while (stream.HasData)
         {
             Asn1Tag tag = stream.PeekTag();
-            if (tag == AsnSchemasTag)
+            if (tag == AsnSchemasTag && formatVersion == MigrationStreamFormat.FirstFormatVersion)
             {
                 stream.ReadEncodedValue();
                 continue;
             }
 
-            if (tag == AsnTrailerTag)
+            if (tag == AsnTrailerTag && formatVersion == MigrationStreamFormat.FirstFormatVersion)
             {
                 stream.ReadSequence(AsnTrailerTag);
                 trailer = true;
@@ -212,12 +227,19 @@ public static class QemuTranscoder
             written += writer.WrittenCount;
         }
 
+        if (formatVersion >= 2 && outer.HasData && outer.PeekTag() == AsnTrailerTag)
+        {
+            outer.ReadSequence(AsnTrailerTag);
+            trailer = true;
+        }
+
         if (!trailer)
         {
             throw new MigrationFormatException(MigrationErrorKind.Truncated, "The BER stream ends before its trailer.", data.Length);
         }
 
         stream.ThrowIfNotEmpty();
+        outer.ThrowIfNotEmpty();
         if (vmdescJson is not null)
         {
             writer.Clear();
@@ -548,10 +570,19 @@ public static class QemuTranscoder
             return true;
         }
 
+        /// <summary>Opens the sections' value (format version 2); <see cref="Complete"/> closes it.</summary>
+        public void OpenSections()
+        {
+            var writer = new BerWriter(_buffer);
+            writer.PushConstructed(MigrationStreamFormat.SectionsTag, indefiniteLength: true);
+            writer.Dispose();
+        }
+
         public QemuTranscodeResult Complete()
         {
             CloseRun();
             var writer = new BerWriter(_buffer);
+            writer.WriteEndOfContents();
             writer.PushConstructed(MigrationStreamFormat.TrailerTag, indefiniteLength: true);
             writer.WriteInteger((long)_sections);
             writer.PopConstructed();

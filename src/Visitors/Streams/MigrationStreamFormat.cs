@@ -8,8 +8,15 @@ public static class MigrationStreamFormat
     /// <summary>The outer tag number: <c>[APPLICATION 9926]</c>, whose tag octets <c>7F CD 46</c> carry 'M' and 'F' in their low bits.</summary>
     public const ulong StreamTagNumber = 9926;
 
-    /// <summary>The format version this library writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this library writes; it also reads <see cref="FirstFormatVersion"/>.</summary>
+    /// <remarks>
+    /// Version 2 wraps the sections in <see cref="SectionsTag"/> so that the stream is exactly the value its ASN.1
+    /// module describes (docs/wire-format.md); version 1 streams carried the sections with no wrapper.
+    /// </remarks>
+    public const int FormatVersion = 2;
+
+    /// <summary>The oldest format version this library reads: version 1, whose sections follow each other unwrapped.</summary>
+    public const int FirstFormatVersion = 1;
 
     /// <summary>The first four bytes of every stream: the outer identifier and an indefinite length.</summary>
     public static readonly byte[] Magic = [0x7F, 0xCD, 0x46, 0x80];
@@ -40,6 +47,9 @@ public static class MigrationStreamFormat
 
     /// <summary>The capability a stream with checksums announces in its header.</summary>
     public const string IntegrityCapability = "crc32c";
+
+    /// <summary><c>[APPLICATION 6]</c>: the sections, a <c>SEQUENCE OF Section</c> (format version 2 and later).</summary>
+    public static BerTag SectionsTag => new(BerTagClass.Application, 6, isConstructed: true);
 
     /// <summary><c>[APPLICATION 4]</c>: the trailer (section count).</summary>
     public static BerTag TrailerTag => new(BerTagClass.Application, 4, isConstructed: true);

@@ -41,6 +41,7 @@ public sealed class MigrationStreamReader : IDisposable
     private bool _atEnd;
     private bool _integrity;
     private int _sections;
+    private SectionsValue _sectionsValue;
 
     /// <summary>Creates a reader over a stream held in memory and reads its header.</summary>
     /// <param name="data">The whole stream.</param>
@@ -110,32 +111,11 @@ public sealed class MigrationStreamReader : IDisposable
             return false;
         }
 
-        // Any number of schema blocks may come before a section: read them in a loop, never by recursion, so that a
-        // stream of nothing but schema blocks costs time and no stack.
-        BerTag tag;
-        long offset;
-        while (true)
-        {
-            Expect(BerTokenType.StartConstructed, "a section, the schemas or the trailer");
-            tag = _input.Tag;
-            offset = _input.TokenOffset;
-            if (tag != MigrationStreamFormat.SchemasTag)
-            {
-                break;
-            }
-
-            ReadSchemas();
-        }
-
+        BerTag tag = ReadToSectionOrTrailer(out long offset);
         if (tag == MigrationStreamFormat.TrailerTag)
         {
             ReadTrailer();
             return false;
-        }
-
-        if (tag != MigrationStreamFormat.SectionTag)
-        {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected a section {MigrationStreamFormat.SectionTag}, the schemas or the trailer; found {tag}.", offset);
         }
 
         _input.MarkSection();
@@ -298,6 +278,64 @@ public sealed class MigrationStreamReader : IDisposable
     /// <summary>Releases the input's buffer.</summary>
     public void Dispose() => _input.Dispose();
 
+    /// <summary>
+    /// Reads up to the identifier of the next section or of the trailer, through the schemas and, in format version 2,
+    /// the start and end of the sections' value: a section only inside it, the trailer only after it, the schemas at
+    /// most once and before it. Version 1 streams carry their sections unwrapped, after any number of schema blocks.
+    /// </summary>
+    private BerTag ReadToSectionOrTrailer(out long offset)
+    {
+        bool wrapped = Header.FormatVersion >= 2;
+        bool schemasRead = false;
+
+        // A loop, never recursion, so that a version 1 stream of nothing but schema blocks costs time and no stack.
+        while (true)
+        {
+            if (Expect(BerTokenType.None, "a section, the schemas or the trailer") == BerTokenType.EndConstructed
+                && wrapped && _sectionsValue == SectionsValue.Open)
+            {
+                _input.Accept();
+                _sectionsValue = SectionsValue.Closed;
+                continue;
+            }
+
+            Expect(BerTokenType.StartConstructed, "a section, the schemas or the trailer");
+            BerTag tag = _input.Tag;
+            offset = _input.TokenOffset;
+            if (tag == MigrationStreamFormat.SchemasTag && !(wrapped && (schemasRead || _sectionsValue != SectionsValue.NotYet)))
+            {
+                ReadSchemas();
+                schemasRead = true;
+                continue;
+            }
+
+            if (wrapped && tag == MigrationStreamFormat.SectionsTag && _sectionsValue == SectionsValue.NotYet)
+            {
+                _input.Accept();
+                _sectionsValue = SectionsValue.Open;
+                continue;
+            }
+
+            bool expected = wrapped
+                ? (tag == MigrationStreamFormat.SectionTag && _sectionsValue == SectionsValue.Open)
+                    || (tag == MigrationStreamFormat.TrailerTag && _sectionsValue == SectionsValue.Closed)
+                : tag == MigrationStreamFormat.SectionTag || tag == MigrationStreamFormat.TrailerTag;
+            if (!expected)
+            {
+                string where = !wrapped ? $"a section {MigrationStreamFormat.SectionTag}, the schemas or the trailer"
+                    : _sectionsValue switch
+                    {
+                        SectionsValue.NotYet => $"the schemas or the sections {MigrationStreamFormat.SectionsTag}",
+                        SectionsValue.Open => $"a section {MigrationStreamFormat.SectionTag} or the end of the sections",
+                        _ => $"the trailer {MigrationStreamFormat.TrailerTag}",
+                    };
+                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected {where}; found {tag}.", offset);
+            }
+
+            return tag;
+        }
+    }
+
     private MigrationStreamHeader ReadHeader()
     {
         if (!_input.Peek())
@@ -319,9 +357,13 @@ public sealed class MigrationStreamReader : IDisposable
 
         _input.Accept();
         long formatVersion = ReadInteger("the format version", 1, int.MaxValue);
-        if (formatVersion != MigrationStreamFormat.FormatVersion)
+        if (formatVersion is < MigrationStreamFormat.FirstFormatVersion or > MigrationStreamFormat.FormatVersion)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"The stream's format version is {formatVersion}; this reader supports version {MigrationStreamFormat.FormatVersion}.", _input.TokenOffset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnsupportedVersion,
+                $"The stream's format version is {formatVersion}; this reader supports versions "
+                    + $"{MigrationStreamFormat.FirstFormatVersion} to {MigrationStreamFormat.FormatVersion}.",
+                _input.TokenOffset);
         }
 
         string producer = ReadString("the producer");
@@ -531,5 +573,18 @@ public sealed class MigrationStreamReader : IDisposable
         }
 
         return System.Text.Encoding.UTF8.GetString(content);
+    }
+
+    /// <summary>Where a format version 2 reader is with respect to the sections' value.</summary>
+    private enum SectionsValue
+    {
+        /// <summary>Not yet opened: the schemas or the sections' start come next.</summary>
+        NotYet,
+
+        /// <summary>Open: a section or its end comes next.</summary>
+        Open,
+
+        /// <summary>Closed: the trailer comes next.</summary>
+        Closed,
     }
 }

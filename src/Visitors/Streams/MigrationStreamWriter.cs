@@ -8,9 +8,14 @@ using MigrationFormat.Ber;
 namespace MigrationFormat.Visitors;
 
 /// <summary>
-/// Writes a BER migration stream: the header, optional embedded schemas, one section per device instance, and
-/// the trailer, all with indefinite lengths so that nothing is buffered beyond a field or a blob segment.
+/// Writes a BER migration stream: the header, optional embedded schemas, the sections (one per device instance),
+/// and the trailer, all with indefinite lengths so that nothing is buffered beyond a field or a blob segment.
 /// </summary>
+/// <remarks>
+/// The schemas and the sections are each one constructed value (<c>[APPLICATION 3]</c>, <c>[APPLICATION 6]</c>) opened
+/// by the first call that writes into it and closed by the first call that writes past it, so the stream is the value
+/// the framing module of docs/wire-format.md describes, whatever the order of calls.
+/// </remarks>
 public sealed class MigrationStreamWriter : IDisposable
 {
     private readonly IBufferWriter<byte> _output;
@@ -20,6 +25,8 @@ public sealed class MigrationStreamWriter : IDisposable
     private readonly MigrationStreamWriterOptions _options;
     private int _sections;
     private bool _headerWritten;
+    private bool _schemasOpen;
+    private bool _sectionsOpen;
     private bool _completed;
 
     /// <summary>Creates a writer over a buffer writer.</summary>
@@ -87,20 +94,30 @@ public sealed class MigrationStreamWriter : IDisposable
         Drain();
     }
 
-    /// <summary>Embeds schema documents (one per device type and version), each as UTF-8 JSON; write them before the sections.</summary>
+    /// <summary>
+    /// Embeds schema documents (one per device type and version), each as UTF-8 JSON; write them before the sections.
+    /// Several calls add to the one schemas value the stream carries.
+    /// </summary>
     /// <param name="schemas">The documents, keyed by <c>id/vN</c> (e.g. <c>serial/v3</c>).</param>
-    /// <exception cref="InvalidOperationException">A section was already written.</exception>
+    /// <exception cref="InvalidOperationException">A section was already written, or the stream was completed.</exception>
     public void WriteSchemas(IEnumerable<KeyValuePair<string, byte[]>> schemas)
     {
         ArgumentNullException.ThrowIfNull(schemas);
-        if (_sections > 0)
+        if (_sectionsOpen || _completed)
         {
             throw new InvalidOperationException("Schemas come before the first section.");
         }
 
         WriteHeader();
         var writer = new BerWriter(_output);
-        WriteSchemaBlock(ref writer, schemas, _options.CompressSchemas);
+        if (!_schemasOpen)
+        {
+            // Left open (closed by the sections' start) so that later calls add to the same value.
+            writer.PushConstructed(MigrationStreamFormat.SchemasTag, indefiniteLength: true);
+            _schemasOpen = true;
+        }
+
+        WriteSchemaEntries(ref writer, schemas, _options.CompressSchemas);
         writer.Dispose();
         Drain();
     }
@@ -117,6 +134,12 @@ public sealed class MigrationStreamWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(schemas);
         writer.PushConstructed(MigrationStreamFormat.SchemasTag, indefiniteLength: true);
+        WriteSchemaEntries(ref writer, schemas, compress);
+        writer.PopConstructed();
+    }
+
+    private static void WriteSchemaEntries(ref BerWriter writer, IEnumerable<KeyValuePair<string, byte[]>> schemas, bool compress)
+    {
         foreach (KeyValuePair<string, byte[]> schema in schemas)
         {
             writer.PushSequence(indefiniteLength: true);
@@ -132,8 +155,6 @@ public sealed class MigrationStreamWriter : IDisposable
 
             writer.PopSequence();
         }
-
-        writer.PopConstructed();
     }
 
     /// <summary>Writes one device instance as a section.</summary>
@@ -149,6 +170,7 @@ public sealed class MigrationStreamWriter : IDisposable
         }
 
         WriteHeader();
+        OpenSections();
         _checksum?.MarkSection();
         var visitor = new BerOutputVisitor(_output, device.Version, _options.BlobSegmentSize, _drain);
         try
@@ -188,8 +210,12 @@ public sealed class MigrationStreamWriter : IDisposable
         }
 
         WriteHeader();
+        OpenSections();
         _completed = true;
         var writer = new BerWriter(_output);
+
+        // The sections' value was opened by OpenSections' writer; its end-of-contents closes it.
+        writer.WriteEndOfContents();
         writer.PushConstructed(MigrationStreamFormat.TrailerTag, indefiniteLength: true);
         writer.WriteInteger((long)_sections);
         if (_checksum is not null)
@@ -210,6 +236,26 @@ public sealed class MigrationStreamWriter : IDisposable
     public void Dispose() => _streamOutput?.Dispose();
 
     private void Drain() => _drain?.Invoke();
+
+    /// <summary>Closes the schemas, if open, and opens the sections' value, once.</summary>
+    private void OpenSections()
+    {
+        if (_sectionsOpen)
+        {
+            return;
+        }
+
+        var writer = new BerWriter(_output);
+        if (_schemasOpen)
+        {
+            writer.WriteEndOfContents();
+            _schemasOpen = false;
+        }
+
+        writer.PushConstructed(MigrationStreamFormat.SectionsTag, indefiniteLength: true);
+        writer.Dispose();
+        _sectionsOpen = true;
+    }
 
     private static void WriteChecksum(ref BerWriter writer, uint checksum)
     {
