@@ -3,6 +3,9 @@ using System.Globalization;
 using System.IO;
 using MigrationFormat.Samples;
 using MigrationFormat.Schema;
+using MigrationFormat.Tool.Commands;
+using MigrationFormat.Tool.Devices;
+using MigrationFormat.Tool.Walking;
 using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Tool;
@@ -19,18 +22,19 @@ internal static class Demo
         }
 
         byte[] stream = Program.SaveStream(devices);
-        IReadOnlyList<DumpNode> tree = BerDump.Parse(stream, new SchemaResolver(Program.EmbeddedSchemas(stream), ToolSamples.Types));
 
         output.WriteLine("== 1. Save: the sample devices' busy states in one BER migration stream");
         int withoutSchemas = Program.SaveStream(devices, embedSchemas: false).Length;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stream size: {stream.Length} bytes, {devices.Count} device section(s); the embedded schemas cost {stream.Length - withoutSchemas} bytes"));
-        List<DumpNode> top = tree[0].Children ?? [];
-        for (int i = 0; i < top.Count; i++)
+        using (var walker = new StreamWalker(new MemoryStream(stream, writable: false), DeviceSet.Samples.SchemaOf))
         {
-            if (top[i].Tag == MigrationStreamFormat.SectionTag)
+            while (walker.Read())
             {
-                long end = i + 1 < top.Count ? top[i + 1].Offset : stream.Length;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {top[i].Name}: {end - top[i].Offset} bytes at offset {top[i].Offset}"));
+                WalkToken token = walker.Current;
+                if (token.Role == WalkRole.Section && token.Kind == WalkTokenKind.End)
+                {
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  section {token.Section!.Label}: {token.EndOffset - token.Offset} bytes at offset {token.Offset}"));
+                }
             }
         }
 
@@ -46,7 +50,10 @@ internal static class Demo
 
         output.WriteLine();
         output.WriteLine("== 2. Dump: the stream as a BER tree (offset, tag, must-parse/skippable, length, field)");
-        BerDump.WriteText(output, tree);
+        using (var walker = new StreamWalker(new MemoryStream(stream, writable: false), DeviceSet.Samples.SchemaOf))
+        {
+            DumpCommand.WriteText(walker, output, []);
+        }
 
         output.WriteLine();
         output.WriteLine("== 3. Newer to older: UART v2 stream loaded by v1 (tx_count is skippable)");
