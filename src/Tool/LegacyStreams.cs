@@ -121,7 +121,7 @@ internal static class LegacyStreams
             {
                 switch (record)
                 {
-                    case QemuFileHeaderRecord or QemuEndOfFileRecord:
+                    case QemuFileHeaderRecord or QemuEndOfFileRecord or QemuSectionFooterRecord:
                         break;
                     case QemuSectionRecord { Kind: QemuRecordKind.SectionFull } section when devices.Find(section.IdStr) is not null:
                         sections.Add(section);

@@ -165,7 +165,13 @@ public static class Program
     /// <summary>Says what a parse error expected and found, and where (the verb or option).</summary>
     private static string Describe(ParseError error)
     {
-        if (error.SymbolResult is CommandResult command && error.Message.StartsWith("Required argument missing", StringComparison.Ordinal))
+        SymbolResult? symbol = error.SymbolResult;
+        while (symbol is not null and not CommandResult)
+        {
+            symbol = symbol.Parent;
+        }
+
+        if (symbol is CommandResult command && error.Message.StartsWith("Required argument missing", StringComparison.Ordinal))
         {
             var expected = new List<string>();
             var found = new List<string>();

@@ -191,6 +191,7 @@ internal static class DiffCommand
     private sealed class BerSections(InputStream input, DeviceSet? devices, List<WalkProblem> failures) : ISectionSource
     {
         private readonly StreamWalker _walker = new(input, devices is null ? null : devices.SchemaOf);
+        private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
 
         public SectionValues? Next()
         {
@@ -216,7 +217,11 @@ internal static class DiffCommand
                     Flatten(document.RootElement, string.Empty, entries);
                 }
 
-                return new SectionValues(section.Key, "v" + section.Version.ToString(CultureInfo.InvariantCulture), entries);
+                // Sections that share an id and instance (a transcoder's raw records) pair by their order of appearance.
+                int occurrence = _occurrences.GetValueOrDefault(section.Key) + 1;
+                _occurrences[section.Key] = occurrence;
+                string key = occurrence == 1 ? section.Key : string.Create(CultureInfo.InvariantCulture, $"{section.Key} (occurrence {occurrence})");
+                return new SectionValues(key, "v" + section.Version.ToString(CultureInfo.InvariantCulture), entries);
             }
 
             DumpCommand.CollectFailures(_walker, failures);
@@ -298,6 +303,7 @@ internal static class DiffCommand
             }
 
             var sections = new Queue<SectionValues>();
+            var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (QemuSectionRecord section in devices)
             {
                 VmDeviceDescription device = description.FindDevice(section.IdStr, section.InstanceId)
@@ -309,6 +315,9 @@ internal static class DiffCommand
                 var entries = new List<KeyValuePair<string, string>>();
                 Flatten(state, string.Empty, entries);
                 string key = section.IdStr + "#" + section.InstanceId.ToString(CultureInfo.InvariantCulture);
+                int occurrence = occurrences.GetValueOrDefault(key) + 1;
+                occurrences[key] = occurrence;
+                key = occurrence == 1 ? key : string.Create(CultureInfo.InvariantCulture, $"{key} (occurrence {occurrence})");
                 sections.Enqueue(new SectionValues(key, "v" + section.VersionId.ToString(CultureInfo.InvariantCulture), entries));
             }
 

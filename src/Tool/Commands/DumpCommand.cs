@@ -68,7 +68,7 @@ internal static class DumpCommand
         {
             throw new MigrationFormatException(
                 ex.Kind,
-                $"Expected a BER migration stream (7F CD 46 80), a QEMU savevm stream (QEVM) or other BER; found {start}, which is not BER: {ex.Detail}",
+                $"dump: expected a BER migration stream (7F CD 46 80), a QEMU savevm stream (51 45 56 4D, \"QEVM\") or other BER; found {start} in {input.Name}, which is not BER: {ex.Detail}",
                 ex.Offset,
                 ex.FieldPath,
                 ex);
