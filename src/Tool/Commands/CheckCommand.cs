@@ -68,11 +68,6 @@ internal static class CheckCommand
 
     private static DocumentKind Classify(byte[] document, string path)
     {
-        if (VmStateJson.IsVmStateJson(document))
-        {
-            return DocumentKind.VmState;
-        }
-
         if (CatalogDocument.IsCatalog(document))
         {
             return DocumentKind.Catalog;
@@ -81,6 +76,11 @@ internal static class CheckCommand
         if (JsonSchemaImporter.IsExportedJsonSchema(document))
         {
             return DocumentKind.JsonSchema;
+        }
+
+        if (LooksLikeVmState(document))
+        {
+            return DocumentKind.VmState;
         }
 
         // Anything else is read as schema documents, whose parser says precisely what is wrong with it.
@@ -100,6 +100,26 @@ internal static class CheckCommand
         }
 
         return DocumentKind.Schemas;
+    }
+
+    /// <summary>QEMU's -dump-vmstate file: an object of objects keyed by QOM type, with no member of the library's documents.</summary>
+    private static bool LooksLikeVmState(byte[] document)
+    {
+        if (!VmStateJson.IsVmStateJson(document))
+        {
+            return false;
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(document);
+        foreach (System.Text.Json.JsonProperty entry in json.RootElement.EnumerateObject())
+        {
+            if (entry.Value.ValueKind != System.Text.Json.JsonValueKind.Object || entry.Name is "devices" or "$schema")
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static int Family(DocumentKind kind) => kind switch
