@@ -92,7 +92,12 @@ public static class CatalogDocument
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
             // An escaped lone surrogate is valid JSON but not text; an id over 255 bytes is not a device id.
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "The catalog document holds a value that is not a device id, model or parameter: " + ex.Message, -1, "$", ex);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                "The catalog document holds a value that is not a device id, model or parameter: " + ex.Message,
+                -1,
+                "$",
+                ex);
         }
     }
 
@@ -158,7 +163,12 @@ public static class CatalogDocument
             }
 
             // The document carries the device's facts only; a device read from it cannot be created.
-            var type = new DeviceType(id, model, current, minimum, _ => throw new InvalidOperationException("A device read from a catalog document has no code."));
+            var type = new DeviceType(
+                id,
+                model,
+                current,
+                minimum,
+                _ => throw new InvalidOperationException("A device read from a catalog document has no code."));
             entries.Add(new Entry(type, parameters));
         }
 

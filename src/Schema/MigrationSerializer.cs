@@ -54,7 +54,11 @@ public static class MigrationSerializer
     /// <param name="devices">The devices, each saved at the version it runs as.</param>
     /// <param name="options">Producer, capabilities, integrity, blob segment size; <see langword="null"/> for the defaults.</param>
     /// <param name="embedSchemas"><see langword="false"/> to leave the schemas out.</param>
-    public static void Save(IBufferWriter<byte> output, IEnumerable<IDeviceState> devices, MigrationStreamWriterOptions? options = null, bool embedSchemas = true)
+    public static void Save(
+        IBufferWriter<byte> output,
+        IEnumerable<IDeviceState> devices,
+        MigrationStreamWriterOptions? options = null,
+        bool embedSchemas = true)
     {
         ArgumentNullException.ThrowIfNull(output);
         using var writer = new MigrationStreamWriter(output, options);
@@ -93,7 +97,10 @@ public static class MigrationSerializer
         return Load(reader, devices, options);
     }
 
-    /// <summary>Loads a whole stream held in memory into <paramref name="devices"/>, as <see cref="Load(Stream, IEnumerable{IDeviceState}, MigrationLoadOptions?)"/> does.</summary>
+    /// <summary>
+    /// Loads a whole stream held in memory into <paramref name="devices"/>, as
+    /// <see cref="Load(Stream, IEnumerable{IDeviceState}, MigrationLoadOptions?)"/> does.
+    /// </summary>
     /// <param name="data">The stream's bytes.</param>
     /// <param name="devices">The destination devices, each running as the version it loads as.</param>
     /// <param name="options">Limits, and whether sections for devices not in the set are passed over.</param>
@@ -161,7 +168,9 @@ public static class MigrationSerializer
             {
                 throw new MigrationFormatException(
                     MigrationErrorKind.UnexpectedValue,
-                    string.Create(CultureInfo.InvariantCulture, $"Expected one section per device; found a second section for '{section.Id}' instance {section.InstanceId}."),
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"Expected one section per device; found a second section for '{section.Id}' instance {section.InstanceId}."),
                     section.Offset);
             }
 
@@ -180,7 +189,9 @@ public static class MigrationSerializer
         string given = names.Count == 0 ? "none" : string.Join(", ", names);
         return new MigrationFormatException(
             MigrationErrorKind.UnknownDevice,
-            string.Create(CultureInfo.InvariantCulture, $"Expected a section for one of the devices given ({given}); found one for '{section.Id}' instance {section.InstanceId}."),
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Expected a section for one of the devices given ({given}); found one for '{section.Id}' instance {section.InstanceId}."),
             section.Offset);
     }
 }

@@ -58,7 +58,10 @@ internal static class LegacyStreams
         {
             if (format != InputFormat.Qemu)
             {
-                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"convert --to ber: expected a QEMU savevm stream (51 45 56 4D, \"QEVM\"); found {start} in {inputPath}.", 0);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.InvalidEncoding,
+                    $"convert --to ber: expected a QEMU savevm stream (51 45 56 4D, \"QEVM\"); found {start} in {inputPath}.",
+                    0);
             }
 
             result = ToBer(data, devices);
@@ -67,7 +70,10 @@ internal static class LegacyStreams
         {
             if (format != InputFormat.Migration)
             {
-                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"convert --to legacy: expected a BER migration stream (7F CD 46 80); found {start} in {inputPath}.", 0);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.InvalidEncoding,
+                    $"convert --to legacy: expected a BER migration stream (7F CD 46 80); found {start} in {inputPath}.",
+                    0);
             }
 
             result = ToLegacy(data, devices);
@@ -140,7 +146,8 @@ internal static class LegacyStreams
             {
                 throw new MigrationFormatException(
                     MigrationErrorKind.UnsupportedVersion,
-                    $"Expected section '{section.IdStr}' at a version {type.Id} supports ({type.MinimumVersion} to {type.CurrentVersion}); found version {section.VersionId}.",
+                    $"Expected section '{section.IdStr}' at a version {type.Id} supports ({type.MinimumVersion} to {type.CurrentVersion}); "
+                    + $"found version {section.VersionId}.",
                     section.Offset);
             }
 
@@ -182,7 +189,8 @@ internal static class LegacyStreams
                 {
                     throw new MigrationFormatException(
                         MigrationErrorKind.UnsupportedVersion,
-                        $"Expected section '{section.Id}' at a version {type.Id} supports ({type.MinimumVersion} to {type.CurrentVersion}); found version {section.Version}.",
+                        $"Expected section '{section.Id}' at a version {type.Id} supports ({type.MinimumVersion} to {type.CurrentVersion}); "
+                        + $"found version {section.Version}.",
                         section.Offset);
                 }
 

@@ -232,7 +232,12 @@ public static class Program
         {
             loadDevice, loadVersion, loadFile, loadAssembly,
         };
-        load.SetAction(p => DeviceCommands.Load(console, DeviceSet.From(p.GetValue(loadAssembly)), p.GetValue(loadDevice)!, p.GetValue(loadVersion)!.Value, p.GetValue(loadFile)!));
+        load.SetAction(p => DeviceCommands.Load(
+            console,
+            DeviceSet.From(p.GetValue(loadAssembly)),
+            p.GetValue(loadDevice)!,
+            p.GetValue(loadVersion)!.Value,
+            p.GetValue(loadFile)!));
         root.Add(load);
 
         Argument<string> dumpFile = Options.Input("FILE", "A BER migration stream, a QEMU savevm stream or other BER; - for standard input.");
@@ -250,7 +255,9 @@ public static class Program
 
         Argument<string> verifyFile = Options.Input("FILE", "A BER migration stream or a QEMU savevm stream; - for standard input.");
         Option<string[]> verifyAssembly = Options.Assembly();
-        var verify = new Command("verify", "Check a stream's structure, checksums and every section against its schema: exit 0, or 1 with every problem listed.")
+        var verify = new Command(
+            "verify",
+            "Check a stream's structure, checksums and every section against its schema: exit 0, or 1 with every problem listed.")
         {
             verifyFile, verifyAssembly,
         };
@@ -260,7 +267,10 @@ public static class Program
         Argument<string> diffA = Options.Input("A", "The first stream (BER or QEMU); - for standard input.");
         Argument<string> diffB = Options.Input("B", "The second stream (BER or QEMU); - for standard input.");
         Option<string[]> diffAssembly = Options.Assembly();
-        var diff = new Command("diff", "List the field-level differences between two streams: exit 0 when the same, 4 when different.") { diffA, diffB, diffAssembly };
+        var diff = new Command("diff", "List the field-level differences between two streams: exit 0 when the same, 4 when different.")
+        {
+            diffA, diffB, diffAssembly,
+        };
         diff.SetAction(p => DiffCommand.Run(console, p.GetValue(diffA)!, p.GetValue(diffB)!, Assemblies(p.GetValue(diffAssembly))));
         root.Add(diff);
 
@@ -282,9 +292,14 @@ public static class Program
             p.GetValue(schemaFormat)!));
         root.Add(schema);
 
-        Argument<string> source = Options.Input("SRC", "The source's document: schema documents, a JSON Schema, a catalog, or QEMU vmstate JSON; - for standard input.");
+        Argument<string> source = Options.Input(
+            "SRC",
+            "The source's document: schema documents, a JSON Schema, a catalog, or QEMU vmstate JSON; - for standard input.");
         Argument<string> destination = Options.Input("DST", "The destination's document, of the same family; - for standard input.");
-        var check = new Command("check", "Check that state saved with SRC loads with DST: exit 0 when compatible, 3 when not, with every reason.") { source, destination };
+        var check = new Command("check", "Check that state saved with SRC loads with DST: exit 0 when compatible, 3 when not, with every reason.")
+        {
+            source, destination,
+        };
         check.SetAction(p => CheckCommand.Run(console, p.GetValue(source)!, p.GetValue(destination)!));
         root.Add(check);
 
@@ -297,7 +312,10 @@ public static class Program
         Argument<string> convertInput = Options.Input("IN", "The input stream; - for standard input.");
         var convertOutput = new Argument<string>("OUT") { Description = "The file to write; - for standard output." };
         Option<string[]> convertAssembly = Options.Assembly();
-        var convert = new Command("convert", "Convert between QEMU savevm streams and BER migration streams.") { convertTo, convertInput, convertOutput, convertAssembly };
+        var convert = new Command("convert", "Convert between QEMU savevm streams and BER migration streams.")
+        {
+            convertTo, convertInput, convertOutput, convertAssembly,
+        };
         convert.SetAction(p => LegacyStreams.Convert(
             console,
             DeviceSet.From(p.GetValue(convertAssembly)),

@@ -96,7 +96,10 @@ public class MigrationSerializerTests
         var ex = Assert.Throws<MigrationFormatException>(() => MigrationSerializer.Load(stream, [uart]));
 
         Assert.Equal(MigrationErrorKind.UnknownDevice, ex.Kind);
-        Assert.Contains("Expected a section for one of the devices given (serial#0); found one for 'mc146818rtc' instance 0.", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "Expected a section for one of the devices given (serial#0); found one for 'mc146818rtc' instance 0.",
+            ex.Message,
+            StringComparison.Ordinal);
         Assert.Equal(before, LegacyDeviceSerializer.Save(uart));
     }
 

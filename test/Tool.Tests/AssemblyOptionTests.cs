@@ -14,7 +14,8 @@ public class AssemblyOptionTests
     private static string Watchdog(TempDir dir, int version, params string[] extra)
     {
         string file = dir.File($"w{version}.ber");
-        ToolResult result = ToolRunner.Run(["sample", "--assembly", UserDevices, "--device", "watchdog", "--version", version.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", file, .. extra]);
+        string v = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ToolResult result = ToolRunner.Run(["sample", "--assembly", UserDevices, "--device", "watchdog", "--version", v, "-o", file, .. extra]);
         Assert.True(result.ExitCode == 0, result.Stderr);
         return file;
     }
@@ -25,7 +26,9 @@ public class AssemblyOptionTests
         ToolResult result = ToolRunner.Run("sample", "--list", "--assembly", UserDevices);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(["scratchpad\tv1..v1\t", "watchdog\tv1..v2\tA watchdog timer"], result.Stdout.ReplaceLineEndings("\n").TrimEnd().Split('\n').Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["scratchpad\tv1..v1\t", "watchdog\tv1..v2\tA watchdog timer"],
+            result.Stdout.ReplaceLineEndings("\n").TrimEnd().Split('\n').Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -141,7 +144,9 @@ public class AssemblyOptionTests
         ToolResult result = ToolRunner.Run("sample", "--list", "--assembly", Path.Combine(AppContext.BaseDirectory, "MigrationFormat.Samples.dll"));
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(["serial", "mc146818rtc", "virtio-net", "vhost-user-backend"], result.Stdout.ReplaceLineEndings("\n").TrimEnd().Split('\n').Select(l => l.Split('\t')[0]));
+        Assert.Equal(
+            ["serial", "mc146818rtc", "virtio-net", "vhost-user-backend"],
+            result.Stdout.ReplaceLineEndings("\n").TrimEnd().Split('\n').Select(l => l.Split('\t')[0]));
     }
 
     [Fact]
@@ -175,7 +180,8 @@ public class AssemblyOptionTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(
-            "found no [assembly: MigrationDeviceRegistry(...)] and no public static DeviceType field or property on a public type that implements IDeviceState.",
+            "found no [assembly: MigrationDeviceRegistry(...)] and no public static DeviceType field or property on a public type "
+            + "that implements IDeviceState.",
             result.Stderr,
             StringComparison.Ordinal);
     }
@@ -183,7 +189,13 @@ public class AssemblyOptionTests
     [Fact]
     public void Assembly_Repeated_JoinsTheDevicesOfEach()
     {
-        ToolResult result = ToolRunner.Run("sample", "--list", "--assembly", UserDevices, "--assembly", Path.Combine(AppContext.BaseDirectory, "MigrationFormat.Samples.dll"));
+        ToolResult result = ToolRunner.Run(
+            "sample",
+            "--list",
+            "--assembly",
+            UserDevices,
+            "--assembly",
+            Path.Combine(AppContext.BaseDirectory, "MigrationFormat.Samples.dll"));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(6, result.Stdout.ReplaceLineEndings("\n").TrimEnd().Split('\n').Length);

@@ -14,7 +14,11 @@ public class CheckDocumentTests
     }
 
     private static string Schema(TempDir dir, int version, string format) =>
-        Write(dir, $"serial-v{version}.{format}.json", ToolRunner.Run("schema", "--device", "serial", "--version", version.ToString(System.Globalization.CultureInfo.InvariantCulture), "--format", format).Stdout);
+        Write(
+            dir,
+            $"serial-v{version}.{format}.json",
+            ToolRunner.Run("schema", "--device", "serial", "--version", version.ToString(System.Globalization.CultureInfo.InvariantCulture), "--format", format)
+                .Stdout);
 
     [Fact]
     public void Check_JsonSchemasOfNewerAndOlder_FindsTheUnknownMustParseField()
@@ -78,7 +82,10 @@ public class CheckDocumentTests
         ToolResult result = ToolRunner.Run("check", Write(dir, "src.json", text), Write(dir, "dst.json", destination.ToJsonString()));
 
         Assert.Equal(3, result.ExitCode);
-        Assert.Contains("incompatible: VersionOutOfRange: serial: v1: Device 'serial' supports versions 2 to 3; version 1 was requested.", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            "incompatible: VersionOutOfRange: serial: v1: Device 'serial' supports versions 2 to 3; version 1 was requested.",
+            result.Stdout,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,7 +99,10 @@ public class CheckDocumentTests
         ToolResult result = ToolRunner.Run("check", Write(dir, "src.json", text), Write(dir, "dst.json", destination.ToJsonString()));
 
         Assert.Equal(3, result.ExitCode);
-        Assert.Contains("incompatible: ParameterMismatch: serial: v3: Device 'serial' version 3 implies fifo=off; the configuration has fifo=on.", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            "incompatible: ParameterMismatch: serial: v3: Device 'serial' version 3 implies fifo=off; the configuration has fifo=on.",
+            result.Stdout,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,7 +115,10 @@ public class CheckDocumentTests
         ToolResult result = ToolRunner.Run("check", catalog, schema);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains($"check: expected SRC and DST of one kind; found a catalog in {catalog} and schema documents in {schema}.", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(
+            $"check: expected SRC and DST of one kind; found a catalog in {catalog} and schema documents in {schema}.",
+            result.Stderr,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -117,6 +130,10 @@ public class CheckDocumentTests
         ToolResult result = ToolRunner.Run("check", other, other);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"check: expected a schema document (migfmt schema, dump --schemas), a JSON Schema (schema --format json-schema), a catalog (migfmt describe) or QEMU vmstate JSON in {other}; found none of them:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(
+            "check: expected a schema document (migfmt schema, dump --schemas), a JSON Schema (schema --format "
+            + $"json-schema), a catalog (migfmt describe) or QEMU vmstate JSON in {other}; found none of them:",
+            result.Stderr,
+            StringComparison.Ordinal);
     }
 }

@@ -118,7 +118,8 @@ public class DecodeCommandTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(
-            $"migfmt: error: decode: expected a BER migration stream (7F CD 46 80) or a QEMU savevm stream (51 45 56 4D, \"QEVM\"); found bytes 23 20 6e 6f 74 65 73 0a (\"# notes.\") in {file}. At byte offset 0.",
+            "migfmt: error: decode: expected a BER migration stream (7F CD 46 80) or a QEMU savevm stream (51 45 56 4D, \"QEVM\"); "
+            + $"found bytes 23 20 6e 6f 74 65 73 0a (\"# notes.\") in {file}. At byte offset 0.",
             result.Stderr.TrimEnd());
     }
 }

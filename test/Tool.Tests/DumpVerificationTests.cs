@@ -6,7 +6,10 @@ using Xunit;
 
 namespace MigrationFormat.Tool.Tests;
 
-/// <summary><c>migfmt dump</c> verifies checksums and labels them, reports an abandoned stream, prints embedded schemas, and formats any value in linear time.</summary>
+/// <summary>
+/// <c>migfmt dump</c> verifies checksums and labels them, reports an abandoned stream, prints embedded schemas, and
+/// formats any value in linear time.
+/// </summary>
 public class DumpVerificationTests
 {
     [Fact]
@@ -17,7 +20,11 @@ public class DumpVerificationTests
         ToolResult result = ToolRunner.Run("dump", StreamFiles.Write(dir, "i.ber", StreamFiles.WithIntegrity()));
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(2, result.Stdout.Split('\n').Count(line => line.Contains("[APPLICATION 5], len 4  crc32c = ", StringComparison.Ordinal) && line.EndsWith("(verified)", StringComparison.Ordinal)));
+        Assert.Equal(
+            2,
+            result.Stdout.Split('\n').Count(line => line.Contains("[APPLICATION 5], len 4  crc32c = ", StringComparison.Ordinal) && line.EndsWith(
+                "(verified)",
+                StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -12,7 +12,9 @@ public class MessageTests
         ToolResult result = ToolRunner.Run("sample", "--device", "serial", "--version", "abc", "-o", "x");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("migfmt: --version: expected a device version, a whole number such as 3; found 'abc'.\nRun 'migfmt --help' for usage.", result.Stderr.ReplaceLineEndings("\n").TrimEnd());
+        Assert.Equal(
+            "migfmt: --version: expected a device version, a whole number such as 3; found 'abc'.\nRun 'migfmt --help' for usage.",
+            result.Stderr.ReplaceLineEndings("\n").TrimEnd());
     }
 
     [Fact]
@@ -21,7 +23,9 @@ public class MessageTests
         ToolResult result = ToolRunner.Run("check");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("migfmt: check: expected the argument(s) SRC DST; found none.\nRun 'migfmt --help' for usage.", result.Stderr.ReplaceLineEndings("\n").TrimEnd());
+        Assert.Equal(
+            "migfmt: check: expected the argument(s) SRC DST; found none.\nRun 'migfmt --help' for usage.",
+            result.Stderr.ReplaceLineEndings("\n").TrimEnd());
     }
 
     [Fact]
@@ -44,7 +48,8 @@ public class MessageTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith(
-            $"migfmt: error: dump: expected a BER migration stream (7F CD 46 80), a QEMU savevm stream (51 45 56 4D, \"QEVM\") or other BER; found bytes 23 20 61 20 74 65 78 74 (\"# a text\") in {file}, which is not BER: ",
+            "migfmt: error: dump: expected a BER migration stream (7F CD 46 80), a QEMU savevm stream (51 45 56 4D, \"QEVM\") or other BER; "
+            + $"found bytes 23 20 61 20 74 65 78 74 (\"# a text\") in {file}, which is not BER: ",
             result.Stderr,
             StringComparison.Ordinal);
         Assert.Contains("At byte offset ", result.Stderr, StringComparison.Ordinal);
@@ -95,7 +100,10 @@ public class MessageTests
         ToolResult result = ToolRunner.Run("load", "--device", "mc146818rtc", "--version", "3", file);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("migfmt: error: Expected a section for device 'mc146818rtc' in the QEMU stream; found sections serial.", result.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "migfmt: error: Expected a section for device 'mc146818rtc' in the QEMU stream; found sections serial.",
+            result.Stderr,
+            StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ public class PipeTests
     private static string Sample(TempDir dir, string name = "s.ber", int version = 3, params string[] extra)
     {
         string file = dir.File(name);
-        Assert.Equal(0, ToolRunner.Run(["sample", "--device", "serial", "--version", version.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", file, .. extra]).ExitCode);
+        string v = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, ToolRunner.Run(["sample", "--device", "serial", "--version", v, "-o", file, .. extra]).ExitCode);
         return file;
     }
 

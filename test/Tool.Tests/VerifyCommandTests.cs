@@ -18,12 +18,17 @@ public class VerifyCommandTests
     public void Verify_GoodStream_Exits0AndSaysOk()
     {
         using var dir = new TempDir();
-        string file = StreamFiles.Write(dir, "s.ber", Program.SaveStream([SampleCatalog.CreateBusy(VirtioNet.DeviceType, 3), SampleCatalog.CreateBusy(VhostUserBackend.DeviceType, 2)]));
+        string file = StreamFiles.Write(
+            dir,
+            "s.ber",
+            Program.SaveStream([SampleCatalog.CreateBusy(VirtioNet.DeviceType, 3), SampleCatalog.CreateBusy(VhostUserBackend.DeviceType, 2)]));
 
         ToolResult result = ToolRunner.Run("verify", file);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal($"{file}: BER migration stream, 2 section(s), 2 embedded schema(s), no checksums (the stream does not announce crc32c): OK", result.Stdout.TrimEnd());
+        Assert.Equal(
+            $"{file}: BER migration stream, 2 section(s), 2 embedded schema(s), no checksums (the stream does not announce crc32c): OK",
+            result.Stdout.TrimEnd());
     }
 
     [Fact]
@@ -86,7 +91,10 @@ public class VerifyCommandTests
         ToolResult result = ToolRunner.Run("verify", StreamFiles.Write(dir, "s.ber", StreamFiles.WithSchema(schema)));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("problem: section serial#0 v3 field ier: Expected the fields in the schema's order; found 'ier' after 'rbr'.", Assert.Single(Problems(result)), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "problem: section serial#0 v3 field ier: Expected the fields in the schema's order; found 'ier' after 'rbr'.",
+            Assert.Single(Problems(result)),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -104,7 +112,10 @@ public class VerifyCommandTests
         ToolResult result = ToolRunner.Run("verify", StreamFiles.Write(dir, "s.ber", output.WrittenSpan.ToArray()));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("Expected the embedded schema 'serial/v3' as a schema document; The schema document is not valid JSON", Assert.Single(Problems(result)), StringComparison.Ordinal);
+        Assert.Contains(
+            "Expected the embedded schema 'serial/v3' as a schema document; The schema document is not valid JSON",
+            Assert.Single(Problems(result)),
+            StringComparison.Ordinal);
         Assert.Contains("note: section serial#0 v3 has no schema (none embedded); only its framing was checked.", result.Stdout, StringComparison.Ordinal);
     }
 

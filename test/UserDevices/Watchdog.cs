@@ -8,7 +8,13 @@ namespace Example.UserDevices;
 /// </summary>
 public sealed class Watchdog : IDeviceState
 {
-    public static readonly DeviceType DeviceType = new("watchdog", "urn:example:watchdog", currentVersion: 2, minimumVersion: 1, v => new Watchdog(v), "A watchdog timer");
+    public static readonly DeviceType DeviceType = new(
+        "watchdog",
+        "urn:example:watchdog",
+        currentVersion: 2,
+        minimumVersion: 1,
+        v => new Watchdog(v),
+        "A watchdog timer");
 
     private uint _timeoutMs = 30_000;
     private bool _armed = true;

@@ -59,7 +59,9 @@ internal static class CheckCommand
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"incompatible: {issue.Kind}: {issue}"));
         }
 
-        console.Out.WriteLine(report.IsCompatible ? "compatible" : string.Create(CultureInfo.InvariantCulture, $"not compatible: {report.Issues.Count} reason(s)"));
+        console.Out.WriteLine(report.IsCompatible ? "compatible" : string.Create(
+            CultureInfo.InvariantCulture,
+            $"not compatible: {report.Issues.Count} reason(s)"));
         return report.IsCompatible ? Program.ExitOk : Program.ExitIncompatible;
     }
 

@@ -32,7 +32,7 @@ internal static class DecodeCommand
         }
 
         using var walker = new StreamWalker(input, deviceSchemas: null);
-        var failures = new List<WalkProblem>();
+        var failures = new FailureLog();
         Stream output = console.OpenOutput();
         using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
         {

@@ -15,13 +15,24 @@ namespace MigrationFormat.Tool.Commands;
 /// <summary>The verbs that run device code: <c>sample</c>, <c>load</c>, <c>schema</c> and <c>describe</c>.</summary>
 internal static class DeviceCommands
 {
-    public static int Sample(ToolConsole console, DeviceSet devices, bool list, string? name, int? version, string format, string? output, bool embedSchema, bool integrity)
+    public static int Sample(
+        ToolConsole console,
+        DeviceSet devices,
+        bool list,
+        string? name,
+        int? version,
+        string format,
+        string? output,
+        bool embedSchema,
+        bool integrity)
     {
         if (list)
         {
             foreach (DeviceType type in devices.Types)
             {
-                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{type.Id}\tv{type.MinimumVersion}..v{type.CurrentVersion}\t{type.Description}"));
+                console.Out.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{type.Id}\tv{type.MinimumVersion}..v{type.CurrentVersion}\t{type.Description}"));
             }
 
             return Program.ExitOk;
@@ -57,7 +68,11 @@ internal static class DeviceCommands
             }
             else
             {
-                MigrationSerializer.Save(stream, [device], new MigrationStreamWriterOptions { Producer = Program.Producer, Integrity = integrity }, embedSchema);
+                MigrationSerializer.Save(
+                    stream,
+                    [device],
+                    new MigrationStreamWriterOptions { Producer = Program.Producer, Integrity = integrity },
+                    embedSchema);
             }
         });
         return Program.ExitOk;
@@ -136,7 +151,10 @@ internal static class DeviceCommands
             }
         }
 
-        throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"Expected a section for device '{device.Type.Id}'; found {Sections(results)}.", -1);
+        throw new MigrationFormatException(
+            MigrationErrorKind.UnknownDevice,
+            $"Expected a section for device '{device.Type.Id}'; found {Sections(results)}.",
+            -1);
     }
 
     /// <summary>Loads the first full section for the device from a QEMU stream, the whole stream read and checked.</summary>
@@ -162,13 +180,18 @@ internal static class DeviceCommands
         if (chosen is null)
         {
             string found = seen.Count == 0 ? "no device sections" : "sections " + string.Join(", ", seen);
-            throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"Expected a section for device '{device.Type.Id}' in the QEMU stream; found {found}.", -1);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnknownDevice,
+                $"Expected a section for device '{device.Type.Id}' in the QEMU stream; found {found}.",
+                -1);
         }
 
         // The serializer refuses a version the device does not load, as QEMU does; one beyond int is beyond any device.
         int streamVersion = (int)Math.Min(chosen.VersionId, int.MaxValue);
         LegacyDeviceSerializer.Load(device, chosen.Payload.Span, streamVersion, baseOffset: chosen.Offset + chosen.HeaderLength);
-        console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loaded QEMU section {chosen.SectionId} '{chosen.IdStr}' instance {chosen.InstanceId} version {chosen.VersionId}"));
+        console.Error.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"loaded QEMU section {chosen.SectionId} '{chosen.IdStr}' instance {chosen.InstanceId} version {chosen.VersionId}"));
     }
 
     private static string Sections(IReadOnlyList<SectionLoadResult> results)

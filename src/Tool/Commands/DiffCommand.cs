@@ -29,7 +29,7 @@ internal static class DiffCommand
 
         using InputStream a = ToolFiles.Open(console, left, "diff");
         using InputStream b = ToolFiles.Open(console, right, "diff");
-        var failures = new List<WalkProblem>();
+        var failures = new FailureLog();
         using ISectionSource first = Open(a, devices, failures);
         using ISectionSource second = Open(b, devices, failures);
         console.Out.WriteLine("--- A: " + a.Name);
@@ -172,7 +172,7 @@ internal static class DiffCommand
         return rows.Count;
     }
 
-    private static ISectionSource Open(InputStream input, DeviceSet? devices, List<WalkProblem> failures) => ToolFiles.Detect(input) switch
+    private static ISectionSource Open(InputStream input, DeviceSet? devices, FailureLog failures) => ToolFiles.Detect(input) switch
     {
         InputFormat.Migration => new BerSections(input, devices, failures),
         InputFormat.Qemu => new QemuSections(input),
@@ -188,7 +188,7 @@ internal static class DiffCommand
     }
 
     /// <summary>The sections of a BER stream, each decoded by its schema as <c>migfmt decode</c> does, then flattened.</summary>
-    private sealed class BerSections(InputStream input, DeviceSet? devices, List<WalkProblem> failures) : ISectionSource
+    private sealed class BerSections(InputStream input, DeviceSet? devices, FailureLog failures) : ISectionSource
     {
         private readonly StreamWalker _walker = new(input, devices is null ? null : devices.SchemaOf);
         private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
@@ -343,7 +343,11 @@ internal static class DiffCommand
 
                     break;
                 case VmStateInteger integer:
-                    entries.Add(new(path, integer.IsSigned ? integer.SignedValue.ToString(CultureInfo.InvariantCulture) : integer.UnsignedValue.ToString(CultureInfo.InvariantCulture)));
+                    entries.Add(new(
+                        path,
+                        integer.IsSigned
+                            ? integer.SignedValue.ToString(CultureInfo.InvariantCulture)
+                            : integer.UnsignedValue.ToString(CultureInfo.InvariantCulture)));
                     break;
                 case VmStateBoolean boolean:
                     entries.Add(new(path, boolean.Value ? "true" : "false"));

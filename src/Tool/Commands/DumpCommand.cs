@@ -22,8 +22,6 @@ namespace MigrationFormat.Tool.Commands;
 /// </summary>
 internal static class DumpCommand
 {
-    private const int MaxReported = 20;
-
     public static int Run(ToolConsole console, string path, bool json, bool schemas, DeviceSet devices)
     {
         using InputStream input = ToolFiles.Open(console, path, "dump");
@@ -44,7 +42,8 @@ internal static class DumpCommand
         {
             if (format != InputFormat.Migration)
             {
-                throw new ToolInputException($"dump --schemas: expected a BER migration stream (7F CD 46 80); found {ToolFiles.DescribeStart(input)} in {input.Name}.");
+                throw new ToolInputException(
+                    $"dump --schemas: expected a BER migration stream (7F CD 46 80); found {ToolFiles.DescribeStart(input)} in {input.Name}.");
             }
 
             return DumpSchemas(console, input);
@@ -52,7 +51,7 @@ internal static class DumpCommand
 
         string start = format == InputFormat.Other ? ToolFiles.DescribeStart(input) : string.Empty;
         using var walker = new StreamWalker(input, devices.SchemaOf);
-        var failures = new List<WalkProblem>();
+        var failures = new FailureLog();
         try
         {
             if (json)
@@ -68,7 +67,8 @@ internal static class DumpCommand
         {
             throw new MigrationFormatException(
                 ex.Kind,
-                $"dump: expected a BER migration stream (7F CD 46 80), a QEMU savevm stream (51 45 56 4D, \"QEVM\") or other BER; found {start} in {input.Name}, which is not BER: {ex.Detail}",
+                "dump: expected a BER migration stream (7F CD 46 80), a QEMU savevm stream (51 45 56 4D, \"QEVM\") or other BER; "
+                + $"found {start} in {input.Name}, which is not BER: {ex.Detail}",
                 ex.Offset,
                 ex.FieldPath,
                 ex);
@@ -79,7 +79,7 @@ internal static class DumpCommand
 
     /// <summary>Prints the failures that do not stop a dump (checksums, an abandoned stream) once it is done.</summary>
     /// <returns>The exit code.</returns>
-    public static int Report(ToolConsole console, IReadOnlyList<WalkProblem> failures)
+    public static int Report(ToolConsole console, FailureLog failures)
     {
         if (failures.Count == 0)
         {
@@ -87,21 +87,21 @@ internal static class DumpCommand
         }
 
         console.Out.Flush();
-        for (int i = 0; i < Math.Min(failures.Count, MaxReported); i++)
+        foreach (WalkProblem failure in failures.First)
         {
-            console.Error.WriteLine("migfmt: error: " + failures[i]);
+            console.Error.WriteLine("migfmt: error: " + failure);
         }
 
-        if (failures.Count > MaxReported)
+        if (failures.Count > failures.First.Count)
         {
-            console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"migfmt: error: ... and {failures.Count - MaxReported} more."));
+            console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"migfmt: error: ... and {failures.Count - failures.First.Count} more."));
         }
 
         return Program.ExitBadInput;
     }
 
     /// <summary>Writes a BER input as text, one line per value, as it is read.</summary>
-    public static void WriteText(StreamWalker walker, TextWriter output, List<WalkProblem> failures)
+    public static void WriteText(StreamWalker walker, TextWriter output, FailureLog failures)
     {
         var line = new StringBuilder();
         while (walker.Read())
@@ -140,7 +140,7 @@ internal static class DumpCommand
     }
 
     /// <summary>Writes a BER input as a JSON array of TLV objects with their children, as it is read.</summary>
-    private static void WriteJson(StreamWalker walker, Stream output, List<WalkProblem> failures)
+    private static void WriteJson(StreamWalker walker, Stream output, FailureLog failures)
     {
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
         json.WriteStartArray();
@@ -228,7 +228,7 @@ internal static class DumpCommand
     }
 
     /// <summary>Keeps the problems that make a dump fail: checksums and framing, not a section's disagreement with its schema.</summary>
-    public static void CollectFailures(StreamWalker walker, List<WalkProblem> failures)
+    public static void CollectFailures(StreamWalker walker, FailureLog failures)
     {
         foreach (WalkProblem problem in walker.TakeProblems())
         {
@@ -243,7 +243,7 @@ internal static class DumpCommand
     private static int DumpSchemas(ToolConsole console, InputStream input)
     {
         using var walker = new StreamWalker(input, deviceSchemas: null);
-        var failures = new List<WalkProblem>();
+        var failures = new FailureLog();
         while (walker.Read())
         {
             foreach (WalkProblem problem in walker.TakeProblems())

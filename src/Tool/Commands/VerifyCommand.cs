@@ -34,6 +34,7 @@ internal static class VerifyCommand
         int sections = 0;
         int checksums = 0;
         var unnamed = new List<string>();
+        int unnamedCount = 0;
         bool stopped = false;
         try
         {
@@ -43,7 +44,13 @@ internal static class VerifyCommand
                 WalkToken token = walker.Current;
                 if (token.Role == WalkRole.State && token.Kind == WalkTokenKind.Start && token.Section!.Schema is null)
                 {
-                    unnamed.Add(token.Section.Label);
+                    // A stream of countless sections without schemas costs a count, not a list.
+                    if (unnamed.Count < 20)
+                    {
+                        unnamed.Add(token.Section.Label);
+                    }
+
+                    unnamedCount++;
                 }
                 else if (token.Role == WalkRole.Section && token.Kind == WalkTokenKind.End)
                 {
@@ -65,7 +72,15 @@ internal static class VerifyCommand
 
         foreach (string section in unnamed)
         {
-            console.Out.WriteLine($"note: section {section} has no schema (none embedded{(devices is null ? string.Empty : " and none in --assembly")}); only its framing was checked.");
+            string where = devices is null ? "none embedded" : "none embedded and none in --assembly";
+            console.Out.WriteLine($"note: section {section} has no schema ({where}); only its framing was checked.");
+        }
+
+        if (unnamedCount > unnamed.Count)
+        {
+            console.Out.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"note: ... and {unnamedCount - unnamed.Count} more section(s) without a schema."));
         }
 
         string integrity = walker.Capabilities.Contains(Visitors.MigrationStreamFormat.IntegrityCapability)
@@ -118,7 +133,8 @@ internal static class VerifyCommand
                 {
                     console.Out.WriteLine(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"problem: section {section.SectionId} '{section.IdStr}' instance {section.InstanceId}: expected an entry in the VM description; found none (at byte offset {section.Offset})."));
+                        $"problem: section {section.SectionId} '{section.IdStr}' instance {section.InstanceId}: "
+                        + $"expected an entry in the VM description; found none (at byte offset {section.Offset})."));
                     problems++;
                 }
                 else if (!VmStateDecoder.TryDecode(device, section.Payload, section.Offset + section.HeaderLength, out _, out MigrationFormatException? error))
@@ -135,7 +151,8 @@ internal static class VerifyCommand
 
         console.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{input.Name}: QEMU savevm stream, {sections} section(s), {(description is null ? "no VM description" : "VM description present")}: {Verdict(problems)}"));
+            $"{input.Name}: QEMU savevm stream, {sections} section(s), "
+            + $"{(description is null ? "no VM description" : "VM description present")}: {Verdict(problems)}"));
         return problems == 0 ? Program.ExitOk : Program.ExitBadInput;
     }
 

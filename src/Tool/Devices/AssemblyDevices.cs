@@ -160,7 +160,8 @@ internal static class AssemblyDevices
         {
             if (item is not DeviceType type)
             {
-                throw new ToolInputException($"--assembly: expected {registry.FullName}.DeviceTypes in '{path}' to hold DeviceType values; found {item?.GetType().FullName ?? "null"}.");
+                throw new ToolInputException(
+                    $"--assembly: expected {registry.FullName}.DeviceTypes in '{path}' to hold DeviceType values; found {item?.GetType().FullName ?? "null"}.");
             }
 
             AddOnce(found, type);

@@ -95,7 +95,8 @@ internal static class ToolFiles
     public static MigrationFormatException NotAStream(InputStream input, string verb) =>
         new(
             MigrationErrorKind.UnexpectedValue,
-            $"{verb}: expected a BER migration stream (7F CD 46 80) or a QEMU savevm stream (51 45 56 4D, \"QEVM\"); found {DescribeStart(input)} in {input.Name}.",
+            $"{verb}: expected a BER migration stream (7F CD 46 80) or a QEMU savevm stream (51 45 56 4D, \"QEVM\"); "
+            + $"found {DescribeStart(input)} in {input.Name}.",
             0);
 
     /// <summary>

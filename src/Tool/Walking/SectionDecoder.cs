@@ -39,7 +39,7 @@ internal static class SectionDecoder
     /// <param name="walker">The walker, on a <see cref="WalkRole.State"/> start token.</param>
     /// <param name="json">The writer, where the state's value goes.</param>
     /// <param name="failures">Receives checksum and framing problems found meanwhile.</param>
-    public static void WriteState(StreamWalker walker, Utf8JsonWriter json, List<WalkProblem> failures)
+    public static void WriteState(StreamWalker walker, Utf8JsonWriter json, FailureLog failures)
     {
         var stack = new Stack<Container>();
         json.WriteStartObject();

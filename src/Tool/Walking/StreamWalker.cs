@@ -41,7 +41,9 @@ internal sealed class StreamWalker : IDisposable
 
     /// <summary>Creates a walker.</summary>
     /// <param name="input">The input, read forward only; not disposed.</param>
-    /// <param name="deviceSchemas">Gives the schema of a device version the tool knows, for sections the stream does not describe; or <see langword="null"/>.</param>
+    /// <param name="deviceSchemas">
+    /// Gives the schema of a device version the tool knows, for sections the stream does not describe; or <see langword="null"/>.
+    /// </param>
     public StreamWalker(Stream input, Func<string, int, DeviceSchema?>? deviceSchemas)
     {
         _source = new BerInputSource(input) { TrackChecksums = true };
@@ -176,7 +178,10 @@ internal sealed class StreamWalker : IDisposable
         {
             if (!_any)
             {
-                throw new MigrationFormatException(MigrationErrorKind.Truncated, "Expected a BER migration stream, a QEMU savevm stream or BER; found an empty input.", 0);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.Truncated,
+                    "Expected a BER migration stream, a QEMU savevm stream or BER; found an empty input.",
+                    0);
             }
 
             return false;
@@ -291,7 +296,10 @@ internal sealed class StreamWalker : IDisposable
         {
             if (_ended)
             {
-                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Expected nothing after the end of the migration stream; found {tag}.", token.Offset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.InvalidEncoding,
+                    $"Expected nothing after the end of the migration stream; found {tag}.",
+                    token.Offset);
             }
 
             if (!_any && tag == MigrationStreamFormat.StreamTag)
@@ -488,7 +496,11 @@ internal sealed class StreamWalker : IDisposable
             parent.Ended = true;
             token.Role = WalkRole.Abandoned;
             token.Name = "abandoned: the writer was disposed before it completed the stream";
-            Problem(ProblemCategory.Framing, token, $"Expected the trailer; found the mark {MigrationStreamFormat.AbandonedTag} of a writer disposed before it completed the stream: the stream is incomplete.");
+            Problem(
+                ProblemCategory.Framing,
+                token,
+                $"Expected the trailer; found the mark {MigrationStreamFormat.AbandonedTag} of "
+                + "a writer disposed before it completed the stream: the stream is incomplete.");
             return Mode.Abandoned;
         }
 
@@ -580,7 +592,10 @@ internal sealed class StreamWalker : IDisposable
         CheckPlacement(parent, token, field, index);
         if (field.Kind.IsConstructed() != constructed)
         {
-            Problem(ProblemCategory.Schema, token, $"Expected {field.Kind.SchemaName()} {(field.Kind.IsConstructed() ? "constructed" : "primitive")}; found {tag}.");
+            Problem(
+                ProblemCategory.Schema,
+                token,
+                $"Expected {field.Kind.SchemaName()} {(field.Kind.IsConstructed() ? "constructed" : "primitive")}; found {tag}.");
             return constructed ? Mode.Fields : Mode.Generic;
         }
 
@@ -607,7 +622,10 @@ internal sealed class StreamWalker : IDisposable
         bool skippable = token.Tag.TagClass == BerTagClass.Private;
         if (skippable != field.Skippable)
         {
-            Problem(ProblemCategory.Schema, token, $"Expected {(field.Skippable ? "skippable [PRIVATE n]" : "must-parse [n]")} as the schema says; found {token.Tag}.");
+            Problem(
+                ProblemCategory.Schema,
+                token,
+                $"Expected {(field.Skippable ? "skippable [PRIVATE n]" : "must-parse [n]")} as the schema says; found {token.Tag}.");
         }
 
         long version = token.Section?.Version ?? -1;
@@ -616,7 +634,10 @@ internal sealed class StreamWalker : IDisposable
             string range = field.RemovedIn == 0
                 ? string.Create(CultureInfo.InvariantCulture, $"from version {field.Since}")
                 : string.Create(CultureInfo.InvariantCulture, $"from version {field.Since} to {field.RemovedIn - 1}");
-            Problem(ProblemCategory.Schema, token, string.Create(CultureInfo.InvariantCulture, $"Expected the field only {range}; found it in a version {version} section."));
+            Problem(
+                ProblemCategory.Schema,
+                token,
+                string.Create(CultureInfo.InvariantCulture, $"Expected the field only {range}; found it in a version {version} section."));
         }
 
         if (parent.Seen![index])
@@ -625,7 +646,10 @@ internal sealed class StreamWalker : IDisposable
         }
         else if (index < parent.LastIndex)
         {
-            Problem(ProblemCategory.Schema, token, $"Expected the fields in the schema's order; found '{field.Name}' after '{parent.Layout![parent.LastIndex].Name}'.");
+            Problem(
+                ProblemCategory.Schema,
+                token,
+                $"Expected the fields in the schema's order; found '{field.Name}' after '{parent.Layout![parent.LastIndex].Name}'.");
         }
 
         parent.Seen[index] = true;
@@ -651,7 +675,9 @@ internal sealed class StreamWalker : IDisposable
             case WalkRole.Producer:
             case WalkRole.SchemaKey:
             case WalkRole.DeviceId:
-                string text = RequireText(token, token.Role == WalkRole.DeviceId ? "the device id" : token.Role == WalkRole.Producer ? "the producer" : "the schema's key");
+                string text = RequireText(
+                    token,
+                    token.Role == WalkRole.DeviceId ? "the device id" : token.Role == WalkRole.Producer ? "the producer" : "the schema's key");
                 if (token.Role == WalkRole.SchemaKey)
                 {
                     parent!.Key = text;
@@ -680,7 +706,12 @@ internal sealed class StreamWalker : IDisposable
                 long count = RequireInteger(token, "the section count", 0, int.MaxValue);
                 if (count != _sections)
                 {
-                    Problem(ProblemCategory.Framing, token, string.Create(CultureInfo.InvariantCulture, $"Expected the trailer to count the {_sections} section(s) the stream carries; found {count}."));
+                    Problem(
+                        ProblemCategory.Framing,
+                        token,
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"Expected the trailer to count the {_sections} section(s) the stream carries; found {count}."));
                 }
 
                 break;
@@ -697,7 +728,10 @@ internal sealed class StreamWalker : IDisposable
                     int bound = parent.Field!.Size;
                     if (bound > 0 && elements > bound)
                     {
-                        Problem(ProblemCategory.Schema, token, string.Create(CultureInfo.InvariantCulture, $"Expected at most {bound} elements; found a count of {elements}."));
+                        Problem(
+                            ProblemCategory.Schema,
+                            token,
+                            string.Create(CultureInfo.InvariantCulture, $"Expected at most {bound} elements; found a count of {elements}."));
                     }
                 }
                 else if (token.Tag == BerTag.Integer)
@@ -744,7 +778,10 @@ internal sealed class StreamWalker : IDisposable
                 int bound = frame.Field.Size;
                 if (bound > 0 && frame.Total > bound && frame.Total - length <= bound)
                 {
-                    Problem(ProblemCategory.Schema, token, string.Create(CultureInfo.InvariantCulture, $"Expected a blob of at most {bound} bytes; found more."));
+                    Problem(
+                        ProblemCategory.Schema,
+                        token,
+                        string.Create(CultureInfo.InvariantCulture, $"Expected a blob of at most {bound} bytes; found more."));
                 }
 
                 return;
@@ -769,14 +806,20 @@ internal sealed class StreamWalker : IDisposable
         {
             if (contents.Length != field.Size)
             {
-                Problem(ProblemCategory.Schema, token, string.Create(CultureInfo.InvariantCulture, $"Expected exactly {field.Size} bytes; found {contents.Length}."));
+                Problem(
+                    ProblemCategory.Schema,
+                    token,
+                    string.Create(CultureInfo.InvariantCulture, $"Expected exactly {field.Size} bytes; found {contents.Length}."));
             }
         }
         else if (field.Kind is FieldKind.Bytes or FieldKind.String)
         {
             if (field.Size > 0 && contents.Length > field.Size)
             {
-                Problem(ProblemCategory.Schema, token, string.Create(CultureInfo.InvariantCulture, $"Expected at most {field.Size} bytes; found {contents.Length}."));
+                Problem(
+                    ProblemCategory.Schema,
+                    token,
+                    string.Create(CultureInfo.InvariantCulture, $"Expected at most {field.Size} bytes; found {contents.Length}."));
             }
 
             if (field.Kind == FieldKind.String && !System.Text.Unicode.Utf8.IsValid(contents))
@@ -803,12 +846,20 @@ internal sealed class StreamWalker : IDisposable
         string what = parent.Role == WalkRole.Section ? "the section" : "the stream";
         if (!_integrity)
         {
-            Problem(ProblemCategory.Integrity, token, $"Expected no checksum: the header does not announce \"{MigrationStreamFormat.IntegrityCapability}\"; found {token.Tag} closing {what}.");
+            Problem(
+                ProblemCategory.Integrity,
+                token,
+                $"Expected no checksum: the header does not announce \"{MigrationStreamFormat.IntegrityCapability}\"; found {token.Tag} closing {what}.");
         }
         else if (!check.Matches)
         {
-            string found = stored is uint value ? value.ToString("X8", CultureInfo.InvariantCulture) : contents.Length.ToString(CultureInfo.InvariantCulture) + " bytes";
-            Problem(ProblemCategory.Integrity, token, string.Create(CultureInfo.InvariantCulture, $"Expected the CRC-32C of {what}, {check.Computed:X8}; found {found}: the bytes were changed."));
+            string found = stored is uint value
+                ? value.ToString("X8", CultureInfo.InvariantCulture)
+                : contents.Length.ToString(CultureInfo.InvariantCulture) + " bytes";
+            Problem(
+                ProblemCategory.Integrity,
+                token,
+                string.Create(CultureInfo.InvariantCulture, $"Expected the CRC-32C of {what}, {check.Computed:X8}; found {found}: the bytes were changed."));
         }
     }
 
@@ -825,36 +876,57 @@ internal sealed class StreamWalker : IDisposable
 
                 break;
             case WalkRole.Header when done.Children < 3:
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "Expected the format version, producer and capabilities; found the end of the header.", done.Offset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    "Expected the format version, producer and capabilities; found the end of the header.",
+                    done.Offset);
             case WalkRole.Schema when done.Children < 2:
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "Expected a key and a document; found the end of the embedded schema.", done.Offset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    "Expected a key and a document; found the end of the embedded schema.",
+                    done.Offset);
             case WalkRole.Section:
                 if (done.Children < 4)
                 {
-                    throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "Expected the device id, instance id, version and state; found the end of the section.", done.Offset);
+                    throw new MigrationFormatException(
+                        MigrationErrorKind.UnexpectedValue,
+                        "Expected the device id, instance id, version and state; found the end of the section.",
+                        done.Offset);
                 }
 
                 _sections++;
                 if (_integrity && !done.HasChecksum)
                 {
-                    Problem(ProblemCategory.Integrity, done, $"Expected a checksum {MigrationStreamFormat.ChecksumTag} closing the section, as the header announces; found none.");
+                    Problem(
+                        ProblemCategory.Integrity,
+                        done,
+                        $"Expected a checksum {MigrationStreamFormat.ChecksumTag} closing the section, as the header announces; found none.");
                 }
 
                 break;
             case WalkRole.Trailer:
                 if (done.Children < 1)
                 {
-                    throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "Expected the section count; found the end of the trailer.", done.Offset);
+                    throw new MigrationFormatException(
+                        MigrationErrorKind.UnexpectedValue,
+                        "Expected the section count; found the end of the trailer.",
+                        done.Offset);
                 }
 
                 if (_integrity && !done.HasChecksum)
                 {
-                    Problem(ProblemCategory.Integrity, done, $"Expected a checksum {MigrationStreamFormat.ChecksumTag} closing the trailer, as the header announces; found none.");
+                    Problem(
+                        ProblemCategory.Integrity,
+                        done,
+                        $"Expected a checksum {MigrationStreamFormat.ChecksumTag} closing the trailer, as the header announces; found none.");
                 }
 
                 break;
             case WalkRole.Abandoned when done.Children < 1:
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "Expected the section count; found the end of the abandoned mark.", done.Offset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    "Expected the section count; found the end of the abandoned mark.",
+                    done.Offset);
         }
 
         if (done.Mode == Mode.Fields && done.Layout is not null)
@@ -863,11 +935,19 @@ internal sealed class StreamWalker : IDisposable
         }
         else if (done.Mode == Mode.List && done.Declared >= 0 && done.Children - 1 != done.Declared)
         {
-            Problem(ProblemCategory.Schema, done, string.Create(CultureInfo.InvariantCulture, $"Expected {done.Declared} element(s), as the count says; found {Math.Max(0, done.Children - 1)}."));
+            Problem(
+                ProblemCategory.Schema,
+                done,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Expected {done.Declared} element(s), as the count says; found {Math.Max(0, done.Children - 1)}."));
         }
         else if (done.Mode == Mode.Array && done.Field!.Size > 0 && done.Children != done.Field.Size)
         {
-            Problem(ProblemCategory.Schema, done, string.Create(CultureInfo.InvariantCulture, $"Expected {done.Field.Size} element(s); found {done.Children}."));
+            Problem(
+                ProblemCategory.Schema,
+                done,
+                string.Create(CultureInfo.InvariantCulture, $"Expected {done.Field.Size} element(s); found {done.Children}."));
         }
     }
 
@@ -887,7 +967,10 @@ internal sealed class StreamWalker : IDisposable
                 ProblemCategory.Schema,
                 done.Offset,
                 Where(CurrentSection() ?? done.Section, where),
-                string.Create(CultureInfo.InvariantCulture, $"Expected the must-parse field '{field.Name}' [{field.Tag}] of version {version}; found the end of {(done.Path.Length == 0 ? "the state" : "'" + done.Path + "'")} without it.")));
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Expected the must-parse field '{field.Name}' [{field.Tag}] of version {version}; found "
+                    + $"the end of {(done.Path.Length == 0 ? "the state" : "'" + done.Path + "'")} without it.")));
         }
     }
 
@@ -912,7 +995,9 @@ internal sealed class StreamWalker : IDisposable
         {
             throw new MigrationFormatException(
                 MigrationErrorKind.LimitExceeded,
-                string.Create(CultureInfo.InvariantCulture, $"Expected at most {MaxSchemaBytes} bytes of embedded schemas in all; found more by schema '{key}'."),
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Expected at most {MaxSchemaBytes} bytes of embedded schemas in all; found more by schema '{key}'."),
                 token.Offset);
         }
 
@@ -1003,7 +1088,10 @@ internal sealed class StreamWalker : IDisposable
     {
         if (!System.Text.Unicode.Utf8.IsValid(token.Contents))
         {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Expected {what} as UTF-8 text; found bytes that are not valid UTF-8.", token.Offset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.InvalidEncoding,
+                $"Expected {what} as UTF-8 text; found bytes that are not valid UTF-8.",
+                token.Offset);
         }
 
         return System.Text.Encoding.UTF8.GetString(token.Contents);

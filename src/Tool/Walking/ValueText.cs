@@ -152,7 +152,10 @@ internal static class ValueText
         {
             return check.Matches
                 ? string.Create(CultureInfo.InvariantCulture, $"{check.Computed:X8} (verified)")
-                : string.Create(CultureInfo.InvariantCulture, $"{(check.Stored is uint stored ? stored.ToString("X8", CultureInfo.InvariantCulture) : Hex(contents))} (MISMATCH: the bytes it covers sum to {check.Computed:X8})");
+                : string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{(check.Stored is uint stored ? stored.ToString("X8", CultureInfo.InvariantCulture) : Hex(contents))} "
+                    + $"(MISMATCH: the bytes it covers sum to {check.Computed:X8})");
         }
 
         if (token.Role is WalkRole.SchemaDocument)
