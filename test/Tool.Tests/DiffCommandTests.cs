@@ -56,6 +56,20 @@ public class DiffCommandTests
     }
 
     [Fact]
+    public void Diff_StreamsWithoutSchemas_ComparesFieldsByTheirTags()
+    {
+        using var dir = new TempDir();
+        string a = StreamFiles.Write(dir, "a.ber", Program.SaveStream([SampleCatalog.CreateBusy(Uart16550.DeviceType, 3)], embedSchemas: false));
+        string b = StreamFiles.Write(dir, "b.ber", Program.SaveStream([Uart16550.DeviceType.Create(3)], embedSchemas: false));
+
+        ToolResult result = ToolRunner.Run("diff", a, b);
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Matches(@"(?m)^  \[0\]\.hex +1234 +\| 0c\r?$", result.Stdout);
+        Assert.Matches(@"(?m)^  \[11\]\.items\[0\]\.hex +075bcd15 +\| \(absent\)\r?$", result.Stdout);
+    }
+
+    [Fact]
     public void Diff_SectionOnlyInOneStream_ListsIt()
     {
         using var dir = new TempDir();

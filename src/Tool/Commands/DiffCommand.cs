@@ -1,8 +1,6 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text.Json;
 using MigrationFormat.Tool.Devices;
 using MigrationFormat.Tool.IO;
 using MigrationFormat.Tool.Walking;
@@ -12,9 +10,9 @@ namespace MigrationFormat.Tool.Commands;
 
 /// <summary>
 /// <c>migfmt diff A B</c>: the field-level differences between two streams (BER or QEMU, in any pairing), by section
-/// (<c>id#instance</c>) and field path, the two values side by side. Sections are read from both inputs in step and
-/// compared as soon as both sides of a pair are known, so two streams in the same order need memory for one section
-/// each. Exit 0 when the states are the same, 4 when they differ.
+/// (<c>id#instance</c>) and field path, the two values side by side. Sections are read from both inputs in step; two
+/// sections with one key are compared value by value as they are read, so streams in the same order need memory only
+/// where they diverge. Exit 0 when the states are the same, 4 when they differ.
 /// </summary>
 internal static class DiffCommand
 {
@@ -42,24 +40,25 @@ internal static class DiffCommand
         bool moreA = true, moreB = true;
         while (moreA || moreB)
         {
-            if (moreA)
+            SectionCursor? nextA = moreA ? first.Next() : null;
+            SectionCursor? nextB = moreB ? second.Next() : null;
+            moreA = nextA is not null;
+            moreB = nextB is not null;
+            if (nextA is not null && nextB is not null && nextA.Key == nextB.Key && !pendingA.ContainsKey(nextA.Key) && !pendingB.ContainsKey(nextB.Key))
             {
-                SectionValues? next = first.Next();
-                moreA = next is not null;
-                if (next is not null)
-                {
-                    differences += Pair(console, next, pendingB, pendingA, orderA, aFirst: true);
-                }
+                // The common case, both streams in one order: the two sections are compared as they are read.
+                differences += Compare(console, nextA, nextB);
+                continue;
             }
 
-            if (moreB)
+            if (nextA is not null)
             {
-                SectionValues? next = second.Next();
-                moreB = next is not null;
-                if (next is not null)
-                {
-                    differences += Pair(console, next, pendingA, pendingB, orderB, aFirst: false);
-                }
+                differences += Pair(console, SectionValues.Read(nextA), pendingB, pendingA, orderA, aFirst: true);
+            }
+
+            if (nextB is not null)
+            {
+                differences += Pair(console, SectionValues.Read(nextB), pendingA, pendingB, orderB, aFirst: false);
             }
         }
 
@@ -101,7 +100,7 @@ internal static class DiffCommand
     {
         if (other.Remove(section.Key, out SectionValues? partner))
         {
-            return aFirst ? Compare(console, section, partner) : Compare(console, partner, section);
+            return aFirst ? Compare(console, section.Cursor(), partner.Cursor()) : Compare(console, partner.Cursor(), section.Cursor());
         }
 
         if (!own.TryAdd(section.Key, section))
@@ -115,60 +114,60 @@ internal static class DiffCommand
         return 0;
     }
 
-    private static int Compare(ToolConsole console, SectionValues a, SectionValues b)
+    /// <summary>
+    /// Compares two sections' values by path as both are read, in step: a value whose path the other side has not
+    /// reached yet waits, and is matched when it comes. Sections whose fields come in one order need memory for the
+    /// rows being printed only; what only one side has is listed at the end as absent on the other.
+    /// </summary>
+    private static int Compare(ToolConsole console, SectionCursor a, SectionCursor b)
     {
-        var rows = new List<(string Path, string A, string B)>();
+        var rows = new RowPrinter(console, a.Key);
         if (a.Version != b.Version)
         {
-            rows.Add(("(version)", a.Version, b.Version));
+            rows.Add("(version)", a.Version, b.Version);
         }
 
-        var right = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (KeyValuePair<string, string> entry in b.Entries)
+        var waitingA = new Waiting();
+        var waitingB = new Waiting();
+        bool moreA = true, moreB = true;
+        while (moreA || moreB)
         {
-            right.TryAdd(entry.Key, entry.Value);
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (KeyValuePair<string, string> entry in a.Entries)
-        {
-            seen.Add(entry.Key);
-            if (!right.TryGetValue(entry.Key, out string? value))
+            if (moreA && (moreA = a.TryRead(out KeyValuePair<string, string> left)))
             {
-                rows.Add((entry.Key, entry.Value, Absent));
+                if (waitingB.TryTake(left.Key, out string? right))
+                {
+                    rows.AddIfDifferent(left.Key, left.Value, right);
+                }
+                else
+                {
+                    waitingA.Add(left);
+                }
             }
-            else if (!string.Equals(value, entry.Value, StringComparison.Ordinal))
+
+            if (moreB && (moreB = b.TryRead(out KeyValuePair<string, string> entry)))
             {
-                rows.Add((entry.Key, entry.Value, value));
+                if (waitingA.TryTake(entry.Key, out string? value))
+                {
+                    rows.AddIfDifferent(entry.Key, value, entry.Value);
+                }
+                else
+                {
+                    waitingB.Add(entry);
+                }
             }
         }
 
-        foreach (KeyValuePair<string, string> entry in b.Entries)
+        foreach (KeyValuePair<string, string> entry in waitingA.Remaining())
         {
-            if (seen.Add(entry.Key))
-            {
-                rows.Add((entry.Key, Absent, entry.Value));
-            }
+            rows.Add(entry.Key, entry.Value, Absent);
         }
 
-        if (rows.Count == 0)
+        foreach (KeyValuePair<string, string> entry in waitingB.Remaining())
         {
-            return 0;
+            rows.Add(entry.Key, Absent, entry.Value);
         }
 
-        int pathWidth = 0, valueWidth = 0;
-        foreach ((string path, string left, _) in rows)
-        {
-            pathWidth = Math.Max(pathWidth, path.Length);
-            valueWidth = Math.Max(valueWidth, left.Length);
-        }
-
-        console.Out.WriteLine(a.Key);
-        foreach ((string path, string left, string rightValue) in rows)
-        {
-            console.Out.WriteLine("  " + path.PadRight(pathWidth) + "  " + left.PadRight(valueWidth) + " | " + rightValue);
-        }
-
+        rows.Flush();
         return rows.Count;
     }
 
@@ -179,22 +178,170 @@ internal static class DiffCommand
         _ => throw ToolFiles.NotAStream(input, "diff"),
     };
 
-    /// <summary>One section's values, flattened to field paths.</summary>
-    private sealed record SectionValues(string Key, string Version, List<KeyValuePair<string, string>> Entries);
+    /// <summary>One section being read: its key, its version, and its values by field path in order.</summary>
+    private abstract class SectionCursor(string key, string version)
+    {
+        public string Key { get; } = key;
+
+        public string Version { get; } = version;
+
+        public abstract bool TryRead(out KeyValuePair<string, string> entry);
+    }
+
+    /// <summary>A section read whole, held until its partner comes: the case of streams whose sections differ in order.</summary>
+    private sealed record SectionValues(string Key, string Version, List<KeyValuePair<string, string>> Entries)
+    {
+        public static SectionValues Read(SectionCursor cursor)
+        {
+            var entries = new List<KeyValuePair<string, string>>();
+            while (cursor.TryRead(out KeyValuePair<string, string> entry))
+            {
+                entries.Add(entry);
+            }
+
+            return new SectionValues(cursor.Key, cursor.Version, entries);
+        }
+
+        public ListCursor Cursor() => new(Key, Version, Entries);
+    }
+
+    private sealed class ListCursor(string key, string version, List<KeyValuePair<string, string>> entries) : SectionCursor(key, version)
+    {
+        private int _next;
+
+        public override bool TryRead(out KeyValuePair<string, string> entry)
+        {
+            if (_next < entries.Count)
+            {
+                entry = entries[_next++];
+                return true;
+            }
+
+            entry = default;
+            return false;
+        }
+    }
 
     private interface ISectionSource : IDisposable
     {
-        SectionValues? Next();
+        /// <summary>Moves to the next section, the previous one having been read to its end.</summary>
+        SectionCursor? Next();
     }
 
-    /// <summary>The sections of a BER stream, each decoded by its schema as <c>migfmt decode</c> does, then flattened.</summary>
+    /// <summary>Values one side has and the other has not reached yet, in arrival order; a path may come more than once.</summary>
+    private sealed class Waiting
+    {
+        private readonly Dictionary<string, Queue<LinkedListNode<KeyValuePair<string, string>>>> _byPath = new(StringComparer.Ordinal);
+        private readonly LinkedList<KeyValuePair<string, string>> _order = new();
+
+        public void Add(KeyValuePair<string, string> entry)
+        {
+            if (!_byPath.TryGetValue(entry.Key, out Queue<LinkedListNode<KeyValuePair<string, string>>>? nodes))
+            {
+                nodes = new Queue<LinkedListNode<KeyValuePair<string, string>>>();
+                _byPath.Add(entry.Key, nodes);
+            }
+
+            nodes.Enqueue(_order.AddLast(entry));
+        }
+
+        public bool TryTake(string path, out string? value)
+        {
+            value = null;
+            if (!_byPath.TryGetValue(path, out Queue<LinkedListNode<KeyValuePair<string, string>>>? nodes))
+            {
+                return false;
+            }
+
+            // Only what still waits is held: a value leaves as soon as its partner comes.
+            LinkedListNode<KeyValuePair<string, string>> node = nodes.Dequeue();
+            if (nodes.Count == 0)
+            {
+                _byPath.Remove(path);
+            }
+
+            value = node.Value.Value;
+            _order.Remove(node);
+            return true;
+        }
+
+        public LinkedList<KeyValuePair<string, string>> Remaining() => _order;
+    }
+
+    /// <summary>Prints a section's differing rows, the values side by side, aligned within each batch of rows.</summary>
+    private sealed class RowPrinter(ToolConsole console, string key)
+    {
+        private const int Batch = 256;
+        private readonly List<(string Path, string A, string B)> _rows = [];
+        private bool _headed;
+
+        public int Count { get; private set; }
+
+        public void AddIfDifferent(string path, string? a, string? b)
+        {
+            if (!string.Equals(a, b, StringComparison.Ordinal))
+            {
+                Add(path, a ?? Absent, b ?? Absent);
+            }
+        }
+
+        public void Add(string path, string a, string b)
+        {
+            _rows.Add((path, a, b));
+            Count++;
+            if (_rows.Count == Batch)
+            {
+                Flush();
+            }
+        }
+
+        public void Flush()
+        {
+            if (_rows.Count == 0)
+            {
+                return;
+            }
+
+            if (!_headed)
+            {
+                console.Out.WriteLine(key);
+                _headed = true;
+            }
+
+            int pathWidth = 0, valueWidth = 0;
+            foreach ((string path, string a, _) in _rows)
+            {
+                pathWidth = Math.Max(pathWidth, path.Length);
+                valueWidth = Math.Max(valueWidth, a.Length);
+            }
+
+            foreach ((string path, string a, string b) in _rows)
+            {
+                console.Out.WriteLine("  " + path.PadRight(pathWidth) + "  " + a.PadRight(valueWidth) + " | " + b);
+            }
+
+            _rows.Clear();
+        }
+    }
+
+    /// <summary>The sections of a BER stream, each read as <c>migfmt decode</c> shows it, flattened to paths, as the comparison asks.</summary>
     private sealed class BerSections(InputStream input, DeviceSet? devices, FailureLog failures) : ISectionSource
     {
         private readonly StreamWalker _walker = new(input, devices is null ? null : devices.SchemaOf);
         private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
+        private BerCursor? _current;
 
-        public SectionValues? Next()
+        public SectionCursor? Next()
         {
+            // A cursor the comparison left unfinished is read to its end first.
+            if (_current is not null)
+            {
+                while (_current.TryRead(out _))
+                {
+                }
+            }
+
+            _current = null;
             while (_walker.Read())
             {
                 DumpCommand.CollectFailures(_walker, failures);
@@ -205,23 +352,13 @@ internal static class DiffCommand
                 }
 
                 SectionInfo section = token.Section!;
-                var buffer = new ArrayBufferWriter<byte>();
-                using (var json = new Utf8JsonWriter(buffer))
-                {
-                    SectionDecoder.WriteState(_walker, json, failures);
-                }
-
-                var entries = new List<KeyValuePair<string, string>>();
-                using (JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 256 }))
-                {
-                    Flatten(document.RootElement, string.Empty, entries);
-                }
 
                 // Sections that share an id and instance (a transcoder's raw records) pair by their order of appearance.
                 int occurrence = _occurrences.GetValueOrDefault(section.Key) + 1;
                 _occurrences[section.Key] = occurrence;
                 string key = occurrence == 1 ? section.Key : string.Create(CultureInfo.InvariantCulture, $"{section.Key} (occurrence {occurrence})");
-                return new SectionValues(key, "v" + section.Version.ToString(CultureInfo.InvariantCulture), entries);
+                _current = new BerCursor(key, "v" + section.Version.ToString(CultureInfo.InvariantCulture), new SectionEntryReader(_walker, failures));
+                return _current;
             }
 
             DumpCommand.CollectFailures(_walker, failures);
@@ -230,32 +367,9 @@ internal static class DiffCommand
 
         public void Dispose() => _walker.Dispose();
 
-        private static void Flatten(JsonElement element, string path, List<KeyValuePair<string, string>> entries)
+        private sealed class BerCursor(string key, string version, SectionEntryReader reader) : SectionCursor(key, version)
         {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    foreach (JsonProperty property in element.EnumerateObject())
-                    {
-                        Flatten(property.Value, path.Length == 0 ? property.Name : path + "." + property.Name, entries);
-                    }
-
-                    break;
-                case JsonValueKind.Array:
-                    int index = 0;
-                    foreach (JsonElement item in element.EnumerateArray())
-                    {
-                        Flatten(item, path + "[" + index++.ToString(CultureInfo.InvariantCulture) + "]", entries);
-                    }
-
-                    break;
-                case JsonValueKind.String:
-                    entries.Add(new(path, element.GetString()!));
-                    break;
-                default:
-                    entries.Add(new(path, element.GetRawText()));
-                    break;
-            }
+            public override bool TryRead(out KeyValuePair<string, string> entry) => reader.TryRead(out entry);
         }
     }
 
@@ -267,10 +381,10 @@ internal static class DiffCommand
     {
         private Queue<SectionValues>? _sections;
 
-        public SectionValues? Next()
+        public SectionCursor? Next()
         {
             _sections ??= ReadAll();
-            return _sections.Count > 0 ? _sections.Dequeue() : null;
+            return _sections.Count > 0 ? _sections.Dequeue().Cursor() : null;
         }
 
         public void Dispose()
