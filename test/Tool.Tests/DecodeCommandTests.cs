@@ -85,6 +85,22 @@ public class DecodeCommandTests
     }
 
     [Fact]
+    public void Decode_BlobSegmentThatIsNotAnOctetString_CountsItsBytesAndSaysSo()
+    {
+        using var dir = new TempDir();
+        byte[] stream = Program.SaveStream([ToolSamples.CreateBusy(VhostUserBackend.DeviceType, 2)]);
+        int segment = stream.AsSpan().IndexOf(new byte[] { 0xA2, 0x80, 0x04 }) + 2;
+        stream[segment] = 0x0C;
+
+        ToolResult result = ToolRunner.Run("decode", StreamFiles.Write(dir, "b.ber", stream));
+
+        Assert.Equal(0, result.ExitCode);
+        JsonNode blob = JsonNode.Parse(result.Stdout)!["vhost-user-backend#0"]!["backend_state"]!;
+        Assert.StartsWith("a segment is not an OCTET STRING", (string?)blob["problem"], StringComparison.Ordinal);
+        Assert.Equal(((VhostUserBackend)ToolSamples.CreateBusy(VhostUserBackend.DeviceType, 2)).BackendState.Length, (int)blob["length"]!);
+    }
+
+    [Fact]
     public void Decode_QemuStream_GivesTheAnalyzersDocument()
     {
         string fixture = Path.Combine(AppContext.BaseDirectory, "fixtures", "q35-basic.mig");

@@ -73,7 +73,14 @@ internal static class SectionDecoder
                     json.WriteStartObject();
                     stack.Push(new Container(Kind.Object, FieldKind.UInt8, null));
                     break;
-                case Kind.Blob or Kind.BlobPart when token.Role == WalkRole.BlobSegment:
+                case Kind.Blob or Kind.BlobPart:
+                    // Nothing of a blob is written before its end, so whatever stands in it counts toward its bytes; a
+                    // segment that is not an OCTET STRING is noted in the blob's value.
+                    if (!token.Tag.HasSameClassAndValue(Ber.BerTag.OctetString))
+                    {
+                        top.Owner!.Irregular = true;
+                    }
+
                     if (token.Kind == WalkTokenKind.Primitive)
                     {
                         top.Hash!.AppendData(token.Contents);
@@ -172,6 +179,11 @@ internal static class SectionDecoder
                 json.WriteStartObject();
                 json.WriteNumber("length", container.Length);
                 json.WriteString("sha256", System.Convert.ToHexStringLower(container.Hash!.GetHashAndReset()));
+                if (container.Irregular)
+                {
+                    json.WriteString("problem", "a segment is not an OCTET STRING; length and sha256 count every segment's contents");
+                }
+
                 json.WriteEndObject();
                 container.Hash.Dispose();
                 break;
@@ -189,5 +201,7 @@ internal static class SectionDecoder
         public Container? Owner { get; set; }
 
         public long Length { get; set; }
+
+        public bool Irregular { get; set; }
     }
 }

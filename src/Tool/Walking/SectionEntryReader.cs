@@ -68,6 +68,11 @@ internal sealed class SectionEntryReader
             {
                 Emit(Join(done.Path, "length"), done.Length.ToString(CultureInfo.InvariantCulture));
                 Emit(Join(done.Path, "sha256"), Convert.ToHexStringLower(done.Hash!.GetHashAndReset()));
+                if (done.Irregular)
+                {
+                    Emit(Join(done.Path, "problem"), "a segment is not an OCTET STRING; length and sha256 count every segment's contents");
+                }
+
                 done.Hash.Dispose();
             }
 
@@ -99,7 +104,13 @@ internal sealed class SectionEntryReader
             case Kind.List when token.Role == WalkRole.ListElement && token.Tag == BerTag.Sequence:
                 _stack.Push(new Frame(Kind.Object, Index(top.Path, top.Count++)));
                 break;
-            case Kind.Blob or Kind.BlobPart when token.Role == WalkRole.BlobSegment:
+            case Kind.Blob or Kind.BlobPart:
+                // As the decode counts them: whatever stands in a blob counts toward its bytes.
+                if (!token.Tag.HasSameClassAndValue(BerTag.OctetString))
+                {
+                    top.Owner!.Irregular = true;
+                }
+
                 if (token.Kind == WalkTokenKind.Primitive)
                 {
                     top.Owner!.Hash!.AppendData(token.Contents);
@@ -222,5 +233,7 @@ internal sealed class SectionEntryReader
         public Frame? Owner { get; set; }
 
         public long Length { get; set; }
+
+        public bool Irregular { get; set; }
     }
 }
