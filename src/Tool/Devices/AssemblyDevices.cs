@@ -224,6 +224,10 @@ internal static class AssemblyDevices
             }
         }
 
+        [UnconditionalSuppressMessage(
+            "Trimming",
+            "IL2026",
+            Justification = "Resolves a dependency of a user's assembly loaded by path, which a trimmed or NativeAOT build never does.")]
         protected override Assembly? Load(AssemblyName assemblyName)
         {
             if (IsTools(assemblyName))
