@@ -26,7 +26,7 @@ internal static class DiffCommand
         }
 
         using InputStream a = ToolFiles.Open(console, left, "diff");
-        using InputStream b = ToolFiles.Open(console, right, "diff");
+        using InputStream b = ToolFiles.Open(console, right, "diff", showProgress: false);
         var failures = new FailureLog();
         using ISectionSource first = Open(a, devices, failures);
         using ISectionSource second = Open(b, devices, failures);

@@ -27,19 +27,21 @@ internal static class ToolFiles
     /// <param name="console">The console.</param>
     /// <param name="path">A path, or <c>-</c>.</param>
     /// <param name="verb">The verb, for the progress line.</param>
+    /// <param name="showProgress">Whether this input draws the progress line (one input per verb does).</param>
     /// <returns>The input.</returns>
     /// <exception cref="IOException">The file cannot be opened.</exception>
-    public static InputStream Open(ToolConsole console, string path, string verb)
+    public static InputStream Open(ToolConsole console, string path, string verb, bool showProgress = true)
     {
+        bool terminal = console.ErrorIsTerminal && showProgress;
         if (path == Standard)
         {
-            var progress = new ProgressBar(console.Error, console.ErrorIsTerminal, null, verb + " standard input");
+            var progress = new ProgressBar(console.Error, terminal, null, verb + " standard input");
             return new InputStream(console.Input, ownsInner: false, "standard input", progress);
         }
 
         FileStream file = File.OpenRead(path);
         long? length = file.CanSeek ? file.Length : null;
-        return new InputStream(file, ownsInner: true, path, new ProgressBar(console.Error, console.ErrorIsTerminal, length, verb + " " + path));
+        return new InputStream(file, ownsInner: true, path, new ProgressBar(console.Error, terminal, length, verb + " " + path));
     }
 
     /// <summary>Reads a whole input (a document, a small stream) into memory.</summary>
