@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using MigrationFormat.Visitors;
 
+// Tools that load this assembly (migfmt --assembly) find its devices through the catalog.
+[assembly: MigrationFormat.Visitors.MigrationDeviceRegistry(typeof(MigrationFormat.Samples.SampleCatalog))]
+
 namespace MigrationFormat.Samples;
 
 /// <summary>The sample device types, and deterministic "busy" states (every field away from its default) for demos and tests.</summary>

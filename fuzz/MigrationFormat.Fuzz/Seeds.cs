@@ -55,6 +55,8 @@ internal static class Seeds
         catalog["devices"] = devices;
         Write(corpus, "schema", "seed-catalog.json", JsonSerializer.SerializeToUtf8Bytes(catalog));
 
+        ToolSeeds(corpus);
+
         if (qemuFixture is not null)
         {
             QemuSeeds(corpus, qemuFixture);
@@ -116,6 +118,33 @@ internal static class Seeds
         string folder = Path.Combine(corpus, target);
         Directory.CreateDirectory(folder);
         File.WriteAllBytes(Path.Combine(folder, name), data);
+    }
+
+    /// <summary>Streams for the tool's reading verbs: with and without schemas, checksums, an abandoned one, plain BER, a QEMU one.</summary>
+    private static void ToolSeeds(string corpus)
+    {
+        IDeviceState[] devices = [Busy(SampleCatalog.DeviceTypes[0], 3), Busy(SampleCatalog.DeviceTypes[2], 3), Busy(SampleCatalog.DeviceTypes[3], 2)];
+        Write(corpus, "tool-verbs", "seed-schemas.ber", MigrationSerializer.Save(devices));
+        Write(corpus, "tool-verbs", "seed-no-schemas.ber", MigrationSerializer.Save(devices, embedSchemas: false));
+        Write(corpus, "tool-verbs", "seed-integrity.ber", MigrationSerializer.Save([devices[0]], new MigrationStreamWriterOptions { Integrity = true }));
+        var abandoned = new ArrayBufferWriter<byte>();
+        using (var writer = new MigrationStreamWriter(abandoned))
+        {
+            writer.WriteDevice(devices[0]);
+        }
+
+        Write(corpus, "tool-verbs", "seed-abandoned.ber", abandoned.WrittenSpan.ToArray());
+        Write(corpus, "tool-verbs", "seed-plain.ber", State(devices[0]));
+        var qemu = new ArrayBufferWriter<byte>();
+        using (var writer = new QemuStreamWriter(qemu))
+        {
+            writer.WriteHeader();
+            writer.WriteFullSection(0, devices[0].Type.Id, 0, (uint)devices[0].Version, LegacyDeviceSerializer.Save(devices[0]));
+            writer.WriteEndOfFile();
+            writer.Flush();
+        }
+
+        Write(corpus, "tool-verbs", "seed-qemu.mig", qemu.WrittenSpan.ToArray());
     }
 
     private static void QemuSeeds(string corpus, string fixture)

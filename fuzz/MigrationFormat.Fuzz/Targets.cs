@@ -34,7 +34,17 @@ public static class Targets
             ["vmstate-json"] = VmStateJsonImport,
             ["qemu-stream"] = QemuStream,
             ["vm-description"] = VmDescriptionDecoder,
+            ["tool-verbs"] = ToolVerbs,
         };
+
+    private static readonly string[][] ToolArguments =
+    [
+        ["dump", "-"],
+        ["dump", "--json", "-"],
+        ["dump", "--schemas", "-"],
+        ["decode", "-"],
+        ["verify", "-"],
+    ];
 
     /// <summary>Walks every token of <paramref name="data"/> with <see cref="Ber.BerReader"/>, calling every typed getter on every primitive; then again in pieces, checking both walks agree.</summary>
     /// <param name="data">The input.</param>
@@ -261,6 +271,26 @@ public static class Targets
         }
         catch (MigrationFormatException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Runs migfmt's reading verbs (<c>dump</c>, <c>dump --json</c>, <c>dump --schemas</c>, <c>decode</c>, <c>verify</c>)
+    /// with <paramref name="data"/> as standard input: each must end in exit 0 or 1, its documented failures caught inside;
+    /// a usage error or any escaping exception is a bug.
+    /// </summary>
+    /// <param name="data">The input.</param>
+    public static void ToolVerbs(ReadOnlyMemory<byte> data)
+    {
+        foreach (string[] arguments in ToolArguments)
+        {
+            using var input = new MemoryStream(data.ToArray(), writable: false);
+            var console = Tool.IO.ToolConsole.OverWriters(TextWriter.Null, TextWriter.Null, input);
+            int code = Tool.Program.Run(arguments, console);
+            if (code is not (Tool.Program.ExitOk or Tool.Program.ExitBadInput))
+            {
+                throw new FuzzInvariantException($"migfmt {string.Join(' ', arguments)} exited {code}; only 0 and 1 are expected of a reading verb.");
+            }
         }
     }
 

@@ -23,6 +23,9 @@ public enum CompatibilityIssueKind
 
     /// <summary>The schemas describe different devices.</summary>
     DeviceMismatch,
+
+    /// <summary>A source configuration parameter is unknown to the destination, or contradicts what its version implies (catalogs).</summary>
+    ParameterMismatch,
 }
 
 /// <summary>One reason a migration from a source schema to a destination schema fails.</summary>

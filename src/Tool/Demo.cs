@@ -3,6 +3,9 @@ using System.Globalization;
 using System.IO;
 using MigrationFormat.Samples;
 using MigrationFormat.Schema;
+using MigrationFormat.Tool.Commands;
+using MigrationFormat.Tool.Devices;
+using MigrationFormat.Tool.Walking;
 using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Tool;
@@ -19,22 +22,23 @@ internal static class Demo
         }
 
         byte[] stream = Program.SaveStream(devices);
-        IReadOnlyList<DumpNode> tree = BerDump.Parse(stream, new SchemaResolver(Program.EmbeddedSchemas(stream), ToolSamples.Types));
 
         output.WriteLine("== 1. Save: the sample devices' busy states in one BER migration stream");
         int withoutSchemas = Program.SaveStream(devices, embedSchemas: false).Length;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stream size: {stream.Length} bytes, {devices.Count} device section(s); the embedded schemas cost {stream.Length - withoutSchemas} bytes"));
-        List<DumpNode> outer = tree[0].Children ?? [];
-        List<DumpNode> top = outer.Find(node => node.Tag == MigrationStreamFormat.SectionsTag)?.Children ?? [];
-
-        // The last section ends at the sections' end-of-contents, two bytes before the trailer.
-        long sectionsEnd = (outer.Find(node => node.Tag == MigrationStreamFormat.TrailerTag)?.Offset ?? stream.Length) - 2;
-        for (int i = 0; i < top.Count; i++)
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"stream size: {stream.Length} bytes, {devices.Count} device section(s); the embedded schemas cost {stream.Length - withoutSchemas} bytes"));
+        using (var walker = new StreamWalker(new MemoryStream(stream, writable: false), DeviceSet.Samples.SchemaOf))
         {
-            if (top[i].Tag == MigrationStreamFormat.SectionTag)
+            while (walker.Read())
             {
-                long end = i + 1 < top.Count ? top[i + 1].Offset : sectionsEnd;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {top[i].Name}: {end - top[i].Offset} bytes at offset {top[i].Offset}"));
+                WalkToken token = walker.Current;
+                if (token.Role == WalkRole.Section && token.Kind == WalkTokenKind.End)
+                {
+                    output.WriteLine(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"  section {token.Section!.Label}: {token.EndOffset - token.Offset} bytes at offset {token.Offset}"));
+                }
             }
         }
 
@@ -45,12 +49,17 @@ internal static class Demo
             long legacy = LegacyDeviceSerializer.Save(device).LongLength;
             var ber = new System.Buffers.ArrayBufferWriter<byte>();
             BerDeviceSerializer.Save(device, ber);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {device.Type.Id} v{device.Version}: legacy {legacy} bytes, BER {ber.WrittenCount} bytes"));
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  {device.Type.Id} v{device.Version}: legacy {legacy} bytes, BER {ber.WrittenCount} bytes"));
         }
 
         output.WriteLine();
         output.WriteLine("== 2. Dump: the stream as a BER tree (offset, tag, must-parse/skippable, length, field)");
-        BerDump.WriteText(output, tree);
+        using (var walker = new StreamWalker(new MemoryStream(stream, writable: false), DeviceSet.Samples.SchemaOf))
+        {
+            DumpCommand.WriteText(walker, output, new FailureLog());
+        }
 
         output.WriteLine();
         output.WriteLine("== 3. Newer to older: UART v2 stream loaded by v1 (tx_count is skippable)");

@@ -2,8 +2,10 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
+using MigrationFormat.Schema;
 using MigrationFormat.Schema.Qemu;
+using MigrationFormat.Tool.Devices;
+using MigrationFormat.Tool.IO;
 using MigrationFormat.Visitors;
 using MigrationFormat.Visitors.Qemu;
 
@@ -33,42 +35,136 @@ internal static class LegacyStreams
         return output.WrittenSpan.ToArray();
     }
 
-    public static int Convert(string to, string input, string output)
+    /// <summary>
+    /// Converts between the formats. <c>--to ber</c>: a QEMU stream with a VM description goes through the transcoder
+    /// (lossless, named by the description); one without (as <c>sample --format legacy</c> writes) whose sections are
+    /// all devices the tool knows goes through their code into typed sections with schemas. <c>--to legacy</c>: a
+    /// transcoded stream back to its exact QEMU bytes, or a stream of known devices to FULL sections.
+    /// </summary>
+    public static int Convert(ToolConsole console, DeviceSet devices, string to, string inputPath, string outputPath)
     {
-        byte[] data = File.ReadAllBytes(input);
+        byte[] data;
+        InputFormat format;
+        string start;
+        using (InputStream input = ToolFiles.Open(console, inputPath, "convert"))
+        {
+            format = ToolFiles.Detect(input);
+            start = ToolFiles.DescribeStart(input);
+            data = input.ReadToEnd();
+        }
+
         byte[] result;
         if (to == "ber")
         {
-            if (data.Length < 4 || data[0] != 0x51 || data[1] != 0x45 || data[2] != 0x56 || data[3] != 0x4D)
+            if (format != InputFormat.Qemu)
             {
-                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "convert --to ber: the input is not a QEMU savevm stream (magic QEVM).", 0);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.InvalidEncoding,
+                    $"convert --to ber: expected a QEMU savevm stream (51 45 56 4D, \"QEVM\"); found {start} in {inputPath}.",
+                    0);
             }
 
-            using var source = new MemoryStream(data, writable: false);
-            using var ber = new MemoryStream();
-            QemuTranscoder.ToBer(source, ber);
-            result = ber.ToArray();
+            result = ToBer(data, devices);
         }
         else
         {
-            result = ToLegacy(data);
+            if (format != InputFormat.Migration)
+            {
+                throw new MigrationFormatException(
+                    MigrationErrorKind.InvalidEncoding,
+                    $"convert --to legacy: expected a BER migration stream (7F CD 46 80); found {start} in {inputPath}.",
+                    0);
+            }
+
+            result = ToLegacy(data, devices);
         }
 
-        File.WriteAllBytes(output, result);
+        ToolFiles.Write(console, outputPath, stream => stream.Write(result));
         return Program.ExitOk;
     }
 
-    private static byte[] ToLegacy(byte[] data)
+    private static byte[] ToBer(byte[] data, DeviceSet devices)
     {
-        if (!MigrationStreamFormat.IsMigrationStream(data))
+        if (TryReadDeviceSections(data, devices) is { } sections)
         {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "convert --to legacy: the input is not a BER migration stream.", 0);
+            var output = new ArrayBufferWriter<byte>();
+            using (var writer = new MigrationStreamWriter(output, new MigrationStreamWriterOptions { Producer = Program.Producer }))
+            {
+                var states = new List<IDeviceState>();
+                foreach ((IDeviceState device, _) in sections)
+                {
+                    states.Add(device);
+                }
+
+                SchemaEmbedding.WriteSchemas(writer, states);
+                foreach ((IDeviceState device, uint instance) in sections)
+                {
+                    writer.WriteDevice(device, instance);
+                }
+
+                writer.Complete();
+            }
+
+            return output.WrittenSpan.ToArray();
         }
 
+        using var source = new MemoryStream(data, writable: false);
+        using var ber = new MemoryStream();
+        QemuTranscoder.ToBer(source, ber);
+        return ber.ToArray();
+    }
+
+    /// <summary>
+    /// Loads every section of a QEMU stream that has no VM description into the known device of its id, when the stream
+    /// is nothing but its header, such sections and its end; otherwise <see langword="null"/> (the transcoder's case).
+    /// </summary>
+    private static List<(IDeviceState Device, uint Instance)>? TryReadDeviceSections(byte[] data, DeviceSet devices)
+    {
+        var sections = new List<QemuSectionRecord>();
+        using (var reader = new QemuStreamReader(new MemoryStream(data, writable: false), new QemuStreamReaderOptions { SkipDescriptionLookahead = true }))
+        {
+            while (reader.Read() is { } record)
+            {
+                switch (record)
+                {
+                    case QemuFileHeaderRecord or QemuEndOfFileRecord or QemuSectionFooterRecord:
+                        break;
+                    case QemuSectionRecord { Kind: QemuRecordKind.SectionFull } section when devices.Find(section.IdStr) is not null:
+                        sections.Add(section);
+                        break;
+                    default:
+                        return null;
+                }
+            }
+        }
+
+        var loaded = new List<(IDeviceState, uint)>();
+        foreach (QemuSectionRecord section in sections)
+        {
+            DeviceType type = devices.Find(section.IdStr)!;
+            if (section.VersionId > int.MaxValue || !type.Supports((int)section.VersionId))
+            {
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnsupportedVersion,
+                    $"Expected section '{section.IdStr}' at a version {type.Id} supports ({type.MinimumVersion} to {type.CurrentVersion}); "
+                    + $"found version {section.VersionId}.",
+                    section.Offset);
+            }
+
+            IDeviceState device = type.Create((int)section.VersionId);
+            LegacyDeviceSerializer.Load(device, section.Payload.Span, (int)section.VersionId, baseOffset: section.Offset + section.HeaderLength);
+            loaded.Add((device, section.InstanceId));
+        }
+
+        return loaded;
+    }
+
+    private static byte[] ToLegacy(byte[] data, DeviceSet devices)
+    {
         bool transcoded;
         using (var probe = new MigrationStreamReader(data))
         {
-            transcoded = probe.Header.Capabilities.Contains(QemuTranscoder.Capability);
+            transcoded = System.Linq.Enumerable.Contains(probe.Header.Capabilities, QemuTranscoder.Capability);
         }
 
         if (transcoded)
@@ -79,24 +175,31 @@ internal static class LegacyStreams
             return qemu.ToArray();
         }
 
-        var devices = new List<(IDeviceState, uint)>();
+        var loaded = new List<(IDeviceState, uint)>();
         using (var reader = new MigrationStreamReader(data))
         {
-            while (reader.TryReadSection(out SectionHeader section))
+            reader.LoadAll(section =>
             {
-                DeviceType type = ToolSamples.Find(section.Id)
-                    ?? throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"Section '{section.Id}' is not a known sample device; only sample devices convert to legacy.", section.Offset);
+                DeviceType type = devices.Find(section.Id)
+                    ?? throw new MigrationFormatException(
+                        MigrationErrorKind.UnknownDevice,
+                        $"Expected sections of {devices.Description} ({devices.Names()}); found '{section.Id}'. Give its device code with --assembly.",
+                        section.Offset);
                 if (!type.Supports(section.Version))
                 {
-                    throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"Section '{section.Id}' has version {section.Version}; the sample supports {type.MinimumVersion} to {type.CurrentVersion}.", section.Offset);
+                    throw new MigrationFormatException(
+                        MigrationErrorKind.UnsupportedVersion,
+                        $"Expected section '{section.Id}' at a version {type.Id} supports ({type.MinimumVersion} to {type.CurrentVersion}); "
+                        + $"found version {section.Version}.",
+                        section.Offset);
                 }
 
                 IDeviceState device = type.Create(section.Version);
-                reader.LoadSection(device);
-                devices.Add((device, section.InstanceId));
-            }
+                loaded.Add((device, section.InstanceId));
+                return device;
+            });
         }
 
-        return SaveQemuStream(devices);
+        return SaveQemuStream(loaded);
     }
 }

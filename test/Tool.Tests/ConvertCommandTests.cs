@@ -90,7 +90,7 @@ public class ConvertCommandTests
         ToolResult result = ToolRunner.Run("convert", "--to", "ber", dir.File("s.ber"), dir.File("out"));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("not a QEMU savevm stream", result.Stderr);
+        Assert.Contains("convert --to ber: expected a QEMU savevm stream (51 45 56 4D, \"QEVM\"); found bytes 7f cd 46 80", result.Stderr);
     }
 
     [Fact]

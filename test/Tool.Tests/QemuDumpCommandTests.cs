@@ -30,7 +30,7 @@ public class QemuDumpCommandTests
     }
 
     [Fact]
-    public void Dump_TruncatedQemuStream_Exits1WithNoOutput()
+    public void Dump_TruncatedQemuStream_Exits1WithTheError()
     {
         using var dir = new TempDir();
         string cut = dir.File("cut.mig");
@@ -40,7 +40,6 @@ public class QemuDumpCommandTests
         ToolResult result = ToolRunner.Run("dump", cut);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal(string.Empty, result.Stdout);
-        Assert.Contains("migfmt: error:", result.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("migfmt: error:", result.Stderr, StringComparison.Ordinal);
     }
 }

@@ -54,6 +54,12 @@ public static class MigrationStreamFormat
     /// <summary><c>[APPLICATION 4]</c>: the trailer (section count).</summary>
     public static BerTag TrailerTag => new(BerTagClass.Application, 4, isConstructed: true);
 
+    /// <summary>
+    /// <c>[APPLICATION 7]</c>: in place of the trailer, the mark of a writer disposed before it completed the stream (its
+    /// one member is the number of sections written). A reader reports the stream as cut.
+    /// </summary>
+    public static BerTag AbandonedTag => new(BerTagClass.Application, 7, isConstructed: true);
+
     /// <summary>Gets a value indicating whether <paramref name="prefix"/> starts like a BER migration stream.</summary>
     /// <param name="prefix">The first bytes of a file or stream (at least four).</param>
     /// <returns><see langword="true"/> when the magic matches.</returns>

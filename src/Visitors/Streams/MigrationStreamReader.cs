@@ -34,6 +34,7 @@ public sealed record SectionLoadResult(SectionHeader Section, IDeviceState? Devi
 public sealed class MigrationStreamReader : IDisposable
 {
     private readonly BerInputSource _input;
+    private readonly Stream? _ownedStream;
     private readonly BerLoadSession _session;
     private readonly LoadTransaction _transaction = new();
     private readonly Dictionary<string, byte[]> _schemas = new(StringComparer.Ordinal);
@@ -48,25 +49,41 @@ public sealed class MigrationStreamReader : IDisposable
     /// <param name="options">Limits.</param>
     /// <exception cref="MigrationFormatException">The input is not a migration stream or its header is malformed.</exception>
     public MigrationStreamReader(ReadOnlyMemory<byte> data, BerLoadOptions options = default)
-        : this(new BerInputSource(data, options.Reader), options)
+        : this(new BerInputSource(data, options.Reader), options, owned: null)
     {
     }
 
-    /// <summary>Creates a reader that pulls from <paramref name="input"/> as it goes, and reads the header.</summary>
-    /// <param name="input">The stream; read synchronously, not disposed.</param>
+    /// <summary>
+    /// Creates a reader that pulls from <paramref name="input"/> as it goes, and reads the header. Like
+    /// <see cref="StreamReader"/>, the reader owns the stream and disposes it with itself (also when this constructor
+    /// throws) unless <paramref name="leaveOpen"/> is <see langword="true"/>.
+    /// </summary>
+    /// <param name="input">The stream; read synchronously and forward only, never seeked.</param>
     /// <param name="options">Limits.</param>
+    /// <param name="leaveOpen"><see langword="true"/> to leave <paramref name="input"/> open when the reader is disposed.</param>
     /// <exception cref="MigrationFormatException">The input is not a migration stream or its header is malformed.</exception>
-    public MigrationStreamReader(Stream input, BerLoadOptions options = default)
-        : this(new BerInputSource(input, options.Reader), options)
+    public MigrationStreamReader(Stream input, BerLoadOptions options = default, bool leaveOpen = false)
+        : this(new BerInputSource(input, options.Reader), options, leaveOpen ? null : input)
     {
     }
 
-    private MigrationStreamReader(BerInputSource input, BerLoadOptions options)
+    private MigrationStreamReader(BerInputSource input, BerLoadOptions options, Stream? owned)
     {
         _input = input;
-        _input.TrackChecksums = true;
-        _session = new BerLoadSession(input, options);
-        Header = ReadHeader();
+        _ownedStream = owned;
+        try
+        {
+            _input.TrackChecksums = true;
+            _session = new BerLoadSession(input, options);
+            Header = ReadHeader();
+        }
+        catch
+        {
+            // The caller gets no reader to dispose: release what it would have released.
+            Dispose();
+            throw;
+        }
+
         _integrity = System.Linq.Enumerable.Contains(Header.Capabilities, MigrationStreamFormat.IntegrityCapability);
 
         // The header was summed in case it announced checksums; without them, summing every later byte (blobs
@@ -275,8 +292,12 @@ public sealed class MigrationStreamReader : IDisposable
         _current = null;
     }
 
-    /// <summary>Releases the input's buffer.</summary>
-    public void Dispose() => _input.Dispose();
+    /// <summary>Releases the input's buffer and, unless the reader was created with <c>leaveOpen</c>, disposes the input stream.</summary>
+    public void Dispose()
+    {
+        _input.Dispose();
+        _ownedStream?.Dispose();
+    }
 
     /// <summary>
     /// Reads up to the identifier of the next section or of the trailer, through the schemas and, in format version 2,
@@ -314,6 +335,11 @@ public sealed class MigrationStreamReader : IDisposable
                 _input.Accept();
                 _sectionsValue = SectionsValue.Open;
                 continue;
+            }
+
+            if (tag == MigrationStreamFormat.AbandonedTag && (!wrapped || _sectionsValue == SectionsValue.Closed))
+            {
+                ThrowAbandoned(offset);
             }
 
             bool expected = wrapped
@@ -445,6 +471,20 @@ public sealed class MigrationStreamReader : IDisposable
         }
 
         _atEnd = true;
+    }
+
+    /// <summary>Reports the mark a writer leaves when it is disposed before <c>Complete</c>: the stream is cut, on purpose.</summary>
+    private void ThrowAbandoned(long offset)
+    {
+        _input.Accept();
+        long written = ReadInteger("the abandoned stream's section count", 0, int.MaxValue);
+        _atEnd = true;
+        throw new MigrationFormatException(
+            MigrationErrorKind.Truncated,
+            string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"Expected a section or the trailer; found the mark {MigrationStreamFormat.AbandonedTag} of a writer disposed before it completed the stream, after {written} section(s): the stream is incomplete."),
+            offset);
     }
 
     private void CloseSection()

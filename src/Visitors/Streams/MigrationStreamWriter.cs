@@ -12,9 +12,17 @@ namespace MigrationFormat.Visitors;
 /// and the trailer, all with indefinite lengths so that nothing is buffered beyond a field or a blob segment.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Call <see cref="Complete"/> to end the stream. Disposing a writer that was not completed ends the stream with a
+/// mark (<see cref="MigrationStreamFormat.AbandonedTag"/>) in place of the trailer, so a reader reports it as cut
+/// rather than taking a short stream for a whole one; after a write that threw, nothing more is written and the
+/// stream ends where the failure left it, which a reader also reports as cut.
+/// </para>
+/// <para>
 /// The schemas and the sections are each one constructed value (<c>[APPLICATION 3]</c>, <c>[APPLICATION 6]</c>) opened
 /// by the first call that writes into it and closed by the first call that writes past it, so the stream is the value
 /// the framing module of docs/wire-format.md describes, whatever the order of calls.
+/// </para>
 /// </remarks>
 public sealed class MigrationStreamWriter : IDisposable
 {
@@ -23,13 +31,16 @@ public sealed class MigrationStreamWriter : IDisposable
     private readonly StreamBufferWriter? _streamOutput;
     private readonly Action? _drain;
     private readonly MigrationStreamWriterOptions _options;
+    private readonly Stream? _ownedStream;
     private int _sections;
     private bool _headerWritten;
     private bool _schemasOpen;
     private bool _sectionsOpen;
     private bool _completed;
+    private bool _failed;
+    private bool _disposed;
 
-    /// <summary>Creates a writer over a buffer writer.</summary>
+    /// <summary>Creates a writer over a buffer writer, which the writer never completes or disposes.</summary>
     /// <param name="output">Where the stream goes.</param>
     /// <param name="options">Producer, capabilities, blob segment size.</param>
     public MigrationStreamWriter(IBufferWriter<byte> output, MigrationStreamWriterOptions? options = null)
@@ -44,12 +55,17 @@ public sealed class MigrationStreamWriter : IDisposable
         }
     }
 
-    /// <summary>Creates a writer over a stream (a file, a socket, a pipe's stream).</summary>
-    /// <param name="output">Where the stream goes; written synchronously, not disposed.</param>
+    /// <summary>
+    /// Creates a writer over a stream (a file, a socket, a pipe's stream). Like <see cref="StreamWriter"/>, the writer
+    /// owns the stream and disposes it with itself unless <paramref name="leaveOpen"/> is <see langword="true"/>.
+    /// </summary>
+    /// <param name="output">Where the stream goes; written synchronously and forward only.</param>
     /// <param name="options">Producer, capabilities, blob segment size.</param>
-    public MigrationStreamWriter(Stream output, MigrationStreamWriterOptions? options = null)
+    /// <param name="leaveOpen"><see langword="true"/> to leave <paramref name="output"/> open when the writer is disposed.</param>
+    public MigrationStreamWriter(Stream output, MigrationStreamWriterOptions? options = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(output);
+        _ownedStream = leaveOpen ? null : output;
         _streamOutput = new StreamBufferWriter(output);
         _drain = _streamOutput.Drain;
         _options = options ?? new MigrationStreamWriterOptions();
@@ -68,6 +84,7 @@ public sealed class MigrationStreamWriter : IDisposable
             return;
         }
 
+        ThrowIfUnusable();
         _headerWritten = true;
         var writer = new BerWriter(_output);
         writer.PushConstructed(MigrationStreamFormat.StreamTag, indefiniteLength: true);
@@ -99,11 +116,12 @@ public sealed class MigrationStreamWriter : IDisposable
     /// Several calls add to the one schemas value the stream carries.
     /// </summary>
     /// <param name="schemas">The documents, keyed by <c>id/vN</c> (e.g. <c>serial/v3</c>).</param>
-    /// <exception cref="InvalidOperationException">A section was already written, or the stream was completed.</exception>
+    /// <exception cref="InvalidOperationException">A section was already written, the stream was completed, or an earlier write failed.</exception>
     public void WriteSchemas(IEnumerable<KeyValuePair<string, byte[]>> schemas)
     {
         ArgumentNullException.ThrowIfNull(schemas);
-        if (_sectionsOpen || _completed)
+        ThrowIfUnusable();
+        if (_sectionsOpen)
         {
             throw new InvalidOperationException("Schemas come before the first section.");
         }
@@ -160,19 +178,18 @@ public sealed class MigrationStreamWriter : IDisposable
     /// <summary>Writes one device instance as a section.</summary>
     /// <param name="device">The device; saved at the version it runs as.</param>
     /// <param name="instanceId">The instance id, distinguishing devices of one type.</param>
-    /// <exception cref="InvalidOperationException">The stream was completed.</exception>
+    /// <exception cref="InvalidOperationException">The stream was completed, or an earlier write failed.</exception>
     public void WriteDevice(IDeviceState device, uint instanceId = 0)
     {
         ArgumentNullException.ThrowIfNull(device);
-        if (_completed)
-        {
-            throw new InvalidOperationException("The stream is complete.");
-        }
-
+        ThrowIfUnusable();
         WriteHeader();
         OpenSections();
         _checksum?.MarkSection();
         var visitor = new BerOutputVisitor(_output, device.Version, _options.BlobSegmentSize, _drain);
+
+        // Until the section is whole, a failure leaves the stream inside it: nothing may follow.
+        _failed = true;
         try
         {
             ref BerWriter writer = ref visitor.Writer;
@@ -199,16 +216,20 @@ public sealed class MigrationStreamWriter : IDisposable
 
         _sections++;
         Drain();
+        _failed = false;
     }
 
     /// <summary>Writes the trailer and the end of the stream, and drains the output.</summary>
+    /// <exception cref="InvalidOperationException">An earlier write failed, or the writer was disposed.</exception>
     public void Complete()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_completed)
         {
             return;
         }
 
+        ThrowIfUnusable();
         WriteHeader();
         OpenSections();
         _completed = true;
@@ -232,8 +253,67 @@ public sealed class MigrationStreamWriter : IDisposable
         Drain();
     }
 
-    /// <summary>Releases the stream output's buffer; does not complete the stream.</summary>
-    public void Dispose() => _streamOutput?.Dispose();
+    /// <summary>
+    /// Ends a stream that was not completed with the abandoned mark (unless a write failed, which leaves it cut where
+    /// it failed), releases the output buffer, and disposes the output stream when the writer owns it.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_completed && !_failed)
+            {
+                WriteAbandoned();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The output is gone (closed, completed, broken pipe): the stream is cut where it stopped, which a reader
+            // also reports as cut, and Dispose must not throw while an exception may already be unwinding.
+        }
+        finally
+        {
+            _disposed = true;
+            _streamOutput?.Dispose();
+            _ownedStream?.Dispose();
+        }
+    }
+
+    private void WriteAbandoned()
+    {
+        WriteHeader();
+        OpenSections();
+        _completed = true;
+        var writer = new BerWriter(_output);
+
+        // The mark stands where the trailer would: after the sections' value, which its end-of-contents closes.
+        writer.WriteEndOfContents();
+        writer.PushConstructed(MigrationStreamFormat.AbandonedTag, indefiniteLength: true);
+        writer.WriteInteger((long)_sections);
+        writer.PopConstructed();
+        writer.WriteEndOfContents();
+        writer.Dispose();
+        Drain();
+    }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_completed)
+        {
+            throw new InvalidOperationException("The stream is complete.");
+        }
+
+        if (_failed)
+        {
+            throw new InvalidOperationException("An earlier write failed inside a section; the stream is cut there and cannot go on.");
+        }
+    }
 
     private void Drain() => _drain?.Invoke();
 

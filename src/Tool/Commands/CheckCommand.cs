@@ -1,0 +1,151 @@
+using System.Collections.Generic;
+using System.Globalization;
+using MigrationFormat.Schema;
+using MigrationFormat.Tool.IO;
+
+namespace MigrationFormat.Tool.Commands;
+
+/// <summary>
+/// <c>migfmt check SRC DST</c>: whether state saved by SRC loads with DST, from two documents of one family: schema
+/// documents and JSON Schemas (what <c>migfmt schema</c> and <c>dump --schemas</c> write, mixed freely), catalogs (what
+/// <c>migfmt describe</c> writes), or QEMU vmstate JSON (<c>migfmt schema --format vmstate</c>, QEMU's
+/// <c>-dump-vmstate</c>). Exit 0 when compatible, 3 when not, every reason on standard output.
+/// </summary>
+internal static class CheckCommand
+{
+    private enum DocumentKind
+    {
+        Schemas,
+        JsonSchema,
+        Catalog,
+        VmState,
+    }
+
+    public static int Run(ToolConsole console, string sourcePath, string destinationPath, bool json, string[] arrayCountFiles)
+    {
+        if (sourcePath == ToolFiles.Standard && destinationPath == ToolFiles.Standard)
+        {
+            throw new UsageException("check: expected at most one of SRC and DST to be standard input (-); found both.");
+        }
+
+        byte[] source = ToolFiles.ReadAll(console, sourcePath);
+        byte[] destination = ToolFiles.ReadAll(console, destinationPath);
+        DocumentKind sourceKind = Classify(source, sourcePath);
+        DocumentKind destinationKind = Classify(destination, destinationPath);
+        if (Family(sourceKind) != Family(destinationKind))
+        {
+            throw new UsageException(
+                $"check: expected SRC and DST of one kind; found {Describe(sourceKind)} in {sourcePath} and {Describe(destinationKind)} in {destinationPath}.");
+        }
+
+        if (sourceKind == DocumentKind.VmState)
+        {
+            // QEMU dumps are judged by the legacy wire's rules (docs/schema.md, QEMU side), not by the BER rules.
+            return QemuCheck.Run(source, destination, json, arrayCountFiles, console.Out);
+        }
+
+        if (json || arrayCountFiles.Length > 0)
+        {
+            throw new UsageException("check: --json and --array-counts apply to QEMU -dump-vmstate files.");
+        }
+
+        CompatibilityReport report = sourceKind switch
+        {
+            DocumentKind.Catalog => CatalogDocument.Check(source, destination),
+            _ => CompatibilityChecker.Check(Read(source, sourceKind), Read(destination, destinationKind)),
+        };
+        foreach (string entry in report.Skipped)
+        {
+            console.Out.WriteLine("skipped: " + entry);
+        }
+
+        foreach (string entry in report.Defaulted)
+        {
+            console.Out.WriteLine("defaulted: " + entry);
+        }
+
+        foreach (CompatibilityIssue issue in report.Issues)
+        {
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"incompatible: {issue.Kind}: {issue}"));
+        }
+
+        console.Out.WriteLine(report.IsCompatible ? "compatible" : string.Create(
+            CultureInfo.InvariantCulture,
+            $"not compatible: {report.Issues.Count} reason(s)"));
+        return report.IsCompatible ? Program.ExitOk : Program.ExitIncompatible;
+    }
+
+    private static IReadOnlyList<DeviceSchema> Read(byte[] document, DocumentKind kind) =>
+        kind == DocumentKind.JsonSchema ? [JsonSchemaImporter.Import(document)] : SchemaDocument.ParseMany(document);
+
+    private static DocumentKind Classify(byte[] document, string path)
+    {
+        if (CatalogDocument.IsCatalog(document))
+        {
+            return DocumentKind.Catalog;
+        }
+
+        if (JsonSchemaImporter.IsExportedJsonSchema(document))
+        {
+            return DocumentKind.JsonSchema;
+        }
+
+        if (LooksLikeVmState(document))
+        {
+            return DocumentKind.VmState;
+        }
+
+        // Anything else is read as schema documents, whose parser says precisely what is wrong with it.
+        try
+        {
+            SchemaDocument.ParseMany(document);
+        }
+        catch (MigrationFormatException ex)
+        {
+            throw new MigrationFormatException(
+                ex.Kind,
+                $"check: expected a schema document (migfmt schema, dump --schemas), a JSON Schema (schema --format json-schema), a catalog "
+                + $"(migfmt describe) or QEMU vmstate JSON in {path}; found none of them: {ex.Detail}",
+                ex.Offset,
+                ex.FieldPath,
+                ex);
+        }
+
+        return DocumentKind.Schemas;
+    }
+
+    /// <summary>QEMU's -dump-vmstate file: an object of objects keyed by QOM type, with no member of the library's documents.</summary>
+    private static bool LooksLikeVmState(byte[] document)
+    {
+        if (!VmStateJson.IsVmStateJson(document))
+        {
+            return false;
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(document);
+        foreach (System.Text.Json.JsonProperty entry in json.RootElement.EnumerateObject())
+        {
+            if (entry.Value.ValueKind != System.Text.Json.JsonValueKind.Object || entry.Name is "devices" or "$schema")
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int Family(DocumentKind kind) => kind switch
+    {
+        DocumentKind.VmState => 2,
+        DocumentKind.Catalog => 1,
+        _ => 0,
+    };
+
+    private static string Describe(DocumentKind kind) => kind switch
+    {
+        DocumentKind.VmState => "QEMU vmstate JSON",
+        DocumentKind.Catalog => "a catalog",
+        DocumentKind.JsonSchema => "a JSON Schema",
+        _ => "schema documents",
+    };
+}
