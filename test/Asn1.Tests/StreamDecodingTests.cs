@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using MigrationFormat.Schema.Asn1;
+using MigrationFormat.Samples;
 using MigrationFormat.Tool;
+using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Asn1.Tests;
 
@@ -37,8 +39,25 @@ public class StreamDecodingTests(SampleDecoderFixture fixture)
         Assert.Equal(version.ToString(CultureInfo.InvariantCulture), section.Element("version")!.Value);
         Assert.NotEmpty(section.Element("state")!.Elements("Field"));
         Assert.Equal(checksums, section.Element("checksum") is not null);
-        Assert.Equal("1", root.Element("trailer")!.Element("sectionCount")!.Value);
-        Assert.Equal(checksums, root.Element("trailer")!.Element("checksum") is not null);
+        Assert.Equal("1", root.Element("end")!.Element("trailer")!.Element("sectionCount")!.Value);
+        Assert.Equal(checksums, root.Element("end")!.Element("trailer")!.Element("checksum") is not null);
+    }
+
+    [Fact]
+    public void Decode_AbandonedStream_FramingModuleDecodesTheMarkInPlaceOfTheTrailer()
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new MigrationStreamWriter(output))
+        {
+            writer.WriteDevice(SampleCatalog.CreateBusy(Uart16550.DeviceType, 3));
+        }
+
+        DecodeResult result = _decoder.Decode(Asn1FramingModule.StreamType, output.WrittenSpan.ToArray());
+
+        Assert.True(result.ExitCode == 0, result.Errors);
+        XElement end = XerState.Parse(result.Xer).Element("end")!;
+        Assert.Null(end.Element("trailer"));
+        Assert.Equal("1", end.Element("abandoned")!.Element("sectionCount")!.Value);
     }
 
     [Theory]
@@ -83,7 +102,7 @@ public class StreamDecodingTests(SampleDecoderFixture fixture)
         Assert.True(result.ExitCode == 0, result.Errors);
         XElement root = XerState.Parse(result.Xer);
         Assert.Equal(devices.Select(d => d.Type.Id), XerState.Sections(root).Select(s => s.Element("id")!.Value));
-        Assert.Equal(devices.Count.ToString(CultureInfo.InvariantCulture), root.Element("trailer")!.Element("sectionCount")!.Value);
+        Assert.Equal(devices.Count.ToString(CultureInfo.InvariantCulture), root.Element("end")!.Element("trailer")!.Element("sectionCount")!.Value);
     }
 
     [Theory]
@@ -101,7 +120,7 @@ public class StreamDecodingTests(SampleDecoderFixture fixture)
         XElement root = XerState.Parse(result.Xer);
         IReadOnlyList<XElement> sections = XerState.Sections(root);
         Assert.NotEmpty(sections);
-        Assert.Equal(sections.Count.ToString(CultureInfo.InvariantCulture), root.Element("trailer")!.Element("sectionCount")!.Value);
+        Assert.Equal(sections.Count.ToString(CultureInfo.InvariantCulture), root.Element("end")!.Element("trailer")!.Element("sectionCount")!.Value);
         Assert.NotNull(root.Element("schemas"));
     }
 
