@@ -28,11 +28,15 @@ internal ref struct BerFastInputVisitor : IStateVisitor
 
     private readonly ReadOnlySpan<byte> _data;
     private readonly int _version;
-    private int _position;
 
-    // The last position from which a value of the short shape reads in bounds, or far below 0 once the input has
-    // failed: one compare per value stands for the failure test and every bounds test of the inline path.
-    private int _shortLimit;
+    // The read position as a reference rather than an offset: the next value's position is this value's plus its
+    // octets, and a reference takes that step without re-basing an offset on the input for every value.
+    private ref byte _cursor;
+
+    // The last position from which a value of the short shape reads in bounds, or null (below every position) when
+    // the input is too short for any or has failed: one compare per value stands for the failure test and every
+    // bounds test of the inline path.
+    private ref byte _shortEnd;
     private bool _failed;
 
     /// <summary>
@@ -55,16 +59,23 @@ internal ref struct BerFastInputVisitor : IStateVisitor
     {
         _data = fields;
         _version = version;
-        _position = 0;
-        _shortLimit = fields.Length - ShortValueRoom;
+        _cursor = ref MemoryMarshal.GetReference(fields);
+        _shortEnd = ref fields.Length >= ShortValueRoom ? ref Unsafe.Add(ref MemoryMarshal.GetReference(fields), fields.Length - ShortValueRoom) : ref Unsafe.NullRef<byte>();
         _failed = false;
+    }
+
+    // The read position as an offset, for the paths that are not per value.
+    private int Position
+    {
+        readonly get => (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(_data), ref _cursor);
+        set => _cursor = ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), value);
     }
 
     /// <summary>Gets a value indicating whether the input was not what this path reads; the device must be restored.</summary>
     public readonly bool Failed => _failed;
 
     /// <summary>Gets the number of bytes read.</summary>
-    public readonly int BytesConsumed => _position;
+    public readonly int BytesConsumed => Position;
 
     public readonly VisitDirection Direction => VisitDirection.Load;
 
@@ -88,16 +99,16 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         }
 
         // The shape every saved BOOLEAN has: the tag, 01 and one content octet.
-        int at = _position;
-        if (BitConverter.IsLittleEndian && at <= _shortLimit)
+        ref byte start = ref _cursor;
+        if (BitConverter.IsLittleEndian && !Unsafe.IsAddressGreaterThan(ref start, ref _shortEnd))
         {
             EncodedTag tag = field.EncodedTag;
-            ref byte start = ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), at);
-            ushort lengthAndContent = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref start, tag.Length));
+            nint tagLength = tag.Length;
+            ushort lengthAndContent = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref start, tagLength));
             if (TagMatches(Unsafe.ReadUnaligned<ulong>(ref start), tag) && (byte)lengthAndContent == 1)
             {
                 value = lengthAndContent > 0xFF;
-                _position = at + tag.Length + 2;
+                _cursor = ref Unsafe.Add(ref start, tagLength + 2);
                 return;
             }
         }
@@ -172,8 +183,29 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return;
         }
 
+        // The elements in a run with the position in a register (this loop is the visitor's own, unlike the device's
+        // loop over its fields); the rest, near the end of the input or after anything unusual, one by one.
+        int i = 0;
+        if (BitConverter.IsLittleEndian)
+        {
+            ref byte at = ref _cursor;
+            ref byte limit = ref Unsafe.Add(ref _shortEnd, ShortValueRoom - ShortElementRoom);
+            for (; i < values.Length && !Unsafe.IsAddressGreaterThan(ref at, ref limit); i++)
+            {
+                ref byte next = ref ReadShortInteger<T, InPlace>(ref at, 0, EncodedTag.Integer, ref values[i], element: true);
+                if (Unsafe.IsNullRef(ref next))
+                {
+                    break;
+                }
+
+                at = ref next;
+            }
+
+            _cursor = ref at;
+        }
+
         // After a failure every element takes the slow path, which reads nothing more.
-        for (int i = 0; i < values.Length; i++)
+        for (; i < values.Length; i++)
         {
             if (!TryShortInteger(EncodedTag.Integer, ref values[i], element: true))
             {
@@ -223,7 +255,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return Open(field) ? OptionalGroup.Present : OptionalGroup.Absent;
         }
 
-        if (_position + 1 >= _data.Length || _data[_position] != 0 || _data[_position + 1] != 0)
+        if (Position + 1 >= _data.Length || _data[Position] != 0 || _data[Position + 1] != 0)
         {
             Fail();
         }
@@ -250,24 +282,24 @@ internal ref struct BerFastInputVisitor : IStateVisitor
     private bool TryShortInteger<T>(EncodedTag tag, ref T value, bool element = false)
         where T : unmanaged, IBinaryInteger<T>
     {
-        int at = _position;
+        ref byte start = ref _cursor;
         if (!BitConverter.IsLittleEndian)
         {
             return false;
         }
 
-        if (at > _shortLimit + (element ? ShortValueRoom - ShortElementRoom : 0))
+        if (Unsafe.IsAddressGreaterThan(ref start, ref Unsafe.Add(ref _shortEnd, element ? ShortValueRoom - ShortElementRoom : 0)))
         {
             return NearEnd(tag, ref value, element);
         }
 
-        int used = ReadShortInteger<T, InPlace>(ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), at), 0, tag, ref value, element);
-        if (used == 0)
+        ref byte next = ref ReadShortInteger<T, InPlace>(ref start, 0, tag, ref value, element);
+        if (Unsafe.IsNullRef(ref next))
         {
             return false;
         }
 
-        _position = at + used;
+        _cursor = ref next;
         return true;
     }
 
@@ -278,36 +310,39 @@ internal ref struct BerFastInputVisitor : IStateVisitor
     private bool NearEnd<T>(EncodedTag tag, ref T value, bool element)
         where T : unmanaged, IBinaryInteger<T>
     {
-        int at = _position;
+        int at = Position;
         int available = _data.Length - at;
         if (_failed || available <= 0 || _data.Length < sizeof(ulong))
         {
             return false;
         }
 
-        int used = ReadShortInteger<T, NearTheEnd>(ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), at), available, tag, ref value, element);
-        if (used == 0 || used > available)
+        ref byte start = ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), at);
+        T read = default;
+        ref byte next = ref ReadShortInteger<T, NearTheEnd>(ref start, available, tag, ref read, element);
+        if (Unsafe.IsNullRef(ref next) || Unsafe.ByteOffset(ref start, ref next) > available)
         {
             return false;
         }
 
-        _position = at + used;
+        value = read;
+        _cursor = ref next;
         return true;
     }
 
-    // Reads an INTEGER of the short shape at 'start' through TInput's loads; returns the octets it takes, or 0 (and
-    // leaves 'value' alone) when the input is not of that shape or not this field's value. One masked tag compare
+    // Reads an INTEGER of the short shape at 'start' through TInput's loads; returns where the next value starts, or
+    // a null reference (and leaves 'value' alone) when the input is not of that shape or not this field's value. One masked tag compare
     // (one octet compare for an element's universal tag), one big-endian load of the value, minimality and range
     // checked by re-measuring the value.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ReadShortInteger<T, TInput>(ref byte start, int available, EncodedTag tag, ref T value, bool element)
+    private static ref byte ReadShortInteger<T, TInput>(ref byte start, int available, EncodedTag tag, scoped ref T value, bool element)
         where T : unmanaged, IBinaryInteger<T>
         where TInput : struct, IShortInput
     {
-        int tagLength = element ? 1 : tag.Length;
+        nint tagLength = element ? 1 : tag.Length;
         bool tagMatches = element ? TInput.Octet(ref start, 0, available) == 0x02 : TagMatches(TInput.Word(ref start, 0, available), tag);
         int length = TInput.Octet(ref start, tagLength, available);
-        int contentAt = tagLength + 1;
+        nint contentAt = tagLength + 1;
 
         // The shifts below take their count modulo 64: a length outside the accepted range reads garbage, which the
         // length test then rejects.
@@ -319,7 +354,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             ulong v = BigEndian(TInput.Word(ref start, contentAt + nine, available)) >> ((8 - length + nine) * 8);
             if (!(tagMatches & ((uint)(length - 1) < 9) & (BerEncoder.GetIntegerLength(v) == length) & ((TInput.Octet(ref start, contentAt, available) & -nine) == 0)))
             {
-                return 0;
+                return ref Unsafe.NullRef<byte>();
             }
 
             value = T.CreateTruncating(v);
@@ -330,7 +365,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             ulong v = BigEndian(TInput.Word(ref start, contentAt, available)) >> ((8 - length) * 8);
             if (!tagMatches || (uint)(length - 1) >= 8 || BerEncoder.GetIntegerLength(v) != length || v > ulong.CreateTruncating(T.AllBitsSet))
             {
-                return 0;
+                return ref Unsafe.NullRef<byte>();
             }
 
             value = T.CreateTruncating(v);
@@ -341,13 +376,14 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             long max = long.CreateTruncating(T.AllBitsSet >>> 1);
             if (!tagMatches || (uint)(length - 1) >= 8 || BerEncoder.GetIntegerLength(v) != length || v < -max - 1 || v > max)
             {
-                return 0;
+                return ref Unsafe.NullRef<byte>();
             }
 
             value = T.CreateTruncating(v);
         }
 
-        return tagLength + 1 + length;
+        // The step to the next value depends on the length octet only through this one add.
+        return ref Unsafe.Add(ref Unsafe.Add(ref start, contentAt), (nint)(uint)length);
     }
 
     // Whether 'word', the eight octets at a position, starts with the identifier octets of 'tag': one masked compare
@@ -437,7 +473,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
     private void Fail()
     {
         _failed = true;
-        _shortLimit = int.MinValue / 2;
+        _shortEnd = ref Unsafe.NullRef<byte>();
     }
 
     private bool Primitive(FieldSpec field, out ReadOnlySpan<byte> content)
@@ -454,7 +490,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return false;
         }
 
-        return Contents(_position, field.EncodedTag.Length, out content);
+        return Contents(Position, field.EncodedTag.Length, out content);
     }
 
     // Whether the field's identifier octets stand at the current position with at least one octet after them: one
@@ -462,7 +498,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
     private readonly bool TagIsNext(FieldSpec field)
     {
         EncodedTag tag = field.EncodedTag;
-        int at = _position;
+        int at = Position;
         if ((uint)at + (uint)tag.Length + 1 > (uint)_data.Length)
         {
             return false;
@@ -477,7 +513,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
     private bool Next(byte identifier, out ReadOnlySpan<byte> content)
     {
         content = default;
-        int at = _position;
+        int at = Position;
         if (Failed || at + 2 > _data.Length || _data[at] != identifier)
         {
             Fail();
@@ -519,7 +555,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         }
 
         content = _data.Slice(at + header, length);
-        _position = at + header + length;
+        Position = at + header + length;
         return true;
     }
 
@@ -531,13 +567,13 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         }
 
         int tagLength = field.EncodedTag.Length;
-        if (!TagIsNext(field) || _data[_position + tagLength] != 0x80)
+        if (!TagIsNext(field) || _data[Position + tagLength] != 0x80)
         {
             Fail();
             return false;
         }
 
-        _position += tagLength + 1;
+        Position += tagLength + 1;
         return true;
     }
 
@@ -545,13 +581,13 @@ internal ref struct BerFastInputVisitor : IStateVisitor
 
     private void Expect(byte first, byte second)
     {
-        if (Failed || _position + 2 > _data.Length || _data[_position] != first || _data[_position + 1] != second)
+        if (Failed || Position + 2 > _data.Length || _data[Position] != first || _data[Position + 1] != second)
         {
             Fail();
             return;
         }
 
-        _position += 2;
+        Position += 2;
     }
 
     // The general reading of an INTEGER's contents, for what TryShortInteger leaves (long forms, odd placement).
@@ -617,20 +653,20 @@ internal ref struct BerFastInputVisitor : IStateVisitor
     private interface IShortInput
     {
         /// <summary>Loads the octet at <paramref name="offset"/> from <paramref name="start"/>, of which <paramref name="available"/> are input.</summary>
-        static abstract byte Octet(ref byte start, int offset, int available);
+        static abstract byte Octet(ref byte start, nint offset, int available);
 
         /// <summary>Loads the eight octets at <paramref name="offset"/> in native order.</summary>
-        static abstract ulong Word(ref byte start, int offset, int available);
+        static abstract ulong Word(ref byte start, nint offset, int available);
     }
 
     /// <summary>Plain loads: the caller has made sure that <see cref="ShortValueRoom"/> octets are readable.</summary>
     private readonly struct InPlace : IShortInput
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static byte Octet(ref byte start, int offset, int available) => Unsafe.Add(ref start, offset);
+        public static byte Octet(ref byte start, nint offset, int available) => Unsafe.Add(ref start, offset);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static ulong Word(ref byte start, int offset, int available) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, offset));
+        public static ulong Word(ref byte start, nint offset, int available) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, offset));
     }
 
     /// <summary>
@@ -639,11 +675,11 @@ internal ref struct BerFastInputVisitor : IStateVisitor
     /// </summary>
     private readonly struct NearTheEnd : IShortInput
     {
-        public static byte Octet(ref byte start, int offset, int available) => offset < available ? Unsafe.Add(ref start, offset) : (byte)0;
+        public static byte Octet(ref byte start, nint offset, int available) => offset < available ? Unsafe.Add(ref start, offset) : (byte)0;
 
-        public static ulong Word(ref byte start, int offset, int available)
+        public static ulong Word(ref byte start, nint offset, int available)
         {
-            int beyond = offset + sizeof(ulong) - available;
+            int beyond = (int)offset + sizeof(ulong) - available;
             if (beyond <= 0)
             {
                 return Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, offset));
