@@ -23,8 +23,9 @@ internal ref struct BerFastInputVisitor : IStateVisitor
     // eight-octet content load.
     private const int ShortValueRoom = sizeof(ulong) + 1 + 1 + sizeof(ulong);
 
-    // The same for an array element, whose tag is the one octet 02.
+    // The same for an array element, whose tag is the one octet 02 (without the zero octet unless it is 64 bits wide).
     private const int ShortElementRoom = 1 + 1 + 1 + sizeof(ulong);
+    private const int NarrowElementRoom = 1 + 1 + sizeof(ulong);
 
     private readonly ReadOnlySpan<byte> _data;
     private readonly int _version;
@@ -189,7 +190,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         if (BitConverter.IsLittleEndian)
         {
             ref byte at = ref _cursor;
-            ref byte limit = ref Unsafe.Add(ref _shortEnd, ShortValueRoom - ShortElementRoom);
+            ref byte limit = ref Unsafe.Add(ref _shortEnd, ShortValueRoom - (typeof(T) == typeof(ulong) ? ShortElementRoom : NarrowElementRoom));
             for (; i < values.Length && !Unsafe.IsAddressGreaterThan(ref at, ref limit); i++)
             {
                 ref byte next = ref ReadShortInteger<T, InPlace>(ref at, 0, EncodedTag.Integer, ref values[i], element: true);
@@ -288,7 +289,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return false;
         }
 
-        if (Unsafe.IsAddressGreaterThan(ref start, ref Unsafe.Add(ref _shortEnd, element ? ShortValueRoom - ShortElementRoom : 0)))
+        if (Unsafe.IsAddressGreaterThan(ref start, ref Unsafe.Add(ref _shortEnd, !element ? 0 : ShortValueRoom - (typeof(T) == typeof(ulong) ? ShortElementRoom : NarrowElementRoom))))
         {
             return NearEnd(tag, ref value, element);
         }

@@ -28,7 +28,11 @@ internal sealed class StateSnapshot
     {
         _groupCount = 0;
         _byteCount = 0;
-        Array.Clear(_references, 0, _referenceCount);
+        if (_referenceCount != 0)
+        {
+            Array.Clear(_references, 0, _referenceCount);
+        }
+
         _referenceCount = 0;
         _openGroupCount = 0;
         var visitor = new SnapshotVisitor<CaptureMode>(this, version);
