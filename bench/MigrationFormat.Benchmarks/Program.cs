@@ -35,6 +35,12 @@ public static class Program
             return 0;
         }
 
+        if (args.Length > 0 && args[0] == "loop")
+        {
+            // loop <method> <full|sparse> <seconds>: one 40-field benchmark in a tight loop, to be profiled with perf.
+            return Loop.Run(args[1], args.Length > 2 ? args[2] : "full", args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 10);
+        }
+
         if (args.Length > 0 && args[0] == "blob-soak")
         {
             long mib = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 4096;
@@ -194,6 +200,49 @@ public static class Alloc
         double perOp = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)n;
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-40} {1,10:F1} B/op", name, perOp));
         return perOp;
+    }
+}
+
+/// <summary>The <c>loop</c> console mode: runs one <see cref="DeviceBenchmarks"/> method for a while, for <c>perf record</c> (set <c>DOTNET_PerfMapEnabled=1</c>).</summary>
+public static class Loop
+{
+    public static int Run(string method, string data, double seconds)
+    {
+        var b = new DeviceBenchmarks { Data = data };
+        b.Setup();
+        Action? op = method switch
+        {
+            "Save_Raw" => () => b.Save_Raw(),
+            "Save_Legacy" => () => b.Save_Legacy(),
+            "Save_Ber" => () => b.Save_Ber(),
+            "Save_AsnWriter" => () => b.Save_AsnWriter(),
+            "Load_Raw" => b.Load_Raw,
+            "Load_Legacy" => b.Load_Legacy,
+            "Load_Ber" => () => b.Load_Ber(),
+            "Load_AsnDecoder" => b.Load_AsnDecoder,
+            _ => null,
+        };
+        if (op is null)
+        {
+            Console.Error.WriteLine($"No benchmark method '{method}'.");
+            return 2;
+        }
+
+        long end = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(seconds * System.Diagnostics.Stopwatch.Frequency);
+        long count = 0;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (System.Diagnostics.Stopwatch.GetTimestamp() < end)
+        {
+            for (int i = 0; i < 10_000; i++)
+            {
+                op();
+            }
+
+            count += 10_000;
+        }
+
+        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} {1}: {2:F1} ns/op", method, data, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalNanoseconds / count));
+        return 0;
     }
 }
 

@@ -24,7 +24,7 @@ public ref partial struct BerWriter
     internal void WriteInteger(EncodedTag tag, long value)
     {
         // Reserve first: a reservation that grows the output resets the count of buffered bytes.
-        int written = StoreInteger(ref ReserveRef(MaxPackedPrimitive), tag, value);
+        int written = StoreInteger(ref ReserveValue(), tag, value);
         _buffered += written;
     }
 
@@ -34,7 +34,7 @@ public ref partial struct BerWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void WriteUnsigned(EncodedTag tag, ulong value)
     {
-        int written = StoreUnsigned(ref ReserveRef(MaxPackedPrimitive), tag, value);
+        int written = StoreUnsigned(ref ReserveValue(), tag, value);
         _buffered += written;
     }
 
@@ -44,12 +44,21 @@ public ref partial struct BerWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void WriteBoolean(EncodedTag tag, bool value)
     {
-        ref byte start = ref ReserveRef(sizeof(ulong) + 2);
+        int written = StoreBoolean(ref ReserveValue(), tag, value);
+        _buffered += written;
+    }
+
+    /// <summary>Stores a BOOLEAN (<c>FF</c> for true) at <paramref name="start"/>, which must have room as <see cref="StoreInteger"/>.</summary>
+    /// <returns>The bytes the value takes.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int StoreBoolean(ref byte start, EncodedTag tag, bool value)
+    {
         Unsafe.WriteUnaligned(ref start, tag.Octets);
-        int tagLength = tag.Length;
-        Unsafe.Add(ref start, tagLength) = 1;
-        Unsafe.Add(ref start, tagLength + 1) = value ? (byte)0xFF : (byte)0x00;
-        _buffered += tagLength + 2;
+        nint tagLength = tag.Length;
+
+        // Length and contents in one store: 01 then 00 or FF.
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref start, tagLength), (ushort)(BitConverter.IsLittleEndian ? 0x01 | (-(value ? 1 : 0) << 8) : (-(value ? 1 : 0) & 0xFF) | 0x0100));
+        return (int)tagLength + 2;
     }
 
     /// <summary>Writes primitive contents (an OCTET STRING) under a packed tag.</summary>
@@ -106,7 +115,9 @@ public ref partial struct BerWriter
             nint position = 0;
             foreach (T element in run)
             {
-                position += StoreUnsigned(ref Unsafe.Add(ref start, position), EncodedTag.Integer, ulong.CreateTruncating(element));
+                position += typeof(T) == typeof(ulong)
+                    ? StoreUnsigned(ref Unsafe.Add(ref start, position), EncodedTag.Integer, ulong.CreateTruncating(element))
+                    : StoreUnsigned(ref Unsafe.Add(ref start, position), EncodedTag.Integer, uint.CreateTruncating(element));
             }
 
             _buffered += (int)position;
@@ -114,36 +125,96 @@ public ref partial struct BerWriter
         }
     }
 
-    // Stores tag, length and minimal contents at 'start', which must have MaxPackedPrimitive bytes of room; the
-    // unaligned stores may write past the value, inside that room. Returns the bytes the value takes.
+    /// <summary>Reserves room for one value written by <see cref="StoreInteger"/> or <see cref="StoreUnsigned"/>; pass what they return to <see cref="Advance"/>.</summary>
+    /// <remarks>
+    /// A caller that reserves before it reads the tag and the value keeps neither alive across the (rare) call that
+    /// grows the output, so they stay in registers instead of being spilled on every value.
+    /// </remarks>
+    /// <returns>Where the value starts.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int StoreInteger(ref byte start, EncodedTag tag, long value)
+    internal ref byte ReserveValue() => ref ReserveRef(MaxPackedPrimitive);
+
+    /// <summary>Gets a value indicating whether the room <see cref="ReserveValue"/> reserves is already there; then <see cref="NextValue"/> is where the value goes.</summary>
+    /// <remarks>
+    /// For callers that hold the writer inside a struct of their own: they test this inline and call their own
+    /// out-of-line method to reserve, so that no pointer to the writer has to live across that call.
+    /// </remarks>
+    internal readonly bool HasRoomForValue
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _span.Length - _buffered >= MaxPackedPrimitive;
+    }
+
+    /// <summary>Gets where the next value goes; only valid when <see cref="HasRoomForValue"/>.</summary>
+    [System.Diagnostics.CodeAnalysis.UnscopedRef]
+    internal readonly ref byte NextValue
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref Unsafe.Add(ref MemoryMarshal.GetReference(_span), _buffered);
+    }
+
+    /// <summary>Counts <paramref name="count"/> more octets as written after a store into reserved room.</summary>
+    /// <param name="count">What the store returned.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Advance(int count) => _buffered += count;
+
+    /// <summary>Stores tag, length and minimal contents of a signed INTEGER at <paramref name="start"/>.</summary>
+    /// <remarks>
+    /// <paramref name="start"/> must have <see cref="MaxPackedPrimitive"/> bytes of room: the unaligned stores may write
+    /// past the value, inside that room.
+    /// </remarks>
+    /// <returns>The bytes the value takes.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int StoreInteger(ref byte start, EncodedTag tag, long value)
     {
         Unsafe.WriteUnaligned(ref start, tag.Octets);
-        int tagLength = tag.Length;
+        nint tagLength = tag.Length;
         int length = BerEncoder.GetIntegerLength(value);
         Unsafe.Add(ref start, tagLength) = (byte)length;
 
         // One store of the left-aligned big-endian value; only the first 'length' octets count.
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref start, tagLength + 1), ToBigEndian((ulong)value << ((8 - length) * 8)));
-        return tagLength + 1 + length;
+
+        // The octets the value takes depend only on the tag and the value, not on where it was written: added to the
+        // position in one step, they keep the position's chain from one value to the next one add long.
+        return (int)tagLength + 1 + length;
     }
 
+    /// <summary>Stores tag, length and minimal contents of an unsigned INTEGER at <paramref name="start"/> (nine content octets for 2^63 and above).</summary>
+    /// <remarks>As <see cref="StoreInteger"/>: <see cref="MaxPackedPrimitive"/> bytes of room.</remarks>
+    /// <returns>The bytes the value takes.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int StoreUnsigned(ref byte start, EncodedTag tag, ulong value)
+    internal static int StoreUnsigned(ref byte start, EncodedTag tag, ulong value)
     {
-        if ((long)value >= 0)
-        {
-            return StoreInteger(ref start, tag, (long)value);
-        }
-
-        // 2^63 and above: a zero octet keeps the value positive.
         Unsafe.WriteUnaligned(ref start, tag.Octets);
-        int tagLength = tag.Length;
-        Unsafe.Add(ref start, tagLength) = 9;
-        Unsafe.Add(ref start, tagLength + 1) = 0;
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref start, tagLength + 2), ToBigEndian(value));
-        return tagLength + 10;
+        nint tagLength = tag.Length;
+
+        // Without a sign to test, the length is the significant bits plus a zero sign bit: 1 to 9 octets.
+        int length = BerEncoder.GetIntegerLength(value);
+        Unsafe.Add(ref start, tagLength) = (byte)length;
+
+        // Without a branch on the top bit (random 64-bit values would mispredict half the time): a value of 2^63 and
+        // above is a zero octet and all eight value octets, anything else its 'length' octets left-aligned. The zero
+        // is always stored; a shorter value's store covers it.
+        ref byte content = ref Unsafe.Add(ref start, tagLength + 1);
+        int high = (int)(value >> 63);
+        content = 0;
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref content, high), ToBigEndian(value << ((8 - length + high) * 8)));
+        return (int)tagLength + 1 + length;
+    }
+
+    /// <summary>Stores an unsigned INTEGER of at most 32 bits (one to five content octets) at <paramref name="start"/>.</summary>
+    /// <remarks>As <see cref="StoreInteger"/>: <see cref="MaxPackedPrimitive"/> bytes of room.</remarks>
+    /// <returns>The bytes the value takes.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int StoreUnsigned(ref byte start, EncodedTag tag, uint value)
+    {
+        Unsafe.WriteUnaligned(ref start, tag.Octets);
+        nint tagLength = tag.Length;
+        int length = BerEncoder.GetIntegerLength((ulong)value);
+        Unsafe.Add(ref start, tagLength) = (byte)length;
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref start, tagLength + 1), ToBigEndian((ulong)value << ((8 - length) * 8)));
+        return (int)tagLength + 1 + length;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace MigrationFormat.Ber;
 
@@ -295,7 +296,25 @@ public ref partial struct BerWriter
 
     /// <summary>Closes the innermost constructed value: writes <c>00 00</c>, or fills in its definite length.</summary>
     /// <exception cref="InvalidOperationException">No constructed value is open.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void PopConstructed()
+    {
+        // The common case inline: an indefinite-length value (every structure and array a device visitor opens)
+        // closed with room for its end-of-contents.
+        int depth = _depth - 1;
+        if ((uint)depth < InlineScopes && _inlineScopes[depth] < 0 && _span.Length - _buffered >= sizeof(ushort))
+        {
+            _depth = depth;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref MemoryMarshal.GetReference(_span), _buffered), (ushort)0);
+            _buffered += sizeof(ushort);
+            return;
+        }
+
+        PopConstructedSlow();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PopConstructedSlow()
     {
         if (_depth == 0)
         {

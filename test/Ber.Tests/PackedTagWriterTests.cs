@@ -200,6 +200,82 @@ public class PackedTagWriterTests
         Assert.Contains("at least", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void StoreUnsigned_ThirtyTwoBitOverload_EqualsTheGeneralWriteForRandomTagsAndValues()
+    {
+        var random = new Random(5);
+        uint[] edges = [0, 0x7F, 0x80, 0xFF, 0x7FFF, 0x8000, 0x7FFFFFFF, 0x80000000, uint.MaxValue];
+        for (int i = 0; i < 5000; i++)
+        {
+            BerTag tag = RandomTag(random);
+            EncodedTag encoded = EncodedTag.Create(tag);
+            uint value = i < edges.Length ? edges[i] : (uint)random.NextInt64() >> random.Next(32);
+
+            Assert.Equal(
+                Written((ref BerWriter w) => w.WriteInteger((ulong)value, tag)),
+                Written((ref BerWriter w) => w.Advance(BerWriter.StoreUnsigned(ref w.ReserveValue(), encoded, value))));
+        }
+    }
+
+    [Fact]
+    public void StoreMethods_RunsOfMixedValuesBackToBack_EqualTheGeneralWritesInAnyOutput()
+    {
+        // Each store writes past its value (the tag word, the zero octet of a nine-octet value, the content word):
+        // the next value must overwrite exactly that, in a roomy output and in one that gives only what is asked for.
+        var random = new Random(6);
+        var tags = Enumerable.Range(0, 400).Select(_ => RandomTag(random)).ToArray();
+        ulong[] values = Enumerable.Range(0, 400).Select(_ => (ulong)random.NextInt64() << random.Next(2) >> random.Next(64)).ToArray();
+        int[] kinds = Enumerable.Range(0, 400).Select(_ => random.Next(4)).ToArray();
+
+        void General(ref BerWriter w)
+        {
+            for (int i = 0; i < tags.Length; i++)
+            {
+                switch (kinds[i])
+                {
+                    case 0: w.WriteInteger(values[i], tags[i]); break;
+                    case 1: w.WriteInteger((ulong)(uint)values[i], tags[i]); break;
+                    case 2: w.WriteInteger((long)values[i], tags[i]); break;
+                    default: w.WriteBoolean((values[i] & 1) != 0, tags[i]); break;
+                }
+            }
+        }
+
+        void Packed(ref BerWriter w)
+        {
+            for (int i = 0; i < tags.Length; i++)
+            {
+                EncodedTag tag = EncodedTag.Create(tags[i]);
+                ref byte start = ref w.ReserveValue();
+                w.Advance(kinds[i] switch
+                {
+                    0 => BerWriter.StoreUnsigned(ref start, tag, values[i]),
+                    1 => BerWriter.StoreUnsigned(ref start, tag, (uint)values[i]),
+                    2 => BerWriter.StoreInteger(ref start, tag, (long)values[i]),
+                    _ => BerWriter.StoreBoolean(ref start, tag, (values[i] & 1) != 0),
+                });
+            }
+        }
+
+        byte[] expected = Written(General);
+        Assert.Equal(expected, Written(Packed));
+        Assert.Equal(expected, Written(Packed, new MinimalSpanWriter()));
+    }
+
+    [Fact]
+    public void StoreBoolean_RandomTags_EqualsTheGeneralWrite()
+    {
+        var random = new Random(7);
+        for (int i = 0; i < 1000; i++)
+        {
+            BerTag tag = RandomTag(random);
+            bool value = random.Next(2) == 1;
+            Assert.Equal(
+                Written((ref BerWriter w) => w.WriteBoolean(value, tag)),
+                Written((ref BerWriter w) => w.Advance(BerWriter.StoreBoolean(ref w.ReserveValue(), EncodedTag.Create(tag), value))));
+        }
+    }
+
     private static BerTag RandomTag(Random random)
     {
         ulong number = random.Next(4) switch

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using MigrationFormat.Ber;
 
@@ -18,9 +19,26 @@ internal ref struct BerFastInputVisitor : IStateVisitor
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    // The room a value of the short shape may touch: an eight-octet tag load, a length octet, a zero octet and an
+    // eight-octet content load.
+    private const int ShortValueRoom = sizeof(ulong) + 1 + 1 + sizeof(ulong);
+
+    // The same for an array element, whose tag is the one octet 02 (without the zero octet unless it is 64 bits wide).
+    private const int ShortElementRoom = 1 + 1 + 1 + sizeof(ulong);
+    private const int NarrowElementRoom = 1 + 1 + sizeof(ulong);
+
     private readonly ReadOnlySpan<byte> _data;
     private readonly int _version;
-    private int _position;
+
+    // The read position as a reference rather than an offset: the next value's position is this value's plus its
+    // octets, and a reference takes that step without re-basing an offset on the input for every value.
+    private ref byte _cursor;
+
+    // The last position from which a value of the short shape reads in bounds, or null (below every position) when
+    // the input is too short for any or has failed: one compare per value stands for the failure test and every
+    // bounds test of the inline path.
+    private ref byte _shortEnd;
+    private bool _failed;
 
     /// <summary>
     /// Loads <paramref name="device"/>'s fields from the start of <paramref name="data"/> and checks that the
@@ -42,15 +60,23 @@ internal ref struct BerFastInputVisitor : IStateVisitor
     {
         _data = fields;
         _version = version;
-        _position = 0;
-        Failed = false;
+        _cursor = ref MemoryMarshal.GetReference(fields);
+        _shortEnd = ref fields.Length >= ShortValueRoom ? ref Unsafe.Add(ref MemoryMarshal.GetReference(fields), fields.Length - ShortValueRoom) : ref Unsafe.NullRef<byte>();
+        _failed = false;
+    }
+
+    // The read position as an offset, for the paths that are not per value.
+    private int Position
+    {
+        readonly get => (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(_data), ref _cursor);
+        set => _cursor = ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), value);
     }
 
     /// <summary>Gets a value indicating whether the input was not what this path reads; the device must be restored.</summary>
-    public bool Failed { get; private set; }
+    public readonly bool Failed => _failed;
 
     /// <summary>Gets the number of bytes read.</summary>
-    public readonly int BytesConsumed => _position;
+    public readonly int BytesConsumed => Position;
 
     public readonly VisitDirection Direction => VisitDirection.Load;
 
@@ -60,35 +86,45 @@ internal ref struct BerFastInputVisitor : IStateVisitor
     public void Field<T>(FieldSpec<T> field, ref T value)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
-        if (typeof(T) == typeof(ulong))
+        if (field.ExistsIn(_version) && !TryShortInteger(field.EncodedTag, ref value))
         {
-            if (!Failed && field.ExistsIn(_version) && TryShortInteger(field.EncodedTag, 0, long.MaxValue, out long small))
-            {
-                value = T.CreateTruncating(small);
-                return;
-            }
-
-            if (Primitive(field, out ReadOnlySpan<byte> content) && Unsigned(content, out ulong v))
-            {
-                value = T.CreateTruncating(v);
-            }
-
-            return;
-        }
-
-        if (Integer(field, long.CreateTruncating(T.MinValue), long.CreateTruncating(T.MaxValue), out long signed))
-        {
-            value = T.CreateTruncating(signed);
+            FieldSlow(field, ref value);
         }
     }
 
     public void Field(FieldSpec<bool> field, ref bool value)
     {
+        if (!field.ExistsIn(_version))
+        {
+            return;
+        }
+
+        // The shape every saved BOOLEAN has: the tag, 01 and one content octet.
+        ref byte start = ref _cursor;
+        if (BitConverter.IsLittleEndian && !Unsafe.IsAddressGreaterThan(ref start, ref _shortEnd))
+        {
+            EncodedTag tag = field.EncodedTag;
+            nint tagLength = tag.Length;
+            ushort lengthAndContent = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref start, tagLength));
+            if (TagMatches(Unsafe.ReadUnaligned<ulong>(ref start), tag) && (byte)lengthAndContent == 1)
+            {
+                value = lengthAndContent > 0xFF;
+                _cursor = ref Unsafe.Add(ref start, tagLength + 2);
+                return;
+            }
+        }
+
+        BooleanSlow(field, ref value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void BooleanSlow(FieldSpec<bool> field, ref bool value)
+    {
         if (Primitive(field, out ReadOnlySpan<byte> content))
         {
             if (content.Length != 1)
             {
-                Failed = true;
+                Fail();
                 return;
             }
 
@@ -102,7 +138,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         {
             if ((field.Length > 0 && content.Length > field.Length) || !System.Text.Unicode.Utf8.IsValid(content))
             {
-                Failed = true;
+                Fail();
                 return;
             }
 
@@ -116,7 +152,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         {
             if (field.Length > 0 && content.Length > field.Length)
             {
-                Failed = true;
+                Fail();
                 return;
             }
 
@@ -133,7 +169,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             {
                 if (content.Length != values.Length)
                 {
-                    Failed = true;
+                    Fail();
                     return;
                 }
 
@@ -148,18 +184,33 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return;
         }
 
-        for (int i = 0; i < values.Length && !Failed; i++)
+        // The elements in a run with the position in a register (this loop is the visitor's own, unlike the device's
+        // loop over its fields); the rest, near the end of the input or after anything unusual, one by one.
+        int i = 0;
+        if (BitConverter.IsLittleEndian)
         {
-            if (typeof(T) == typeof(ulong))
+            ref byte at = ref _cursor;
+            ref byte limit = ref Unsafe.Add(ref _shortEnd, ShortValueRoom - (typeof(T) == typeof(ulong) ? ShortElementRoom : NarrowElementRoom));
+            for (; i < values.Length && !Unsafe.IsAddressGreaterThan(ref at, ref limit); i++)
             {
-                if (Next(0x02, out ReadOnlySpan<byte> content) && Unsigned(content, out ulong v))
+                ref byte next = ref ReadShortInteger<T, InPlace>(ref at, 0, EncodedTag.Integer, ref values[i], element: true);
+                if (Unsafe.IsNullRef(ref next))
                 {
-                    values[i] = T.CreateTruncating(v);
+                    break;
                 }
+
+                at = ref next;
             }
-            else
+
+            _cursor = ref at;
+        }
+
+        // After a failure every element takes the slow path, which reads nothing more.
+        for (; i < values.Length; i++)
+        {
+            if (!TryShortInteger(EncodedTag.Integer, ref values[i], element: true))
             {
-                values[i] = T.CreateTruncating(Element(long.CreateTruncating(T.AllBitsSet)));
+                ElementSlow(ref values[i]);
             }
         }
 
@@ -177,7 +228,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return -1;
         }
 
-        long declared = Element(field.Length > 0 ? field.Length : BerLoadOptions.DefaultMaxListCount);
+        long declared = ElementValue(field.Length > 0 ? field.Length : BerLoadOptions.DefaultMaxListCount);
         return Failed ? 0 : (int)declared;
     }
 
@@ -205,9 +256,9 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return Open(field) ? OptionalGroup.Present : OptionalGroup.Absent;
         }
 
-        if (_position + 1 >= _data.Length || _data[_position] != 0 || _data[_position + 1] != 0)
+        if (Position + 1 >= _data.Length || _data[Position] != 0 || _data[Position + 1] != 0)
         {
-            Failed = true;
+            Fail();
         }
 
         return OptionalGroup.Absent;
@@ -220,105 +271,192 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         // Blobs are staged by the device; the general path streams them.
         if (field.ExistsIn(_version))
         {
-            Failed = true;
+            Fail();
         }
     }
 
+    // The shape nearly every saved integer has: a tag of at most eight octets, a short-form length, one to eight
+    // content octets (nine for an unsigned 64-bit value of 2^63 and above). Read in place when ShortValueRoom bytes
+    // follow the position (one compare, which also stands for the failure test); near the end of the input by the
+    // same read with loads that stop at the end (NearEnd). Anything else is left to the slow path, which judges it.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Integer(FieldSpec field, long min, long max, out long value)
+    private bool TryShortInteger<T>(EncodedTag tag, ref T value, bool element = false)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        if (!Failed && field.ExistsIn(_version) && TryShortInteger(field.EncodedTag, min, max, out value))
-        {
-            return true;
-        }
-
-        return IntegerSlow(field, min, max, out value);
-    }
-
-    // The shape nearly every integer has: a tag of at most eight octets, a short length, one to eight content octets,
-    // with at least eight bytes of input before the content ends. One tag compare, one big-endian load of the value.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryShortInteger(EncodedTag tag, long min, long max, out long value)
-    {
-        value = 0;
-        int at = _position;
-        int tagLength = tag.Length;
-        ReadOnlySpan<byte> data = _data;
-        if (tagLength == 0 || (uint)at + (uint)tagLength + 1 > (uint)data.Length)
+        ref byte start = ref _cursor;
+        if (!BitConverter.IsLittleEndian)
         {
             return false;
         }
 
-        ref byte start = ref Unsafe.Add(ref MemoryMarshal.GetReference(data), at);
-        if (tagLength == 1 ? start != tag.FirstOctet : !MatchesLongTag(ref start, at, data.Length, tag))
+        if (Unsafe.IsAddressGreaterThan(ref start, ref Unsafe.Add(ref _shortEnd, !element ? 0 : ShortValueRoom - (typeof(T) == typeof(ulong) ? ShortElementRoom : NarrowElementRoom))))
+        {
+            return NearEnd(tag, ref value, element);
+        }
+
+        ref byte next = ref ReadShortInteger<T, InPlace>(ref start, 0, tag, ref value, element);
+        if (Unsafe.IsNullRef(ref next))
         {
             return false;
         }
 
-        int length = Unsafe.Add(ref start, tagLength);
-        int end = at + tagLength + 1 + length;
-        if ((uint)(length - 1) >= sizeof(long) || end > data.Length || end < sizeof(long))
-        {
-            return false;
-        }
-
-        // In bounds: sizeof(long) <= end <= data.Length.
-        ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetReference(data), end - sizeof(long)));
-        int shift = (sizeof(long) - length) * 8;
-        long result = (long)((BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(word) : word) << shift) >> shift;
-        if (BerEncoder.GetIntegerLength(result) != length || result < min || result > max)
-        {
-            return false;
-        }
-
-        _position = end;
-        value = result;
+        _cursor = ref next;
         return true;
     }
 
-    // Compares a two- to eight-octet tag with one masked load; needs eight readable bytes (little-endian only).
-    private static bool MatchesLongTag(ref byte start, int at, int dataLength, EncodedTag tag)
-    {
-        if (!BitConverter.IsLittleEndian || at + sizeof(ulong) > dataLength)
-        {
-            return false;
-        }
-
-        ulong mask = tag.Length == sizeof(ulong) ? ulong.MaxValue : (1UL << (tag.Length * 8)) - 1;
-        return (Unsafe.ReadUnaligned<ulong>(ref start) & mask) == tag.Octets;
-    }
-
+    // The last values of the input, which lack the room the in-place loads touch: the same read, with loads that
+    // return zeros for what lies beyond the end. The read's verdict depends only on the octets it consumes, so those
+    // zeros change nothing when they are all in the input.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool IntegerSlow(FieldSpec field, long min, long max, out long value)
+    private bool NearEnd<T>(EncodedTag tag, ref T value, bool element)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        value = 0;
-        if (!Primitive(field, out ReadOnlySpan<byte> content) || !Signed(content, out value))
+        int at = Position;
+        int available = _data.Length - at;
+        if (_failed || available <= 0 || _data.Length < sizeof(ulong))
         {
             return false;
         }
 
-        if (value < min || value > max)
+        ref byte start = ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), at);
+        T read = default;
+        ref byte next = ref ReadShortInteger<T, NearTheEnd>(ref start, available, tag, ref read, element);
+        if (Unsafe.IsNullRef(ref next) || Unsafe.ByteOffset(ref start, ref next) > available)
         {
-            Failed = true;
             return false;
         }
 
+        value = read;
+        _cursor = ref next;
         return true;
     }
 
+    // Reads an INTEGER of the short shape at 'start' through TInput's loads; returns where the next value starts, or
+    // a null reference (and leaves 'value' alone) when the input is not of that shape or not this field's value. One masked tag compare
+    // (one octet compare for an element's universal tag), one big-endian load of the value, minimality and range
+    // checked by re-measuring the value.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long Element(long max)
+    private static ref byte ReadShortInteger<T, TInput>(ref byte start, int available, EncodedTag tag, scoped ref T value, bool element)
+        where T : unmanaged, IBinaryInteger<T>
+        where TInput : struct, IShortInput
     {
-        if (!Failed && TryShortInteger(EncodedTag.Integer, 0, max, out long value))
+        nint tagLength = element ? 1 : tag.Length;
+        bool tagMatches = element ? TInput.Octet(ref start, 0, available) == 0x02 : TagMatches(TInput.Word(ref start, 0, available), tag);
+        int length = TInput.Octet(ref start, tagLength, available);
+        nint contentAt = tagLength + 1;
+
+        // The shifts below take their count modulo 64: a length outside the accepted range reads garbage, which the
+        // length test then rejects.
+        if (typeof(T) == typeof(ulong))
         {
-            return value;
+            // Without a branch on it (random values would mispredict half the time): nine octets are a zero octet
+            // and the eight of a value of 2^63 and above.
+            int nine = length == 9 ? 1 : 0;
+            ulong v = BigEndian(TInput.Word(ref start, contentAt + nine, available)) >> ((8 - length + nine) * 8);
+            if (!(tagMatches & ((uint)(length - 1) < 9) & (BerEncoder.GetIntegerLength(v) == length) & ((TInput.Octet(ref start, contentAt, available) & -nine) == 0)))
+            {
+                return ref Unsafe.NullRef<byte>();
+            }
+
+            value = T.CreateTruncating(v);
+        }
+        else if (BerOutputVisitor.IsUnsigned<T>())
+        {
+            // Re-measuring also rejects a set top bit: that would be a negative value, or a longer one.
+            ulong v = BigEndian(TInput.Word(ref start, contentAt, available)) >> ((8 - length) * 8);
+            if (!tagMatches || (uint)(length - 1) >= 8 || BerEncoder.GetIntegerLength(v) != length || v > ulong.CreateTruncating(T.AllBitsSet))
+            {
+                return ref Unsafe.NullRef<byte>();
+            }
+
+            value = T.CreateTruncating(v);
+        }
+        else
+        {
+            long v = (long)BigEndian(TInput.Word(ref start, contentAt, available)) >> ((8 - length) * 8);
+            long max = long.CreateTruncating(T.AllBitsSet >>> 1);
+            if (!tagMatches || (uint)(length - 1) >= 8 || BerEncoder.GetIntegerLength(v) != length || v < -max - 1 || v > max)
+            {
+                return ref Unsafe.NullRef<byte>();
+            }
+
+            value = T.CreateTruncating(v);
         }
 
-        return ElementSlow(max);
+        // The step to the next value depends on the length octet only through this one add.
+        return ref Unsafe.Add(ref Unsafe.Add(ref start, contentAt), (nint)(uint)length);
+    }
+
+    // Whether 'word', the eight octets at a position, starts with the identifier octets of 'tag': one masked compare
+    // whatever the tag's length (little-endian only: the octets are packed in native order).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TagMatches(ulong word, EncodedTag tag)
+    {
+        ulong difference = word ^ tag.Octets;
+        if (Bmi2.X64.IsSupported)
+        {
+            return Bmi2.X64.ZeroHighBits(difference, (ulong)(uint)(tag.Length * 8)) == 0;
+        }
+
+        return (tag.Length >= sizeof(ulong) ? difference : difference & ((1UL << (tag.Length * 8)) - 1)) == 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong BigEndian(ulong word) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(word) : word;
+
+    // Everything the short shape leaves: long-form lengths, values near the end of the input, and every failure.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FieldSlow<T>(FieldSpec<T> field, ref T value)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        if (!Primitive(field, out ReadOnlySpan<byte> content))
+        {
+            return;
+        }
+
+        if (typeof(T) == typeof(ulong))
+        {
+            if (Unsigned(content, out ulong unsigned))
+            {
+                value = T.CreateTruncating(unsigned);
+            }
+
+            return;
+        }
+
+        if (!Signed(content, out long signed))
+        {
+            return;
+        }
+
+        if (signed < long.CreateTruncating(T.MinValue) || signed > long.CreateTruncating(T.MaxValue))
+        {
+            Fail();
+            return;
+        }
+
+        value = T.CreateTruncating(signed);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private long ElementSlow(long max)
+    private void ElementSlow<T>(ref T value)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (typeof(T) == typeof(ulong))
+        {
+            if (Next(0x02, out ReadOnlySpan<byte> content) && Unsigned(content, out ulong unsigned))
+            {
+                value = T.CreateTruncating(unsigned);
+            }
+
+            return;
+        }
+
+        value = T.CreateTruncating(ElementValue(long.CreateTruncating(T.AllBitsSet)));
+    }
+
+    // A universal INTEGER from 0 to 'max' (an array element or a list's count); 0 after a failure.
+    private long ElementValue(long max)
     {
         if (Next(0x02, out ReadOnlySpan<byte> content) && Signed(content, out long value))
         {
@@ -327,10 +465,16 @@ internal ref struct BerFastInputVisitor : IStateVisitor
                 return value;
             }
 
-            Failed = true;
+            Fail();
         }
 
         return 0;
+    }
+
+    private void Fail()
+    {
+        _failed = true;
+        _shortEnd = ref Unsafe.NullRef<byte>();
     }
 
     private bool Primitive(FieldSpec field, out ReadOnlySpan<byte> content)
@@ -343,38 +487,37 @@ internal ref struct BerFastInputVisitor : IStateVisitor
 
         if (!TagIsNext(field))
         {
-            Failed = true;
+            Fail();
             return false;
         }
 
-        return Contents(_position, field.EncodedTag.Length, out content);
+        return Contents(Position, field.EncodedTag.Length, out content);
     }
 
     // Whether the field's identifier octets stand at the current position with at least one octet after them: one
-    // compare for a one-octet tag, one masked load for a longer one where eight bytes are readable, else a span compare.
+    // masked load where eight bytes are readable, else a span compare.
     private readonly bool TagIsNext(FieldSpec field)
     {
         EncodedTag tag = field.EncodedTag;
-        int at = _position;
+        int at = Position;
         if ((uint)at + (uint)tag.Length + 1 > (uint)_data.Length)
         {
             return false;
         }
 
-        ref byte start = ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), at);
-        return tag.Length == 1
-            ? start == tag.FirstOctet
-            : MatchesLongTag(ref start, at, _data.Length, tag) || _data.Slice(at, tag.Length).SequenceEqual(field.TagOctets);
+        return BitConverter.IsLittleEndian && at + sizeof(ulong) <= _data.Length
+            ? TagMatches(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), at)), tag)
+            : _data.Slice(at, tag.Length).SequenceEqual(field.TagOctets);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Next(byte identifier, out ReadOnlySpan<byte> content)
     {
         content = default;
-        int at = _position;
+        int at = Position;
         if (Failed || at + 2 > _data.Length || _data[at] != identifier)
         {
-            Failed = true;
+            Fail();
             return false;
         }
 
@@ -393,7 +536,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             int octets = length & 0x7F;
             if (octets is 0 or > 3 || at + header + octets > _data.Length)
             {
-                Failed = true;
+                Fail();
                 return false;
             }
 
@@ -408,12 +551,12 @@ internal ref struct BerFastInputVisitor : IStateVisitor
 
         if (at + header + length > _data.Length)
         {
-            Failed = true;
+            Fail();
             return false;
         }
 
         content = _data.Slice(at + header, length);
-        _position = at + header + length;
+        Position = at + header + length;
         return true;
     }
 
@@ -425,13 +568,13 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         }
 
         int tagLength = field.EncodedTag.Length;
-        if (!TagIsNext(field) || _data[_position + tagLength] != 0x80)
+        if (!TagIsNext(field) || _data[Position + tagLength] != 0x80)
         {
-            Failed = true;
+            Fail();
             return false;
         }
 
-        _position += tagLength + 1;
+        Position += tagLength + 1;
         return true;
     }
 
@@ -439,13 +582,13 @@ internal ref struct BerFastInputVisitor : IStateVisitor
 
     private void Expect(byte first, byte second)
     {
-        if (Failed || _position + 2 > _data.Length || _data[_position] != first || _data[_position + 1] != second)
+        if (Failed || Position + 2 > _data.Length || _data[Position] != first || _data[Position + 1] != second)
         {
-            Failed = true;
+            Fail();
             return;
         }
 
-        _position += 2;
+        Position += 2;
     }
 
     // The general reading of an INTEGER's contents, for what TryShortInteger leaves (long forms, odd placement).
@@ -455,7 +598,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         int length = content.Length;
         if ((uint)(length - 1) >= sizeof(long))
         {
-            Failed = true;
+            Fail();
             return false;
         }
 
@@ -468,7 +611,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         // A value that fits in fewer octets was not minimally encoded (X.690 8.3.2).
         if (BerEncoder.GetIntegerLength(result) != length)
         {
-            Failed = true;
+            Fail();
             return false;
         }
 
@@ -484,7 +627,7 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             // 2^63 and above: a zero octet, then a first value octet with its top bit set (else the zero was superfluous).
             if (content[0] != 0 || content[1] < 0x80)
             {
-                Failed = true;
+                Fail();
                 return false;
             }
 
@@ -499,11 +642,52 @@ internal ref struct BerFastInputVisitor : IStateVisitor
 
         if (signed < 0)
         {
-            Failed = true;
+            Fail();
             return false;
         }
 
         value = (ulong)signed;
         return true;
+    }
+
+    /// <summary>How <see cref="ReadShortInteger"/> loads octets: in place, or stopping at the end of the input.</summary>
+    private interface IShortInput
+    {
+        /// <summary>Loads the octet at <paramref name="offset"/> from <paramref name="start"/>, of which <paramref name="available"/> are input.</summary>
+        static abstract byte Octet(ref byte start, nint offset, int available);
+
+        /// <summary>Loads the eight octets at <paramref name="offset"/> in native order.</summary>
+        static abstract ulong Word(ref byte start, nint offset, int available);
+    }
+
+    /// <summary>Plain loads: the caller has made sure that <see cref="ShortValueRoom"/> octets are readable.</summary>
+    private readonly struct InPlace : IShortInput
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static byte Octet(ref byte start, nint offset, int available) => Unsafe.Add(ref start, offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ulong Word(ref byte start, nint offset, int available) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, offset));
+    }
+
+    /// <summary>
+    /// Loads that read nothing past the input's end and give zeros for what lies there; the input holds at least
+    /// eight octets (little-endian only).
+    /// </summary>
+    private readonly struct NearTheEnd : IShortInput
+    {
+        public static byte Octet(ref byte start, nint offset, int available) => offset < available ? Unsafe.Add(ref start, offset) : (byte)0;
+
+        public static ulong Word(ref byte start, nint offset, int available)
+        {
+            int beyond = (int)offset + sizeof(ulong) - available;
+            if (beyond <= 0)
+            {
+                return Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, offset));
+            }
+
+            // The eight octets that end where the input ends, shifted so that the octets past it come in as zeros.
+            return beyond >= sizeof(ulong) ? 0 : Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, available - sizeof(ulong))) >> (beyond * 8);
+        }
     }
 }

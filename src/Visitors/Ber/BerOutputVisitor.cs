@@ -60,27 +60,41 @@ public ref struct BerOutputVisitor : IStateVisitor
     public void Field<T>(FieldSpec<T> field, ref T value)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
-        if (field.ExistsIn(_version))
+        if (!field.ExistsIn(_version))
         {
-            // Only ulong has values beyond long's range; every other width widens exactly.
-            if (typeof(T) == typeof(ulong))
-            {
-                _writer.WriteUnsigned(field.EncodedTag, ulong.CreateTruncating(value));
-            }
-            else
-            {
-                _writer.WriteInteger(field.EncodedTag, long.CreateTruncating(value));
-            }
+            return;
         }
+
+        // When the output has to grow, the whole field is written out of line: then nothing the inline path uses
+        // (the tag, the value, the writer's address) is live across a call and has to be kept on the stack.
+        if (!_writer.HasRoomForValue)
+        {
+            FieldAfterGrowing(field, ref value);
+            return;
+        }
+
+        ref byte start = ref _writer.NextValue;
+        int written = typeof(T) == typeof(ulong) ? BerWriter.StoreUnsigned(ref start, field.EncodedTag, ulong.CreateTruncating(value))
+            : IsUnsigned<T>() ? BerWriter.StoreUnsigned(ref start, field.EncodedTag, uint.CreateTruncating(value))
+            : BerWriter.StoreInteger(ref start, field.EncodedTag, long.CreateTruncating(value));
+        _writer.Advance(written);
     }
 
     /// <inheritdoc/>
     public void Field(FieldSpec<bool> field, ref bool value)
     {
-        if (field.ExistsIn(_version))
+        if (!field.ExistsIn(_version))
         {
-            _writer.WriteBoolean(field.EncodedTag, value);
+            return;
         }
+
+        if (!_writer.HasRoomForValue)
+        {
+            FieldAfterGrowing(field, ref value);
+            return;
+        }
+
+        _writer.Advance(BerWriter.StoreBoolean(ref _writer.NextValue, field.EncodedTag, value));
     }
 
     /// <inheritdoc/>
@@ -184,6 +198,26 @@ public ref struct BerOutputVisitor : IStateVisitor
         }
 
         _writer.PopConstructed();
+    }
+
+    /// <summary>Whether <typeparamref name="T"/> is one of the unsigned widths, whose length needs no sign test (a constant per instantiation).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsUnsigned<T>() =>
+        typeof(T) == typeof(byte) || typeof(T) == typeof(ushort) || typeof(T) == typeof(uint) || typeof(T) == typeof(ulong);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FieldAfterGrowing<T>(FieldSpec<T> field, ref T value)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        _writer.ReserveValue();
+        Field(field, ref value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FieldAfterGrowing(FieldSpec<bool> field, ref bool value)
+    {
+        _writer.ReserveValue();
+        Field(field, ref value);
     }
 
     private bool Open(FieldSpec field)

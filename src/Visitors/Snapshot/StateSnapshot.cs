@@ -28,7 +28,11 @@ internal sealed class StateSnapshot
     {
         _groupCount = 0;
         _byteCount = 0;
-        Array.Clear(_references, 0, _referenceCount);
+        if (_referenceCount != 0)
+        {
+            Array.Clear(_references, 0, _referenceCount);
+        }
+
         _referenceCount = 0;
         _openGroupCount = 0;
         var visitor = new SnapshotVisitor<CaptureMode>(this, version);
@@ -63,13 +67,17 @@ internal sealed class StateSnapshot
     internal void Write<T>(T value)
         where T : unmanaged
     {
-        if (_bytes.Length - _byteCount < Unsafe.SizeOf<T>())
+        // One capacity test and one store per scalar: this runs for every field of every load. The count is read
+        // again after the test, so that it is not kept (spilled) across the call that grows the array.
+        byte[] bytes = _bytes;
+        if ((uint)_byteCount > (uint)(bytes.Length - Unsafe.SizeOf<T>()))
         {
-            Array.Resize(ref _bytes, _bytes.Length * 2);
+            bytes = GrowBytes(Unsafe.SizeOf<T>());
         }
 
-        MemoryMarshal.Write(_bytes.AsSpan(_byteCount), in value);
-        _byteCount += Unsafe.SizeOf<T>();
+        int at = _byteCount;
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bytes), at), value);
+        _byteCount = at + Unsafe.SizeOf<T>();
     }
 
     /// <summary>Reads back the next scalar's bytes.</summary>
@@ -77,10 +85,28 @@ internal sealed class StateSnapshot
     internal T Read<T>()
         where T : unmanaged
     {
-        T value = MemoryMarshal.Read<T>(_bytes.AsSpan(_byteCount));
-        _byteCount += Unsafe.SizeOf<T>();
-        return value;
+        int at = _byteCount;
+        byte[] bytes = _bytes;
+        if ((uint)at > (uint)(bytes.Length - Unsafe.SizeOf<T>()))
+        {
+            ThrowOverrun();
+        }
+
+        _byteCount = at + Unsafe.SizeOf<T>();
+        return Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bytes), at));
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private byte[] GrowBytes(int count)
+    {
+        Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteCount + count));
+        return _bytes;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOverrun() =>
+        throw new InvalidOperationException("The device visited more state while being restored than when it was captured.");
 
     /// <summary>
     /// Records an optional group's presence and, once it closes, how much it captured, so that a restore puts the
@@ -156,7 +182,7 @@ internal sealed class StateSnapshot
 
         if (_byteCount + raw.Length > _bytes.Length)
         {
-            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteCount + raw.Length));
+            GrowBytes(raw.Length);
         }
 
         raw.CopyTo(_bytes.AsSpan(_byteCount));
