@@ -216,8 +216,9 @@ public static partial class BerDecoder
             return status;
         }
 
-        // Minimal, so nine octets means a leading 00 before a value of 2^63 or more; anything longer does not fit.
-        if ((content[0] & 0x80) != 0 || content.Length > 9)
+        // Minimal, so nine octets fit only as a leading 00 before a value of 2^63 or more; anything else that long
+        // (a first octet above 00, or more octets) is 2^64 or more and does not fit.
+        if ((content[0] & 0x80) != 0 || content.Length > 9 || (content.Length == 9 && content[0] != 0))
         {
             return BerDecodeStatus.OutOfRange;
         }

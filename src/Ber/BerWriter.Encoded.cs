@@ -125,7 +125,7 @@ public ref partial struct BerWriter
         }
     }
 
-    /// <summary>Reserves room for one value written by <see cref="StoreInteger"/> or <see cref="StoreUnsigned"/>; pass what they return to <see cref="Advance"/>.</summary>
+    /// <summary>Reserves room for one value written by <see cref="StoreInteger"/> or <see cref="StoreUnsigned(ref byte, EncodedTag, ulong)"/>; pass what they return to <see cref="Advance"/>.</summary>
     /// <remarks>
     /// A caller that reserves before it reads the tag and the value keeps neither alive across the (rare) call that
     /// grows the output, so they stay in registers instead of being spilled on every value.

@@ -45,6 +45,8 @@ public class BerDecoderStatusTests
     [InlineData("FF")]
     [InlineData("80")]
     [InlineData("01000000000000000000")]
+    [InlineData("018000000000000000")]
+    [InlineData("7F8000000000000000")]
     public void TryDecodeUInt64_NegativeOrBeyondSixtyFourBits_ReturnsOutOfRange(string hex)
     {
         Assert.Equal(BerDecodeStatus.OutOfRange, BerDecoder.TryDecodeUInt64(Hex.Parse(hex), out _));
