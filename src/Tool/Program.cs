@@ -149,6 +149,7 @@ public static class Program
         describe.SetAction(_ => Describe(stdout));
         root.Add(describe);
 
+        ExternalStateCommands.AddTo(root, stdout, stderr);
         return root;
     }
 
