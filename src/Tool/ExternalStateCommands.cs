@@ -10,5 +10,7 @@ internal static class ExternalStateCommands
     public static void AddTo(RootCommand root, TextWriter stdout, TextWriter stderr)
     {
         root.Add(VfioCommand.Build(stdout, stderr));
+        root.Add(VhostUserCommands.Backend(stdout, stderr));
+        root.Add(VhostUserCommands.Frontend(stderr));
     }
 }
