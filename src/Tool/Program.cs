@@ -333,10 +333,33 @@ public static class Program
         }
         else
         {
-            stdout.Write(Visitors.Qemu.QemuStreamDumper.DumpToString(stream));
+            stdout.Write(Visitors.Qemu.QemuStreamDumper.DumpToString(stream, new Visitors.Qemu.QemuDumpOptions { DescribeChunkedBlob = DescribeBackendState }));
         }
 
         return ExitOk;
+    }
+
+    /// <summary>A back-end's state found in a QEMU stream, decoded when it is a BER migration stream.</summary>
+    private static string? DescribeBackendState(ReadOnlyMemory<byte> contents)
+    {
+        byte[] data = contents.ToArray();
+        if (!MigrationStreamFormat.IsMigrationStream(data))
+        {
+            return null;
+        }
+
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        text.WriteLine("BER migration stream:");
+        try
+        {
+            BerDump.WriteText(text, BerDump.Parse(data, new SchemaResolver(EmbeddedSchemas(data), ToolSamples.Types)));
+        }
+        catch (MigrationFormatException ex)
+        {
+            text.WriteLine("(cannot decode: " + ex.Message + ")");
+        }
+
+        return text.ToString();
     }
 
     /// <summary>Reads the schemas a BER migration stream embeds; none for other inputs.</summary>
