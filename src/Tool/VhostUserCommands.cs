@@ -101,7 +101,9 @@ internal static class VhostUserCommands
             File.WriteAllText(stateOut, StateJson(device, store));
         }
 
-        Log(string.Create(CultureInfo.InvariantCulture, $"{result.Messages} messages, {result.Saves} saves, {result.Loads} loads; peak RSS {PeakRssKiB()} KiB"));
+        Log(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{result.Messages} messages, {result.Saves} saves, {result.Loads} loads, {result.FailedTransfers} failed or refused; peak RSS {PeakRssKiB()} KiB"));
         return result.Succeeded ? Program.ExitOk : Program.ExitBadInput;
     }
 

@@ -33,6 +33,7 @@ public sealed class VhostUserBackEnd
     private Transfer? _transfer;
     private int _saves;
     private int _loads;
+    private int _failed;
 
     /// <summary>Creates a back-end.</summary>
     /// <param name="handler">Its state.</param>
@@ -109,6 +110,7 @@ public sealed class VhostUserBackEnd
         {
             _transfer = null;
             string outcome = open.Finish(_options.TransferDrainTimeout);
+            _failed++;
             error ??= string.Create(
                 CultureInfo.InvariantCulture,
                 $"the front-end disconnected during a {open.Direction.ToString().ToLowerInvariant()} transfer, before CHECK_DEVICE_STATE ({outcome})");
@@ -119,7 +121,7 @@ public sealed class VhostUserBackEnd
             Log("error: " + error);
         }
 
-        return new VhostUserServeResult(messages, _saves, _loads, error);
+        return new VhostUserServeResult(messages, _saves, _loads, _failed, error);
     }
 
     private void Handle(VhostUserConnection connection, VhostUserMessage message)
@@ -220,9 +222,20 @@ public sealed class VhostUserBackEnd
 
     private void SetDeviceStateFd(VhostUserConnection connection, VhostUserMessage message)
     {
-        (uint direction, uint phase) = VhostUserDeviceStateMessages.ReadTransferParameters(message.Header, message.Payload);
-        Log(string.Create(CultureInfo.InvariantCulture, $"   transfer direction {direction} ({(direction == 0 ? "save" : direction == 1 ? "load" : "invalid")}), phase {phase}"));
-        string? refusal = VhostUserDeviceStateMessages.Validate(direction, phase);
+        string? refusal;
+        uint direction = 0;
+        try
+        {
+            (direction, uint phase) = VhostUserDeviceStateMessages.ReadTransferParameters(message.Header, message.Payload);
+            Log(string.Create(CultureInfo.InvariantCulture, $"   transfer direction {direction} ({(direction == 0 ? "save" : direction == 1 ? "load" : "invalid")}), phase {phase}"));
+            refusal = VhostUserDeviceStateMessages.Validate(direction, phase);
+        }
+        catch (MigrationFormatException ex)
+        {
+            // The header framed the message, so the connection is intact: refuse this request and go on.
+            refusal = ex.Detail;
+        }
+
         if (refusal is null && (_protocolFeatures & VhostUserProtocolFeatures.DeviceState) == 0)
         {
             refusal = "the DEVICE_STATE protocol feature was not negotiated";
@@ -240,6 +253,7 @@ public sealed class VhostUserBackEnd
 
         if (refusal is not null)
         {
+            _failed++;
             Log("   refused: " + refusal);
             Reply(connection, VhostUserRequest.SetDeviceStateFd, VhostUserDeviceStateMessages.Refused);
             return;
@@ -258,6 +272,7 @@ public sealed class VhostUserBackEnd
     {
         if (_transfer is not { } transfer)
         {
+            _failed++;
             Log("   refused: CHECK_DEVICE_STATE without a transfer");
             Reply(connection, VhostUserRequest.CheckDeviceState, 1);
             return;
@@ -266,16 +281,17 @@ public sealed class VhostUserBackEnd
         _transfer = null;
         string outcome = transfer.Finish(Timeout.InfiniteTimeSpan);
         Log("   transfer " + outcome);
-        if (transfer.Succeeded)
+        if (!transfer.Succeeded)
         {
-            if (transfer.Direction == VhostUserTransferDirection.Save)
-            {
-                _saves++;
-            }
-            else
-            {
-                _loads++;
-            }
+            _failed++;
+        }
+        else if (transfer.Direction == VhostUserTransferDirection.Save)
+        {
+            _saves++;
+        }
+        else
+        {
+            _loads++;
         }
 
         Reply(connection, VhostUserRequest.CheckDeviceState, transfer.Succeeded ? 0UL : 1UL);
