@@ -371,7 +371,17 @@ public sealed class VhostUserBackEnd
                     }
                     else
                     {
-                        handler.LoadState(counted);
+                        try
+                        {
+                            handler.LoadState(counted);
+                        }
+                        catch (Exception ex) when (ex is MigrationFormatException or IOException)
+                        {
+                            // Read on to the end, so the front-end finishes writing and asks CHECK_DEVICE_STATE (which
+                            // fails) instead of meeting a closed pipe part way.
+                            Drain(counted);
+                            throw;
+                        }
                     }
                 }
                 finally
@@ -384,6 +394,25 @@ public sealed class VhostUserBackEnd
             catch (Exception ex) when (ex is MigrationFormatException or IOException or InvalidOperationException or ArgumentException or NotSupportedException or TimeoutException or UnauthorizedAccessException)
             {
                 _error = ex;
+            }
+        }
+
+        private static void Drain(Stream source)
+        {
+            byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+            try
+            {
+                while (source.Read(buffer, 0, buffer.Length) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+                // The channel broke as well; the load has failed either way.
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }

@@ -105,6 +105,26 @@ public sealed class VhostUserInProcessTests
     }
 
     [Fact]
+    public void Load_CorruptHeaderOfAStateLargerThanThePipe_BackEndReadsToTheEndAndCheckFails()
+    {
+        var source = (VhostUserBackend)SampleCatalog.CreateBusy(VhostUserBackend.DeviceType, 3);
+        using BackendStateStore store = BackendStateStore.Generated(4 << 20, 5);
+        source.StateStore = store;
+        byte[] state = SavedState(source);
+        state[2] ^= 0xFF;
+        using var pair = BackEndPair.Start(new BerDeviceStateHandler(new VhostUserBackend(3)));
+        pair.FrontEnd.PipeCapacity = 0;
+        using (Stream pipe = pair.FrontEnd.BeginLoad())
+        {
+            // The back-end fails on the first bytes but keeps reading, so the whole state goes in without a broken pipe.
+            pipe.Write(state);
+        }
+
+        Assert.Throws<MigrationFormatException>(pair.FrontEnd.CheckDeviceState);
+        Assert.Contains(pair.Log, line => line.Contains($"failed after {state.Length} bytes", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_FrontEndClosesEarly_CheckFailsWithTruncation()
     {
         byte[] state = SavedState((VhostUserBackend)SampleCatalog.CreateBusy(VhostUserBackend.DeviceType, 3));
