@@ -26,7 +26,10 @@ namespace MigrationFormat.Samples;
 /// carries everything after the stop. The destination checks the header on arrival, every record as it completes, and at
 /// the end (RESUMING to STOP) that the END record arrived; an invalid stream puts the device in ERROR.
 /// </remarks>
-[SuppressMessage("Design", "CA1001", Justification = "Disposing a data file is the VMM closing its descriptor; the device ends its sessions by its own arcs and reset.")]
+[SuppressMessage(
+    "Design",
+    "CA1001",
+    Justification = "Disposing a data file is the VMM closing its descriptor; the device ends its sessions by its own arcs and reset.")]
 public sealed class SimulatedVfioDevice : VfioMigrationDriver
 {
     /// <summary>The stream's magic: the ASCII bytes <c>MFVFIOSD</c> read as a little-endian u64.</summary>
@@ -62,7 +65,8 @@ public sealed class SimulatedVfioDevice : VfioMigrationDriver
     /// <param name="model">Its model number, written in the stream header; a destination of another model refuses the stream.</param>
     /// <param name="registerCount">The number of 32-bit registers.</param>
     /// <param name="pageCount">The number of memory pages.</param>
-    public SimulatedVfioDevice(VfioMigrationFeatures features = VfioMigrationFeatures.All, uint model = 0x1af4_10f0, int registerCount = 64, int pageCount = 256)
+    public SimulatedVfioDevice(
+        VfioMigrationFeatures features = VfioMigrationFeatures.All, uint model = 0x1af4_10f0, int registerCount = 64, int pageCount = 256)
         : base(features)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(registerCount);
@@ -172,7 +176,8 @@ public sealed class SimulatedVfioDevice : VfioMigrationDriver
     {
         if (!VfioStates.IsRunning(State))
         {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The device is not running (it is in {VfioStates.UapiName(State)})."));
+            throw new InvalidOperationException(
+                string.Create(CultureInfo.InvariantCulture, $"The device is not running (it is in {VfioStates.UapiName(State)})."));
         }
     }
 
@@ -373,7 +378,9 @@ public sealed class SimulatedVfioDevice : VfioMigrationDriver
         }
     }
 
-    /// <summary>The resuming side: checks the header as soon as it arrives and each record as it completes; the new state is staged until the END record checks out.</summary>
+    /// <summary>
+    /// The resuming side: checks the header as soon as it arrives and each record as it completes; the new state is staged until the END record checks out.
+    /// </summary>
     private sealed class ResumingSession : IVfioDataFile
     {
         private readonly SimulatedVfioDevice _device;
@@ -476,7 +483,8 @@ public sealed class SimulatedVfioDevice : VfioMigrationDriver
                         _expected = RecordHeaderSize + (4 * _device.RegisterCount);
                         return;
                     case RegistersRecord:
-                        throw Fail(MigrationErrorKind.UnexpectedValue, $"The stream has {argument} registers; the device has {_device.RegisterCount}.", _recordStart);
+                        throw Fail(
+                            MigrationErrorKind.UnexpectedValue, $"The stream has {argument} registers; the device has {_device.RegisterCount}.", _recordStart);
                     case EndRecord:
                         uint crc = MigrationFormat.Ber.Crc32C.Finish(_crc);
                         if (!_registersSeen)
@@ -486,7 +494,10 @@ public sealed class SimulatedVfioDevice : VfioMigrationDriver
 
                         if (argument != crc)
                         {
-                            throw Fail(MigrationErrorKind.IntegrityCheckFailed, $"The stream's checksum 0x{argument:x8} does not match its bytes (0x{crc:x8}).", _recordStart);
+                            throw Fail(
+                                MigrationErrorKind.IntegrityCheckFailed,
+                                $"The stream's checksum 0x{argument:x8} does not match its bytes (0x{crc:x8}).",
+                                _recordStart);
                         }
 
                         _endSeen = true;
@@ -535,7 +546,9 @@ public sealed class SimulatedVfioDevice : VfioMigrationDriver
             ushort major = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
             if (major != MajorVersion)
             {
-                throw Fail(MigrationErrorKind.UnsupportedVersion, $"The stream's format is version {major}.{BinaryPrimitives.ReadUInt16LittleEndian(header[10..])}; this device reads version {MajorVersion}.x.", 8);
+                ushort minor = BinaryPrimitives.ReadUInt16LittleEndian(header[10..]);
+                throw Fail(
+                    MigrationErrorKind.UnsupportedVersion, $"The stream's format is version {major}.{minor}; this device reads version {MajorVersion}.x.", 8);
             }
 
             uint model = BinaryPrimitives.ReadUInt32LittleEndian(header[12..]);

@@ -16,7 +16,12 @@ public sealed class VfioPciDevice : IDeviceState
 
     /// <summary>The device type: section id <c>vfio-pci</c>, version 1.</summary>
     public static readonly DeviceType DeviceType = new(
-        "vfio-pci", "urn:migfmt:sample:vfio-pci", currentVersion: 1, minimumVersion: 1, _ => new VfioPciDevice(new SimulatedVfioDevice()), "VFIO PCI device with an opaque device stream");
+        "vfio-pci",
+        "urn:migfmt:sample:vfio-pci",
+        currentVersion: 1,
+        minimumVersion: 1,
+        _ => new VfioPciDevice(new SimulatedVfioDevice()),
+        "VFIO PCI device with an opaque device stream");
 
     private readonly VfioStateBlob _blob;
     private uint _migrationFlags;

@@ -15,7 +15,9 @@ internal sealed class ExactReader(Stream input, long startOffset = 0)
     /// <summary>Gets the stream read from.</summary>
     public Stream Input => input;
 
-    /// <summary>Reads exactly <paramref name="buffer"/>'s length, or throws <see cref="MigrationFormatException"/> (Truncated) naming <paramref name="what"/>.</summary>
+    /// <summary>
+    /// Reads exactly <paramref name="buffer"/>'s length, or throws <see cref="MigrationFormatException"/> (Truncated) naming <paramref name="what"/>.
+    /// </summary>
     public void ReadExactly(Span<byte> buffer, string what)
     {
         int filled = 0;

@@ -9,7 +9,10 @@ internal static class VfioCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var from = new Option<string>("--from") { Description = "The device's state (a uAPI name: RUNNING, STOP, RUNNING_P2P, PRE_COPY, ...).", HelpName = "STATE", Required = true };
+        var from = new Option<string>("--from")
+        {
+            Description = "The device's state (a uAPI name: RUNNING, STOP, RUNNING_P2P, PRE_COPY, ...).", HelpName = "STATE", Required = true,
+        };
         var to = new Option<string>("--to") { Description = "The requested state.", HelpName = "STATE", Required = true };
         var features = new Option<string>("--features")
         {

@@ -25,9 +25,15 @@ internal static class VhostUserCommands
     {
         var socket = new Option<string>("--socket") { Description = "The Unix socket to listen on.", HelpName = "PATH", Required = true };
         var empty = new Option<bool>("--empty") { Description = "Start with an empty state (a destination, before it loads)." };
-        var size = new Option<long>("--state-size") { Description = "The size of the opaque state blob, in bytes.", HelpName = "BYTES", DefaultValueFactory = _ => DefaultStateSize };
+        var size = new Option<long>("--state-size")
+        {
+            Description = "The size of the opaque state blob, in bytes.", HelpName = "BYTES", DefaultValueFactory = _ => DefaultStateSize,
+        };
         var seed = new Option<ulong>("--seed") { Description = "The seed the opaque state is generated from.", HelpName = "N", DefaultValueFactory = _ => 1 };
-        var stateOut = new Option<string?>("--state-out") { Description = "Write the state as JSON to FILE when the front-end disconnects.", HelpName = "FILE" };
+        var stateOut = new Option<string?>("--state-out")
+        {
+            Description = "Write the state as JSON to FILE when the front-end disconnects.", HelpName = "FILE",
+        };
         var command = new Command(
             "vhost-user-backend",
             "Run the sample vhost-user back-end (its state: the vhost-user-backend sample device, saved as a checksummed BER stream): listen on PATH, "
@@ -51,7 +57,9 @@ internal static class VhostUserCommands
         };
         framing.AcceptOnlyFromAmong("ber", "qemu");
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each reply.", HelpName = "SECONDS", DefaultValueFactory = _ => 30 };
-        var command = new Command("vhost-user-frontend", "Connect to a vhost-user back-end and save its state into a file, or load it from one (SET_DEVICE_STATE_FD, then CHECK_DEVICE_STATE).")
+        var command = new Command(
+            "vhost-user-frontend",
+            "Connect to a vhost-user back-end and save its state into a file, or load it from one (SET_DEVICE_STATE_FD, then CHECK_DEVICE_STATE).")
         {
             socket, save, load, framing, timeout,
         };
@@ -103,7 +111,8 @@ internal static class VhostUserCommands
 
         Log(string.Create(
             CultureInfo.InvariantCulture,
-            $"{result.Messages} messages, {result.Saves} saves, {result.Loads} loads, {result.FailedTransfers} failed or refused; peak RSS {PeakRssKiB()} KiB"));
+            $"{result.Messages} messages, {result.Saves} saves, {result.Loads} loads, {result.FailedTransfers} failed or refused; "
+            + $"peak RSS {PeakRssKiB()} KiB"));
         return result.Succeeded ? Program.ExitOk : Program.ExitBadInput;
     }
 
@@ -183,7 +192,8 @@ internal static class VhostUserCommands
     private static string Summary(VhostUserBackend device, BackendStateStore store) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"protocol_features 0x{device.ProtocolFeatures:x}, backend_pid {device.BackendPid}, last_error \"{device.LastError}\", dirty_log {(device.DirtyLogActive ? "on" : "off")}, blob {store}");
+            $"protocol_features 0x{device.ProtocolFeatures:x}, backend_pid {device.BackendPid}, last_error \"{device.LastError}\", "
+            + $"dirty_log {(device.DirtyLogActive ? "on" : "off")}, blob {store}");
 
     private static string StateJson(VhostUserBackend device, BackendStateStore store)
     {

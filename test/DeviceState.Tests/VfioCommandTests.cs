@@ -28,7 +28,8 @@ public sealed class VfioCommandTests
                 foreach (VfioDeviceState to in VfioStates.All)
                 {
                     VfioTransitionPlan plan = VfioTransitionPlanner.Plan(from, to, features);
-                    (int code, string stdout, string stderr) = Run("vfio", "path", "--from", VfioStates.UapiName(from), "--to", VfioStates.UapiName(to), "--features", list);
+                    (int code, string stdout, string stderr) =
+                        Run("vfio", "path", "--from", VfioStates.UapiName(from), "--to", VfioStates.UapiName(to), "--features", list);
                     if (plan.IsPossible)
                     {
                         Assert.Equal(0, code);

@@ -104,7 +104,8 @@ public sealed class VfioDeviceTests
         var load = new VfioLoadChannel(destination);
         load.BeginLoad();
         load.WriteLoadData(stream.AsSpan(0, SimulatedVfioDevice.HeaderSize - 1));
-        MigrationFormatException error = Assert.Throws<MigrationFormatException>(() => load.WriteLoadData(stream.AsSpan(SimulatedVfioDevice.HeaderSize - 1, 1)));
+        MigrationFormatException error =
+            Assert.Throws<MigrationFormatException>(() => load.WriteLoadData(stream.AsSpan(SimulatedVfioDevice.HeaderSize - 1, 1)));
         Assert.Equal(MigrationErrorKind.UnexpectedValue, error.Kind);
         Assert.Contains("incompatible device", error.Message, StringComparison.Ordinal);
     }

@@ -168,7 +168,8 @@ public sealed class VfioPlannerTests
     public void KernelReference_UnfixedKernel_LoopsOnStopCopyToPreCopyWhereThePlannerRefuses()
     {
         // The unfixed skip loop follows ERROR's row forever (ERROR needs every flag); the reference stops at a bound.
-        Assert.Throws<InvalidOperationException>(() => KernelReference.Walk((int)VfioDeviceState.StopCopy, (int)VfioDeviceState.PreCopy, 7, fixedKernel: false));
+        Assert.Throws<InvalidOperationException>(
+            () => KernelReference.Walk((int)VfioDeviceState.StopCopy, (int)VfioDeviceState.PreCopy, 7, fixedKernel: false));
         Assert.Null(KernelReference.Walk((int)VfioDeviceState.StopCopy, (int)VfioDeviceState.PreCopy, 7, fixedKernel: true));
         Assert.False(VfioTransitionPlanner.Plan(VfioDeviceState.StopCopy, VfioDeviceState.PreCopy, All).IsPossible);
     }
@@ -276,19 +277,52 @@ public sealed class VfioPlannerTests
 
         private static readonly Dictionary<int, Dictionary<int, int>> Table = new()
         {
-            [Stop] = new() { [Stop] = Stop, [Running] = RunningP2P, [PreCopy] = RunningP2P, [PreCopyP2P] = RunningP2P, [StopCopy] = StopCopy, [Resuming] = Resuming, [RunningP2P] = RunningP2P, [Error] = Error },
-            [Running] = new() { [Stop] = RunningP2P, [Running] = Running, [PreCopy] = PreCopy, [PreCopyP2P] = RunningP2P, [StopCopy] = RunningP2P, [Resuming] = RunningP2P, [RunningP2P] = RunningP2P, [Error] = Error },
-            [PreCopy] = new() { [Stop] = Running, [Running] = Running, [PreCopy] = PreCopy, [PreCopyP2P] = PreCopyP2P, [StopCopy] = PreCopyP2P, [Resuming] = Running, [RunningP2P] = Running, [Error] = Error },
-            [PreCopyP2P] = new() { [Stop] = RunningP2P, [Running] = RunningP2P, [PreCopy] = PreCopy, [PreCopyP2P] = PreCopyP2P, [StopCopy] = StopCopy, [Resuming] = RunningP2P, [RunningP2P] = RunningP2P, [Error] = Error },
-            [StopCopy] = new() { [Stop] = Stop, [Running] = Stop, [PreCopy] = Error, [PreCopyP2P] = Error, [StopCopy] = StopCopy, [Resuming] = Stop, [RunningP2P] = Stop, [Error] = Error },
-            [Resuming] = new() { [Stop] = Stop, [Running] = Stop, [PreCopy] = Stop, [PreCopyP2P] = Stop, [StopCopy] = Stop, [Resuming] = Resuming, [RunningP2P] = Stop, [Error] = Error },
-            [RunningP2P] = new() { [Stop] = Stop, [Running] = Running, [PreCopy] = Running, [PreCopyP2P] = PreCopyP2P, [StopCopy] = Stop, [Resuming] = Stop, [RunningP2P] = RunningP2P, [Error] = Error },
-            [Error] = new() { [Stop] = Error, [Running] = Error, [PreCopy] = Error, [PreCopyP2P] = Error, [StopCopy] = Error, [Resuming] = Error, [RunningP2P] = Error, [Error] = Error },
+            [Stop] = new()
+            {
+                [Stop] = Stop, [Running] = RunningP2P, [PreCopy] = RunningP2P, [PreCopyP2P] = RunningP2P,
+                [StopCopy] = StopCopy, [Resuming] = Resuming, [RunningP2P] = RunningP2P, [Error] = Error,
+            },
+            [Running] = new()
+            {
+                [Stop] = RunningP2P, [Running] = Running, [PreCopy] = PreCopy, [PreCopyP2P] = RunningP2P,
+                [StopCopy] = RunningP2P, [Resuming] = RunningP2P, [RunningP2P] = RunningP2P, [Error] = Error,
+            },
+            [PreCopy] = new()
+            {
+                [Stop] = Running, [Running] = Running, [PreCopy] = PreCopy, [PreCopyP2P] = PreCopyP2P,
+                [StopCopy] = PreCopyP2P, [Resuming] = Running, [RunningP2P] = Running, [Error] = Error,
+            },
+            [PreCopyP2P] = new()
+            {
+                [Stop] = RunningP2P, [Running] = RunningP2P, [PreCopy] = PreCopy, [PreCopyP2P] = PreCopyP2P,
+                [StopCopy] = StopCopy, [Resuming] = RunningP2P, [RunningP2P] = RunningP2P, [Error] = Error,
+            },
+            [StopCopy] = new()
+            {
+                [Stop] = Stop, [Running] = Stop, [PreCopy] = Error, [PreCopyP2P] = Error,
+                [StopCopy] = StopCopy, [Resuming] = Stop, [RunningP2P] = Stop, [Error] = Error,
+            },
+            [Resuming] = new()
+            {
+                [Stop] = Stop, [Running] = Stop, [PreCopy] = Stop, [PreCopyP2P] = Stop,
+                [StopCopy] = Stop, [Resuming] = Resuming, [RunningP2P] = Stop, [Error] = Error,
+            },
+            [RunningP2P] = new()
+            {
+                [Stop] = Stop, [Running] = Running, [PreCopy] = Running, [PreCopyP2P] = PreCopyP2P,
+                [StopCopy] = Stop, [Resuming] = Stop, [RunningP2P] = RunningP2P, [Error] = Error,
+            },
+            [Error] = new()
+            {
+                [Stop] = Error, [Running] = Error, [PreCopy] = Error, [PreCopyP2P] = Error,
+                [StopCopy] = Error, [Resuming] = Error, [RunningP2P] = Error, [Error] = Error,
+            },
         };
 
         private static readonly Dictionary<int, uint> StateFlags = new()
         {
-            [Stop] = Sc, [Running] = Sc, [PreCopy] = Sc | Pc, [PreCopyP2P] = Sc | P2p | Pc, [StopCopy] = Sc, [Resuming] = Sc, [RunningP2P] = Sc | P2p, [Error] = ~0u,
+            [Stop] = Sc, [Running] = Sc, [PreCopy] = Sc | Pc, [PreCopyP2P] = Sc | P2p | Pc,
+            [StopCopy] = Sc, [Resuming] = Sc, [RunningP2P] = Sc | P2p, [Error] = ~0u,
         };
 
         /// <summary>The states a driver passes through, or null for EINVAL; throws when the walk does not end.</summary>

@@ -109,7 +109,8 @@ public sealed class VfioStreamTests
         WriteBe64(output, VfioQemuFraming.DeviceDataState);
         WriteBe64(output, 1UL << 40);
         MigrationFormatException error = Assert.Throws<MigrationFormatException>(() =>
-            VfioQemuStreamReader.Load(new MemoryStream(output.WrittenSpan.ToArray()), new VfioLoadChannel(new SimulatedVfioDevice()), new VfioQemuFrameReader(false)));
+            VfioQemuStreamReader.Load(
+                new MemoryStream(output.WrittenSpan.ToArray()), new VfioLoadChannel(new SimulatedVfioDevice()), new VfioQemuFrameReader(false)));
         Assert.Equal(MigrationErrorKind.LimitExceeded, error.Kind);
     }
 
@@ -120,7 +121,8 @@ public sealed class VfioStreamTests
         output.Write(QemuStreamPrefix());
         WriteBe64(output, 0xffffffffef1000ffUL);
         MigrationFormatException error = Assert.Throws<MigrationFormatException>(() =>
-            VfioQemuStreamReader.Load(new MemoryStream(output.WrittenSpan.ToArray()), new VfioLoadChannel(new SimulatedVfioDevice()), new VfioQemuFrameReader(false)));
+            VfioQemuStreamReader.Load(
+                new MemoryStream(output.WrittenSpan.ToArray()), new VfioLoadChannel(new SimulatedVfioDevice()), new VfioQemuFrameReader(false)));
         Assert.Equal(QemuStreamPrefix().Length, error.Offset);
         Assert.Contains("Unknown VFIO marker", error.Message, StringComparison.Ordinal);
     }
@@ -132,11 +134,13 @@ public sealed class VfioStreamTests
         for (int length = 0; length < bytes.Length; length += 97)
         {
             Assert.Throws<MigrationFormatException>(() =>
-                VfioQemuStreamReader.Load(new MemoryStream(bytes, 0, length), new VfioLoadChannel(new SimulatedVfioDevice(pageCount: 2)), new VfioQemuFrameReader(false)));
+                VfioQemuStreamReader.Load(
+                    new MemoryStream(bytes, 0, length), new VfioLoadChannel(new SimulatedVfioDevice(pageCount: 2)), new VfioQemuFrameReader(false)));
         }
 
         Assert.Throws<MigrationFormatException>(() =>
-            VfioQemuStreamReader.Load(new MemoryStream(bytes, 0, bytes.Length - 1), new VfioLoadChannel(new SimulatedVfioDevice(pageCount: 2)), new VfioQemuFrameReader(false)));
+            VfioQemuStreamReader.Load(
+                new MemoryStream(bytes, 0, bytes.Length - 1), new VfioLoadChannel(new SimulatedVfioDevice(pageCount: 2)), new VfioQemuFrameReader(false)));
     }
 
     private static VfioPciDevice Pci(SimulatedVfioDevice device)

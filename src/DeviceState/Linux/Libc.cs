@@ -33,7 +33,8 @@ internal static unsafe partial class Libc
     {
         if (!System.OperatingSystem.IsLinux() || System.IntPtr.Size != 8)
         {
-            throw new System.PlatformNotSupportedException("File descriptor passing (SCM_RIGHTS) and pipes for the vhost-user state transfer are implemented for 64-bit Linux only.");
+            throw new System.PlatformNotSupportedException(
+                "File descriptor passing (SCM_RIGHTS) and pipes for the vhost-user state transfer are implemented for 64-bit Linux only.");
         }
     }
 

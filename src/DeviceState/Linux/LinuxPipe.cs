@@ -4,7 +4,9 @@ using Microsoft.Win32.SafeHandles;
 
 namespace MigrationFormat.DeviceState.Linux;
 
-/// <summary>An OS pipe made with <c>pipe2(O_CLOEXEC)</c>: its read and write ends as owned handles, ready to pass to another process or to wrap in a stream.</summary>
+/// <summary>
+/// An OS pipe made with <c>pipe2(O_CLOEXEC)</c>: its read and write ends as owned handles, ready to pass to another process or to wrap in a stream.
+/// </summary>
 public sealed class LinuxPipe : System.IDisposable
 {
     private LinuxPipe(SafeFileHandle readEnd, SafeFileHandle writeEnd)

@@ -195,7 +195,9 @@ public sealed class UnixFdSocket : IDisposable
                         descriptors.RemoveAt(i);
                     }
 
-                    throw new IOException(string.Create(CultureInfo.InvariantCulture, $"The peer sent more than {MaxDescriptors} descriptors with one message; they were closed."));
+                    throw new IOException(
+                        string.Create(
+                            CultureInfo.InvariantCulture, $"The peer sent more than {MaxDescriptors} descriptors with one message; they were closed."));
                 }
 
                 return (int)result;
@@ -221,7 +223,8 @@ public sealed class UnixFdSocket : IDisposable
                     return false;
                 }
 
-                throw new EndOfStreamException(string.Create(CultureInfo.InvariantCulture, $"The peer closed the connection after {filled} of {buffer.Length} bytes."));
+                throw new EndOfStreamException(
+                    string.Create(CultureInfo.InvariantCulture, $"The peer closed the connection after {filled} of {buffer.Length} bytes."));
             }
 
             filled += read;
@@ -276,7 +279,8 @@ public sealed class UnixFdSocket : IDisposable
             if (ready == 0)
             {
                 string detail = events == Libc.PollIn ? "sent nothing" : "took nothing";
-                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"The peer {detail} within {timeout.TotalSeconds:0.###} s (waiting to {what})."));
+                throw new TimeoutException(
+                    string.Create(CultureInfo.InvariantCulture, $"The peer {detail} within {timeout.TotalSeconds:0.###} s (waiting to {what})."));
             }
 
             int errno = Marshal.GetLastPInvokeError();

@@ -25,7 +25,9 @@ public interface IVfioDataFile : IDisposable
 
     /// <summary>Writes the next bytes of a resuming stream; the device may reject them as soon as they show the stream is not for it.</summary>
     /// <param name="data">The bytes, in any segmentation.</param>
-    /// <exception cref="MigrationFormatException">The bytes are not a valid stream for this device (its header names another device or version, or more arrives than the stream can hold).</exception>
+    /// <exception cref="MigrationFormatException">
+    /// The bytes are not a valid stream for this device (its header names another device or version, or more arrives than the stream can hold).
+    /// </exception>
     /// <exception cref="InvalidOperationException">The stream saves.</exception>
     /// <exception cref="ObjectDisposedException">The session has ended.</exception>
     void Write(ReadOnlySpan<byte> data);

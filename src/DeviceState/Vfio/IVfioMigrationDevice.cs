@@ -28,6 +28,8 @@ public interface IVfioMigrationDevice
     /// <returns>The byte count.</returns>
     ulong GetStopCopySize();
 
-    /// <summary>Resets the device (<c>VFIO_DEVICE_RESET</c>): any open data stream ends, the state is RUNNING, the device's own state is its reset state.</summary>
+    /// <summary>
+    /// Resets the device (<c>VFIO_DEVICE_RESET</c>): any open data stream ends, the state is RUNNING, the device's own state is its reset state.
+    /// </summary>
     void Reset();
 }

@@ -52,7 +52,10 @@ public sealed class VfioLoadChannel
         BytesWritten += data.Length;
     }
 
-    /// <summary>The source has sent all its initial data (QEMU's <c>VFIO_MIG_FLAG_DEV_INIT_DATA_SENT</c>): the destination may acknowledge the switchover for this device.</summary>
+    /// <summary>
+    /// The source has sent all its initial data (QEMU's <c>VFIO_MIG_FLAG_DEV_INIT_DATA_SENT</c>): the destination may acknowledge the switchover for this
+    /// device.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Loading has not begun, or the mark came twice.</exception>
     public void CompleteInitialData()
     {
@@ -83,7 +86,9 @@ public sealed class VfioLoadChannel
         _stream = null;
     }
 
-    /// <summary>Ends the load: keeps the loaded state (the device stays in STOP until the guest runs), or resets the device when the migration failed.</summary>
+    /// <summary>
+    /// Ends the load: keeps the loaded state (the device stays in STOP until the guest runs), or resets the device when the migration failed.
+    /// </summary>
     /// <param name="commit"><see langword="true"/> when the whole migration succeeded.</param>
     public void EndLoad(bool commit)
     {

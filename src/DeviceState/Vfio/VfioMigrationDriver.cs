@@ -18,7 +18,7 @@ public abstract class VfioMigrationDriver : IVfioMigrationDevice
         if ((features & VfioMigrationFeatures.StopCopy) == 0 || (features & ~VfioMigrationFeatures.All) != 0)
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"A migratable device has stop-copy and no undefined feature; got {VfioStates.FormatFeatures(features)}."),
+                "A migratable device has stop-copy and no undefined feature; got " + VfioStates.FormatFeatures(features) + ".",
                 nameof(features));
         }
 
@@ -57,7 +57,9 @@ public abstract class VfioMigrationDriver : IVfioMigrationDevice
             catch (Exception ex) when (ex is not VfioStateException)
             {
                 throw new VfioStateException(
-                    string.Create(CultureInfo.InvariantCulture, $"The arc {VfioStates.UapiName(from)} -> {VfioStates.UapiName(to)} failed: {ex.Message}"), State, ex);
+                    string.Create(CultureInfo.InvariantCulture, $"The arc {VfioStates.UapiName(from)} -> {VfioStates.UapiName(to)} failed: {ex.Message}"),
+                    State,
+                    ex);
             }
 
             State = to;

@@ -23,9 +23,13 @@ public static class VfioQemuStreamReader
 {
     /// <summary>Loads the stream.</summary>
     /// <param name="input">The stream, at its magic.</param>
-    /// <param name="channel">The device's destination side; <see cref="VfioLoadChannel.BeginLoad"/> and <see cref="VfioLoadChannel.FinishLoad"/> are called here.</param>
+    /// <param name="channel">
+    /// The device's destination side; <see cref="VfioLoadChannel.BeginLoad"/> and <see cref="VfioLoadChannel.FinishLoad"/> are called here.
+    /// </param>
     /// <param name="frames">The framing reader (switchover acknowledgement, block limit).</param>
-    /// <param name="onInitialDataSent">Called when the source marks its initial data complete (the destination would acknowledge), or <see langword="null"/>.</param>
+    /// <param name="onInitialDataSent">
+    /// Called when the source marks its initial data complete (the destination would acknowledge), or <see langword="null"/>.
+    /// </param>
     /// <returns>What was read.</returns>
     /// <exception cref="MigrationFormatException">The stream is malformed, cut short, or the device rejects its data.</exception>
     public static VfioQemuLoadSummary Load(Stream input, VfioLoadChannel channel, VfioQemuFrameReader frames, Action? onInitialDataSent = null)
@@ -37,13 +41,15 @@ public static class VfioQemuStreamReader
         uint magic = reader.ReadUInt32BigEndian("the stream magic");
         if (magic != QemuStreamFormat.Magic)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, string.Create(CultureInfo.InvariantCulture, $"Not a QEMU stream: magic 0x{magic:x8}."), 0);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue, string.Create(CultureInfo.InvariantCulture, $"Not a QEMU stream: magic 0x{magic:x8}."), 0);
         }
 
         uint version = reader.ReadUInt32BigEndian("the stream version");
         if (version != QemuStreamFormat.Version)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, string.Create(CultureInfo.InvariantCulture, $"Stream version {version}; 3 is supported."), 4);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnsupportedVersion, string.Create(CultureInfo.InvariantCulture, $"Stream version {version}; 3 is supported."), 4);
         }
 
         uint? sectionId = null;
@@ -63,7 +69,8 @@ public static class VfioQemuStreamReader
             {
                 if (!ended)
                 {
-                    throw new MigrationFormatException(MigrationErrorKind.Truncated, "The stream ended (EOF record) before the VFIO section's SECTION_END.", at);
+                    throw new MigrationFormatException(
+                        MigrationErrorKind.Truncated, "The stream ended (EOF record) before the VFIO section's SECTION_END.", at);
                 }
 
                 return new VfioQemuLoadSummary(idStr, parts, channel.BytesWritten, channel.InitialDataComplete);
@@ -73,7 +80,9 @@ public static class VfioQemuStreamReader
             {
                 throw new MigrationFormatException(
                     MigrationErrorKind.UnexpectedValue,
-                    string.Create(CultureInfo.InvariantCulture, $"Unexpected record type 0x{type:x2} ({QemuStreamFormat.GetRecordTypeName((byte)type)}) in a VFIO stream."),
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"Unexpected record type 0x{type:x2} ({QemuStreamFormat.GetRecordTypeName((byte)type)}) in a VFIO stream."),
                     at);
             }
 
@@ -98,7 +107,8 @@ public static class VfioQemuStreamReader
             {
                 throw new MigrationFormatException(
                     MigrationErrorKind.UnexpectedValue,
-                    string.Create(CultureInfo.InvariantCulture, $"The record refers to section {id}, but the VFIO section is {(sectionId is { } open ? open.ToString(CultureInfo.InvariantCulture) : "not open")}."),
+                    "The record refers to section " + id.ToString(CultureInfo.InvariantCulture) + ", but the VFIO section is "
+                    + (sectionId is { } open ? open.ToString(CultureInfo.InvariantCulture) : "not open") + ".",
                     at);
             }
 

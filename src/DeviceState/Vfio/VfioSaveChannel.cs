@@ -44,7 +44,10 @@ public sealed class VfioSaveChannel
     /// <summary>Gets the number of bytes read so far.</summary>
     public long BytesRead { get; private set; }
 
-    /// <summary>Starts the save: RUNNING to PRE_COPY (or RUNNING_P2P to PRE_COPY_P2P) when the device has pre-copy; otherwise nothing moves until <see cref="StopAndCopy"/>.</summary>
+    /// <summary>
+    /// Starts the save: RUNNING to PRE_COPY (or RUNNING_P2P to PRE_COPY_P2P) when the device has pre-copy; otherwise nothing moves until <see
+    /// cref="StopAndCopy"/>.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Saving has already begun.</exception>
     /// <exception cref="VfioStateException">The device refused the state change.</exception>
     public void BeginSave()
@@ -79,7 +82,9 @@ public sealed class VfioSaveChannel
     /// <summary>Reads the next bytes of the device's stream.</summary>
     /// <param name="destination">Where they go.</param>
     /// <returns>The number of bytes read; 0 when nothing is pending for now (pre-copy) or ever (after the stop, once complete).</returns>
-    /// <exception cref="InvalidOperationException">No stream is open (a device without pre-copy before <see cref="StopAndCopy"/>), or the session has ended.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// No stream is open (a device without pre-copy before <see cref="StopAndCopy"/>), or the session has ended.
+    /// </exception>
     public int ReadSaveData(Span<byte> destination)
     {
         if (_ended)
@@ -112,7 +117,8 @@ public sealed class VfioSaveChannel
             case VfioReadStatus.NoDataPending:
                 if (Device.State == VfioDeviceState.StopCopy)
                 {
-                    throw new VfioStateException("The device reported no pending data in STOP_COPY, where only the end of the stream may end reading.", Device.State);
+                    throw new VfioStateException(
+                        "The device reported no pending data in STOP_COPY, where only the end of the stream may end reading.", Device.State);
                 }
 
                 // Nothing pending means the initial data has all been read too (QEMU resets its count here).
@@ -148,7 +154,7 @@ public sealed class VfioSaveChannel
         else if (_stream is null)
         {
             throw new VfioStateException(
-                string.Create(CultureInfo.InvariantCulture, $"STOP_COPY was reached without a data stream (the device was in {VfioStates.UapiName(Device.State)})."),
+                "STOP_COPY was reached without a data stream (the device was in " + VfioStates.UapiName(Device.State) + ").",
                 Device.State);
         }
     }

@@ -39,7 +39,8 @@ public sealed class VfioStateBlob : IBlobState
         if (Device.State != VfioDeviceState.Stop)
         {
             throw new VfioStateException(
-                string.Create(CultureInfo.InvariantCulture, $"A stop-copy save starts from STOP; the device is in {VfioStates.UapiName(Device.State)}."), Device.State);
+                "A stop-copy save starts from STOP; the device is in " + VfioStates.UapiName(Device.State) + ".",
+                Device.State);
         }
 
         IVfioDataFile data = Device.SetState(VfioDeviceState.StopCopy)
@@ -113,7 +114,8 @@ public sealed class VfioStateBlob : IBlobState
             {
                 VfioReadStatus.Data => read,
                 VfioReadStatus.EndOfStream => 0,
-                _ => throw new VfioStateException("The device reported no pending data in STOP_COPY, where only the end of the stream may end reading.", device.State),
+                _ => throw new VfioStateException(
+                    "The device reported no pending data in STOP_COPY, where only the end of the stream may end reading.", device.State),
             };
         }
 

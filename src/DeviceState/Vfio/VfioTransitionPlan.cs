@@ -76,7 +76,8 @@ public sealed class VfioTransitionPlan
         return string.Join(" -> ", names);
     }
 
-    internal static VfioTransitionPlan Possible(VfioDeviceState current, VfioDeviceState target, VfioMigrationFeatures features, List<VfioDeviceState> states) =>
+    internal static VfioTransitionPlan Possible(
+        VfioDeviceState current, VfioDeviceState target, VfioMigrationFeatures features, List<VfioDeviceState> states) =>
         new(current, target, features, [.. states], null);
 
     internal static VfioTransitionPlan Refused(VfioDeviceState current, VfioDeviceState target, VfioMigrationFeatures features, string reason) =>

@@ -54,7 +54,8 @@ public static class VfioTransitionPlanner
 
         if (current == VfioDeviceState.Error)
         {
-            return VfioTransitionPlan.Refused(current, target, features, "a device in ERROR leaves it only by a reset (VFIO_DEVICE_RESET), which puts it in RUNNING.");
+            return VfioTransitionPlan.Refused(
+                current, target, features, "a device in ERROR leaves it only by a reset (VFIO_DEVICE_RESET), which puts it in RUNNING.");
         }
 
         if (!VfioStates.IsSupported(current, features))
@@ -117,11 +118,13 @@ public static class VfioTransitionPlanner
                 + "so it cannot return to pre-copy; go to STOP first, then start a new pre-copy from RUNNING" + where + ".";
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"the kernel's arc table has no way from {VfioStates.UapiName(state)} to {VfioStates.UapiName(target)}{where}.");
+        return "the kernel's arc table has no way from " + VfioStates.UapiName(state) + " to " + VfioStates.UapiName(target) + where + ".";
     }
 
-    private static VfioTransitionPlan Unreachable(VfioDeviceState current, VfioDeviceState target, VfioMigrationFeatures features, List<VfioDeviceState> path) =>
+    private static VfioTransitionPlan Unreachable(
+        VfioDeviceState current, VfioDeviceState target, VfioMigrationFeatures features, List<VfioDeviceState> path) =>
         VfioTransitionPlan.Refused(current, target, features, string.Create(
             CultureInfo.InvariantCulture,
-            $"the arc table does not reach the target within {VfioStates.Count} steps (walked {string.Join(" -> ", path.ConvertAll(VfioStates.UapiName))}); refused rather than looped on."));
+            $"the arc table does not reach the target within {VfioStates.Count} steps "
+            + $"(walked {string.Join(" -> ", path.ConvertAll(VfioStates.UapiName))}); refused rather than looped on."));
 }

@@ -22,7 +22,11 @@ public sealed class BerDeviceStateHandler : IVhostUserStateHandler
     /// <param name="producer">The producer named in the stream header.</param>
     /// <param name="writeSchemas">Writes schema documents into the stream before the device section, or <see langword="null"/>.</param>
     /// <param name="loadOptions">Limits for loading.</param>
-    public BerDeviceStateHandler(IDeviceState device, string producer = "migfmt vhost-user back-end", Action<MigrationStreamWriter, IDeviceState>? writeSchemas = null, BerLoadOptions loadOptions = default)
+    public BerDeviceStateHandler(
+        IDeviceState device,
+        string producer = "migfmt vhost-user back-end",
+        Action<MigrationStreamWriter, IDeviceState>? writeSchemas = null,
+        BerLoadOptions loadOptions = default)
     {
         ArgumentNullException.ThrowIfNull(device);
         _device = device;

@@ -134,7 +134,8 @@ public sealed class VhostUserBackEnd
                 return;
             case VhostUserRequest.SetFeatures:
                 _ackedFeatures = message.PayloadUInt64 ?? 0;
-                Log(string.Create(CultureInfo.InvariantCulture, $"   features acknowledged 0x{_ackedFeatures:x}{((_ackedFeatures & VhostUserFeatureBits.LogAll) != 0 ? " (dirty logging on)" : string.Empty)}"));
+                string logging = (_ackedFeatures & VhostUserFeatureBits.LogAll) != 0 ? " (dirty logging on)" : string.Empty;
+                Log(string.Create(CultureInfo.InvariantCulture, $"   features acknowledged 0x{_ackedFeatures:x}{logging}"));
                 break;
             case VhostUserRequest.GetProtocolFeatures:
                 Reply(connection, header.Request, (ulong)_options.ProtocolFeatures);
@@ -191,7 +192,8 @@ public sealed class VhostUserBackEnd
                     BinaryPrimitives.WriteUInt32LittleEndian(state[4..], _vrings[stopped].Base);
                     _vrings[stopped].Started = false;
                     connection.Send(header.Request, VhostUserHeader.ReplyFlags, state);
-                    Log(string.Create(CultureInfo.InvariantCulture, $"-> reply {VhostUserHeader.Name(header.Request)} ring {stopped} base {_vrings[stopped].Base}"));
+                    Log(string.Create(
+                        CultureInfo.InvariantCulture, $"-> reply {VhostUserHeader.Name(header.Request)} ring {stopped} base {_vrings[stopped].Base}"));
                     return;
                 }
 
@@ -227,7 +229,8 @@ public sealed class VhostUserBackEnd
         try
         {
             (direction, uint phase) = VhostUserDeviceStateMessages.ReadTransferParameters(message.Header, message.Payload);
-            Log(string.Create(CultureInfo.InvariantCulture, $"   transfer direction {direction} ({(direction == 0 ? "save" : direction == 1 ? "load" : "invalid")}), phase {phase}"));
+            string name = direction switch { 0 => "save", 1 => "load", _ => "invalid" };
+            Log(string.Create(CultureInfo.InvariantCulture, $"   transfer direction {direction} ({name}), phase {phase}"));
             refusal = VhostUserDeviceStateMessages.Validate(direction, phase);
         }
         catch (MigrationFormatException ex)
@@ -391,7 +394,8 @@ public sealed class VhostUserBackEnd
 
                 Succeeded = true;
             }
-            catch (Exception ex) when (ex is MigrationFormatException or IOException or InvalidOperationException or ArgumentException or NotSupportedException or TimeoutException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is MigrationFormatException or IOException or InvalidOperationException or ArgumentException
+                or NotSupportedException or TimeoutException or UnauthorizedAccessException)
             {
                 _error = ex;
             }

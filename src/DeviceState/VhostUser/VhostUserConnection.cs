@@ -51,7 +51,9 @@ public sealed class VhostUserConnection : IDisposable
             {
                 throw new MigrationFormatException(
                     MigrationErrorKind.LimitExceeded,
-                    string.Create(CultureInfo.InvariantCulture, $"The message {header} declares {header.Size} bytes of payload, more than the {MaxPayloadSize} accepted."),
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The message {header} declares {header.Size} bytes of payload, more than the {MaxPayloadSize} accepted."),
                     -1,
                     "vhost-user." + VhostUserHeader.Name(header.Request));
             }
@@ -89,7 +91,8 @@ public sealed class VhostUserConnection : IDisposable
     /// <param name="descriptors">Descriptors to pass.</param>
     public void Send(VhostUserRequest request, uint flags, ReadOnlySpan<byte> payload, ReadOnlySpan<SafeHandle> descriptors = default)
     {
-        Span<byte> message = payload.Length <= 256 ? stackalloc byte[VhostUserHeader.Length + payload.Length] : new byte[VhostUserHeader.Length + payload.Length];
+        int length = VhostUserHeader.Length + payload.Length;
+        Span<byte> message = payload.Length <= 256 ? stackalloc byte[length] : new byte[length];
         new VhostUserHeader(request, flags, (uint)payload.Length).Write(message);
         payload.CopyTo(message[VhostUserHeader.Length..]);
         _socket.Send(message, descriptors);

@@ -80,7 +80,9 @@ public static class VhostUserDeviceStateMessages
         {
             throw new MigrationFormatException(
                 MigrationErrorKind.UnexpectedValue,
-                string.Create(CultureInfo.InvariantCulture, $"SET_DEVICE_STATE_FD carries {header.Size} bytes of payload; the transfer parameters are {TransferParametersSize}."),
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"SET_DEVICE_STATE_FD carries {header.Size} bytes of payload; the transfer parameters are {TransferParametersSize}."),
                 -1,
                 "vhost-user.SET_DEVICE_STATE_FD");
         }
@@ -129,7 +131,9 @@ public static class VhostUserDeviceStateMessages
         {
             throw new MigrationFormatException(
                 MigrationErrorKind.UnexpectedValue,
-                string.Create(CultureInfo.InvariantCulture, $"The reply to {VhostUserHeader.Name(expected)} has flags 0x{header.Flags:x}; a reply has 0x{VhostUserHeader.ReplyFlags:x}."),
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The reply to {VhostUserHeader.Name(expected)} has flags 0x{header.Flags:x}; a reply has 0x{VhostUserHeader.ReplyFlags:x}."),
                 -1,
                 where);
         }
@@ -138,7 +142,9 @@ public static class VhostUserDeviceStateMessages
         {
             throw new MigrationFormatException(
                 MigrationErrorKind.UnexpectedValue,
-                string.Create(CultureInfo.InvariantCulture, $"The reply to {VhostUserHeader.Name(expected)} carries {header.Size} bytes; it must carry exactly {ReplyPayloadSize} (a u64)."),
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The reply to {VhostUserHeader.Name(expected)} carries {header.Size} bytes; it must carry exactly {ReplyPayloadSize} (a u64)."),
                 -1,
                 where);
         }

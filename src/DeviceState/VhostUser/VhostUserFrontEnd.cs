@@ -69,7 +69,8 @@ public sealed class VhostUserFrontEnd : IDisposable
         var offered = (VhostUserProtocolFeatures)Query(VhostUserRequest.GetProtocolFeatures);
         if ((offered & VhostUserProtocolFeatures.DeviceState) == 0)
         {
-            throw Refusal(string.Create(CultureInfo.InvariantCulture, $"The back-end does not offer the DEVICE_STATE protocol feature (bit 19); it offers 0x{(ulong)offered:x}."));
+            throw Refusal(string.Create(
+                CultureInfo.InvariantCulture, $"The back-end does not offer the DEVICE_STATE protocol feature (bit 19); it offers 0x{(ulong)offered:x}."));
         }
 
         ProtocolFeatures = offered & (VhostUserProtocolFeatures.DeviceState | VhostUserProtocolFeatures.LogShmfd);
@@ -172,7 +173,8 @@ public sealed class VhostUserFrontEnd : IDisposable
         if ((reply & VhostUserDeviceStateMessages.ResultMask) != 0)
         {
             returned?.Dispose();
-            throw Refusal(string.Create(CultureInfo.InvariantCulture, $"The back-end did not accept the state transfer ({direction}): SET_DEVICE_STATE_FD replied 0x{reply:x}."));
+            throw Refusal(string.Create(
+                CultureInfo.InvariantCulture, $"The back-end did not accept the state transfer ({direction}): SET_DEVICE_STATE_FD replied 0x{reply:x}."));
         }
 
         if ((reply & VhostUserDeviceStateMessages.NoFdFlag) != 0)

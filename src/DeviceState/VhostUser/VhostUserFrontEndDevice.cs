@@ -10,7 +10,12 @@ public sealed class VhostUserFrontEndDevice : IDeviceState
 {
     /// <summary>The device type: section id <c>vhost-user-device</c>, version 1.</summary>
     public static readonly DeviceType DeviceType = new(
-        "vhost-user-device", "urn:migfmt:vhost-user-device", currentVersion: 1, minimumVersion: 1, _ => new VhostUserFrontEndDevice(null), "vhost-user device with back-end state");
+        "vhost-user-device",
+        "urn:migfmt:vhost-user-device",
+        currentVersion: 1,
+        minimumVersion: 1,
+        _ => new VhostUserFrontEndDevice(null),
+        "vhost-user device with back-end state");
 
     private ulong _protocolFeatures;
 

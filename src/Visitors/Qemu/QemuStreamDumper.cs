@@ -315,7 +315,8 @@ public static class QemuStreamDumper
                 case VmStateArray array:
                     WriteArray(name, array, indent);
                     break;
-                case VmStateBytes bytes when QemuChunkedBlob.IsChunkedType(bytes.TypeName) && QemuChunkedBlob.TryRead(bytes.Bytes.Span, out QemuChunkedBlob? blob):
+                case VmStateBytes bytes
+                    when QemuChunkedBlob.IsChunkedType(bytes.TypeName) && QemuChunkedBlob.TryRead(bytes.Bytes.Span, out QemuChunkedBlob? blob):
                     WriteChunkedBlob(name, bytes.TypeName, blob!, indent);
                     break;
                 default:
@@ -332,7 +333,9 @@ public static class QemuStreamDumper
                 largest = Math.Max(largest, length);
             }
 
-            output.WriteLine($"{indent}{name}: {typeName} = chunked blob, {blob.Contents.Length} bytes in {blob.ChunkLengths.Count} chunks (largest {largest}), ended by a zero length");
+            output.WriteLine(
+                $"{indent}{name}: {typeName} = chunked blob, {blob.Contents.Length} bytes in {blob.ChunkLengths.Count} chunks (largest {largest}), "
+                + "ended by a zero length");
             if (options.DescribeChunkedBlob?.Invoke(blob.Contents) is { } description)
             {
                 foreach (string line in description.Split('\n'))

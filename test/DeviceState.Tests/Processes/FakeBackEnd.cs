@@ -44,7 +44,8 @@ internal sealed class FakeBackEnd : IDisposable
                 switch (message.Header.Request)
                 {
                     case VhostUserRequest.GetFeatures:
-                        Reply(connection, message.Header.Request, VhostUserFeatureBits.ProtocolFeatures | VhostUserFeatureBits.Version1 | VhostUserFeatureBits.LogAll);
+                        const ulong features = VhostUserFeatureBits.ProtocolFeatures | VhostUserFeatureBits.Version1 | VhostUserFeatureBits.LogAll;
+                        Reply(connection, message.Header.Request, features);
                         break;
                     case VhostUserRequest.GetProtocolFeatures:
                         Reply(connection, message.Header.Request, (ulong)(VhostUserProtocolFeatures.DeviceState | VhostUserProtocolFeatures.LogShmfd));

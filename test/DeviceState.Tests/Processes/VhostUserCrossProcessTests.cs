@@ -39,14 +39,17 @@ public sealed class VhostUserCrossProcessTests(ITestOutputHelper output)
         Assert.Equal(sourceState, File.ReadAllText(scratch.File("dst.json")));
         Assert.True(new FileInfo(file).Length > LargeState);
 
-        foreach ((string name, ChildProcess process) in new[] { ("source back-end", source), ("save front-end", save), ("destination back-end", destination), ("load front-end", load) })
+        (string Name, ChildProcess Process)[] processes =
+            [("source back-end", source), ("save front-end", save), ("destination back-end", destination), ("load front-end", load)];
+        foreach ((string name, ChildProcess process) in processes)
         {
             long peak = ToolLog.PeakRssKiB(process.Stderr);
             output.WriteLine($"{name}: peak RSS {peak} KiB");
             Assert.True(peak < MemoryBoundKiB, $"{name} peaked at {peak} KiB");
         }
 
-        output.WriteLine($"save: {ToolLog.TransferSeconds(save.Stderr):0.000} s, load: {ToolLog.TransferSeconds(load.Stderr):0.000} s, file {new FileInfo(file).Length} bytes");
+        double saveSeconds = ToolLog.TransferSeconds(save.Stderr), loadSeconds = ToolLog.TransferSeconds(load.Stderr);
+        output.WriteLine($"save: {saveSeconds:0.000} s, load: {loadSeconds:0.000} s, file {new FileInfo(file).Length} bytes");
     }
 
     [Fact]

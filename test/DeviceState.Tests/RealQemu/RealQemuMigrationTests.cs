@@ -40,9 +40,8 @@ public sealed class RealQemuMigrationTests(ITestOutputHelper output)
         Assert.Contains("<- SET_LOG_BASE", source.BackEndLog, StringComparison.Ordinal);
         Assert.Contains("-> reply SET_LOG_BASE", source.BackEndLog, StringComparison.Ordinal);
         Assert.Contains("<- GET_VRING_BASE", source.BackEndLog, StringComparison.Ordinal);
-        Assert.True(
-            source.BackEndLog.IndexOf("<- GET_VRING_BASE", StringComparison.Ordinal) < source.BackEndLog.IndexOf("<- SET_DEVICE_STATE_FD", StringComparison.Ordinal),
-            "the rings stop before the state is saved");
+        int ringsStop = source.BackEndLog.IndexOf("<- GET_VRING_BASE", StringComparison.Ordinal);
+        Assert.True(ringsStop < source.BackEndLog.IndexOf("<- SET_DEVICE_STATE_FD", StringComparison.Ordinal), "the rings stop before the state is saved");
 
         DestinationRun destination = Load(scratch, source.File, startDevice: true);
         Assert.Equal("completed", destination.Status);
@@ -128,7 +127,9 @@ public sealed class RealQemuMigrationTests(ITestOutputHelper output)
                 if (status == "completed" && startDevice)
                 {
                     vm.Qmp.Execute("cont");
-                    backEnd.WaitForStderr(s => s.IndexOf("<- SET_VRING_ENABLE", Math.Max(0, s.IndexOf("loaded state:", StringComparison.Ordinal)), StringComparison.Ordinal) > 0, Timeout);
+                    backEnd.WaitForStderr(
+                        s => s.IndexOf("<- SET_VRING_ENABLE", Math.Max(0, s.IndexOf("loaded state:", StringComparison.Ordinal)), StringComparison.Ordinal) > 0,
+                        Timeout);
                 }
             }
             catch (IOException)
@@ -162,7 +163,8 @@ public sealed class RealQemuMigrationTests(ITestOutputHelper output)
         {
             while (reader.Read() is { } record)
             {
-                if (record is QemuSectionRecord { Kind: QemuRecordKind.SectionFull } section && section.IdStr.EndsWith("/vhost-user-fs", StringComparison.Ordinal))
+                if (record is QemuSectionRecord { Kind: QemuRecordKind.SectionFull } section
+                    && section.IdStr.EndsWith("/vhost-user-fs", StringComparison.Ordinal))
                 {
                     VmDeviceDescription device = reader.Description!.FindDevice(section.IdStr, section.InstanceId)!;
                     VmStateStruct state = VmStateDecoder.Decode(device, section.Payload, section.Offset + section.HeaderLength);

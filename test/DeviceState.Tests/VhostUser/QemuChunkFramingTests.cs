@@ -55,7 +55,8 @@ public sealed class QemuChunkFramingTests
         byte[] bytes = new byte[8];
         BinaryPrimitives.WriteUInt32BigEndian(bytes, QemuChunkFraming.DefaultMaxChunkSize + 1);
         var output = new MemoryStream();
-        MigrationFormatException error = Assert.Throws<MigrationFormatException>(() => QemuChunkFraming.ReadChunks(new MemoryStream(bytes), output, startOffset: 100));
+        MigrationFormatException error =
+            Assert.Throws<MigrationFormatException>(() => QemuChunkFraming.ReadChunks(new MemoryStream(bytes), output, startOffset: 100));
         Assert.Equal(MigrationErrorKind.LimitExceeded, error.Kind);
         Assert.Equal(100, error.Offset);
         Assert.Equal(0, output.Length);

@@ -136,7 +136,8 @@ public sealed class VhostUserInProcessTests
         }
 
         Assert.Throws<MigrationFormatException>(pair.FrontEnd.CheckDeviceState);
-        Assert.Contains(pair.Log, line => line.Contains("failed after", StringComparison.Ordinal) && line.Contains("ended", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(
+            pair.Log, line => line.Contains("failed after", StringComparison.Ordinal) && line.Contains("ended", StringComparison.OrdinalIgnoreCase));
     }
 
     [Theory]
