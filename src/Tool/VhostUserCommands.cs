@@ -145,7 +145,7 @@ internal static class VhostUserCommands
 
     private static long Save(VhostUserFrontEnd frontEnd, string file, string framing)
     {
-        using var output = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        using var output = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
         if (framing == "qemu")
         {
             long copied;

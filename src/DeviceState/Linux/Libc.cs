@@ -22,6 +22,7 @@ internal static unsafe partial class Libc
     public const int EIntr = 4;
     public const int EAgain = 11;
     public const int EPipe = 32;
+    public const int EConnReset = 104;
 
     /// <summary>The size of <c>struct cmsghdr</c> on LP64: <c>size_t cmsg_len; int cmsg_level; int cmsg_type</c>.</summary>
     public const int CmsgHeaderSize = 16;

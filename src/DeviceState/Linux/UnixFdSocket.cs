@@ -153,7 +153,7 @@ public sealed class UnixFdSocket : IDisposable
     /// <summary>Receives up to <paramref name="buffer"/>'s length, and any descriptors that came with those bytes.</summary>
     /// <param name="buffer">Where the bytes go.</param>
     /// <param name="descriptors">Receives the descriptors, owned by the caller from then on.</param>
-    /// <returns>The number of bytes; 0 when the peer has closed the connection.</returns>
+    /// <returns>The number of bytes; 0 when the peer has closed the connection (or reset it by going away).</returns>
     /// <exception cref="IOException">The system refused, or more descriptors came than <see cref="MaxDescriptors"/> (those are closed).</exception>
     /// <exception cref="TimeoutException">Nothing arrived within <see cref="ReceiveTimeout"/>.</exception>
     public unsafe int Receive(Span<byte> buffer, List<SafeFileHandle> descriptors)
@@ -180,6 +180,12 @@ public sealed class UnixFdSocket : IDisposable
                     if (errno is Libc.EIntr or Libc.EAgain)
                     {
                         continue;
+                    }
+
+                    if (errno == Libc.EConnReset)
+                    {
+                        // The peer went away with our bytes unread (it died, or closed without reading): closed, as EOF is.
+                        return 0;
                     }
 
                     throw UnixError.IOException("recvmsg", errno);

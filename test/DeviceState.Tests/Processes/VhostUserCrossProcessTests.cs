@@ -56,39 +56,56 @@ public sealed class VhostUserCrossProcessTests(ITestOutputHelper output)
     public void Save_BackEndKilledMidTransfer_FrontEndFailsClearly()
     {
         using var scratch = new Scratch();
-        string file = scratch.File("state.mig");
-        using ChildProcess source = StartBackEnd(scratch, "src", "--state-size", LargeState.ToString(CultureInfo.InvariantCulture));
-        using ChildProcess save = ChildProcess.Migfmt("vhost-user-frontend", "--socket", scratch.File("src.sock"), "--save", file);
-        WaitForFile(file, 1);
-        source.Kill();
+        string fifo = Fifo.Create(scratch.File("out.fifo"));
+        using ChildProcess source = StartBackEnd(scratch, "src", "--state-size", (64L << 20).ToString(CultureInfo.InvariantCulture));
+        using ChildProcess save = ChildProcess.Migfmt("vhost-user-frontend", "--socket", scratch.File("src.sock"), "--save", fifo);
+        using (FileStream output = Fifo.OpenRead(fifo))
+        {
+            // The front-end cannot run ahead of this reader, so the transfer is surely in progress.
+            Fifo.ReadAtLeast(output, 1 << 20);
+            source.Kill();
+            output.CopyTo(Stream.Null);
+        }
+
         Assert.Equal(1, save.WaitForExit(Short));
         Assert.Contains("closed the connection", save.Stderr, StringComparison.Ordinal);
         Assert.NotEqual(0, source.WaitForExit(Short));
-        Assert.True(new FileInfo(file).Length < LargeState);
     }
 
     [Fact]
     public void Save_FrontEndKilledMidTransfer_BackEndFailsClearly()
     {
         using var scratch = new Scratch();
-        string file = scratch.File("state.mig");
-        using ChildProcess source = StartBackEnd(scratch, "src", "--state-size", LargeState.ToString(CultureInfo.InvariantCulture));
-        using ChildProcess save = ChildProcess.Migfmt("vhost-user-frontend", "--socket", scratch.File("src.sock"), "--save", file);
-        WaitForFile(file, 1);
-        save.Kill();
+        string fifo = Fifo.Create(scratch.File("out.fifo"));
+        using ChildProcess source = StartBackEnd(scratch, "src", "--state-size", (64L << 20).ToString(CultureInfo.InvariantCulture));
+        using ChildProcess save = ChildProcess.Migfmt("vhost-user-frontend", "--socket", scratch.File("src.sock"), "--save", fifo);
+        using (FileStream output = Fifo.OpenRead(fifo))
+        {
+            Fifo.ReadAtLeast(output, 1 << 20);
+            save.Kill();
+        }
+
         Assert.Equal(1, source.WaitForExit(Short));
         Assert.Contains("disconnected during a save transfer", source.Stderr, StringComparison.Ordinal);
+        Assert.Contains("failed after", source.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Load_BackEndKilledMidTransfer_FrontEndFailsClearly()
     {
         using var scratch = new Scratch();
-        string file = QemuFramedState(scratch, 64L << 20);
+        byte[] state = File.ReadAllBytes(QemuFramedState(scratch, 8L << 20));
+        string fifo = Fifo.Create(scratch.File("in.fifo"));
         using ChildProcess destination = StartBackEnd(scratch, "dst", "--empty");
-        using ChildProcess load = ChildProcess.Migfmt("vhost-user-frontend", "--socket", scratch.File("dst.sock"), "--load", file, "--framing", "qemu");
-        destination.WaitForStderr(s => s.Contains("transfer direction 1 (load)", StringComparison.Ordinal), Short);
-        destination.Kill();
+        using ChildProcess load = ChildProcess.Migfmt("vhost-user-frontend", "--socket", scratch.File("dst.sock"), "--load", fifo, "--framing", "qemu");
+        using (FileStream input = Fifo.OpenWrite(fifo))
+        {
+            input.Write(state, 0, 1 << 20);
+            destination.WaitForStderr(s => s.Contains("transfer direction 1 (load)", StringComparison.Ordinal), Short);
+            destination.Kill();
+            Fifo.WriteUntilRefused(input, state.AsSpan(1 << 20));
+        }
+
         Assert.Equal(1, load.WaitForExit(Short));
         Assert.Contains("migfmt: error:", load.Stderr, StringComparison.Ordinal);
         Assert.Matches("(?i)broken pipe|closed the connection", load.Stderr);
@@ -98,11 +115,17 @@ public sealed class VhostUserCrossProcessTests(ITestOutputHelper output)
     public void Load_FrontEndKilledMidTransfer_BackEndKeepsItsStateAndFailsClearly()
     {
         using var scratch = new Scratch();
-        string file = QemuFramedState(scratch, 64L << 20);
+        byte[] state = File.ReadAllBytes(QemuFramedState(scratch, 8L << 20));
+        string fifo = Fifo.Create(scratch.File("in.fifo"));
         using ChildProcess destination = StartBackEnd(scratch, "dst", "--empty");
-        using ChildProcess load = ChildProcess.Migfmt("vhost-user-frontend", "--socket", scratch.File("dst.sock"), "--load", file, "--framing", "qemu");
-        destination.WaitForStderr(s => s.Contains("transfer direction 1 (load)", StringComparison.Ordinal), Short);
-        load.Kill();
+        using ChildProcess load = ChildProcess.Migfmt("vhost-user-frontend", "--socket", scratch.File("dst.sock"), "--load", fifo, "--framing", "qemu");
+        using (FileStream input = Fifo.OpenWrite(fifo))
+        {
+            input.Write(state, 0, 1 << 20);
+            destination.WaitForStderr(s => s.Contains("transfer direction 1 (load)", StringComparison.Ordinal), Short);
+            load.Kill();
+        }
+
         Assert.Equal(1, destination.WaitForExit(Short));
         Assert.Contains("disconnected during a load transfer", destination.Stderr, StringComparison.Ordinal);
         Assert.Contains("\"blob_length\": 0", File.ReadAllText(scratch.File("dst.json")), StringComparison.Ordinal);
@@ -265,15 +288,6 @@ public sealed class VhostUserCrossProcessTests(ITestOutputHelper output)
         return framed;
     }
 
-    private static void WaitForFile(string path, long atLeast)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!(File.Exists(path) && new FileInfo(path).Length >= atLeast))
-        {
-            Assert.True(clock.Elapsed < Short, $"{path} did not grow to {atLeast} bytes");
-            Thread.Sleep(2);
-        }
-    }
 }
 
 /// <summary>The process tests start many processes; running them one class at a time keeps the machine responsive.</summary>
