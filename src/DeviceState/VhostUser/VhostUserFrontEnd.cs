@@ -88,12 +88,8 @@ public sealed class VhostUserFrontEnd : IDisposable
         using LinuxPipe pipe = LinuxPipe.Create(PipeCapacity);
         SafeFileHandle? returned = Transfer(VhostUserTransferDirection.Save, pipe.WriteEnd);
         pipe.WriteEnd.Dispose();
-        if (returned is not null)
-        {
-            return LinuxPipe.OpenStream(returned, FileAccess.Read);
-        }
-
-        return LinuxPipe.OpenStream(Detach(pipe.ReadEnd), FileAccess.Read);
+        SafeFileHandle end = returned ?? Detach(pipe.ReadEnd);
+        return new TransferPipe(LinuxPipe.OpenStream(end, FileAccess.Read), VhostUserTransferDirection.Save);
     }
 
     /// <summary>Starts a load: sends SET_DEVICE_STATE_FD (load, stopped) with a pipe's read end and returns its write end.</summary>
@@ -104,12 +100,8 @@ public sealed class VhostUserFrontEnd : IDisposable
         using LinuxPipe pipe = LinuxPipe.Create(PipeCapacity);
         SafeFileHandle? returned = Transfer(VhostUserTransferDirection.Load, pipe.ReadEnd);
         pipe.ReadEnd.Dispose();
-        if (returned is not null)
-        {
-            return LinuxPipe.OpenStream(returned, FileAccess.Write);
-        }
-
-        return LinuxPipe.OpenStream(Detach(pipe.WriteEnd), FileAccess.Write);
+        SafeFileHandle end = returned ?? Detach(pipe.WriteEnd);
+        return new TransferPipe(LinuxPipe.OpenStream(end, FileAccess.Write), VhostUserTransferDirection.Load);
     }
 
     /// <summary>Asks CHECK_DEVICE_STATE once the transfer's pipe is closed.</summary>
