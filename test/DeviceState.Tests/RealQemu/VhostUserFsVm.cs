@@ -58,12 +58,20 @@ internal sealed class VhostUserFsVm : IDisposable
         }
     }
 
-    /// <summary>Runs the guest and plays its driver: the device starts, and QEMU starts the back-end.</summary>
+    /// <summary>
+    /// Plays the guest driver while the guest is still paused (so the firmware cannot race it for the PCI configuration
+    /// ports), then runs the guest: QEMU starts a driver-ready virtio device when the VM runs, and with it the back-end.
+    /// </summary>
     public int StartGuestDriver()
     {
+        int queues;
+        using (QtestGuest guest = QtestGuest.Connect(QtestSocket ?? throw new InvalidOperationException("Started without qtest."), TimeSpan.FromSeconds(30)))
+        {
+            queues = guest.StartVirtioDevice(DeviceSlot, RingMemory);
+        }
+
         Qmp.Execute("cont");
-        using QtestGuest guest = QtestGuest.Connect(QtestSocket ?? throw new InvalidOperationException("Started without qtest."), TimeSpan.FromSeconds(30));
-        return guest.StartVirtioDevice(DeviceSlot, RingMemory);
+        return queues;
     }
 
     /// <summary>Asks QEMU to quit and waits for it.</summary>
