@@ -45,6 +45,12 @@ public sealed class VhostUserBackend : IDeviceState, IBlobState
     /// <summary>Gets or sets the back-end's opaque state (the library never needs it whole).</summary>
     public byte[] BackendState { get; set; } = [];
 
+    /// <summary>
+    /// Gets or sets where the opaque state lives when it is too large for <see cref="BackendState"/> (a file, a
+    /// generator): when set, the state blob is saved from and loaded into it instead.
+    /// </summary>
+    public IBlobState? StateStore { get; set; }
+
     /// <summary>Gets or sets the last error message (v2, skippable).</summary>
     public string LastError { get => _lastError; set => _lastError = value; }
 
@@ -66,7 +72,7 @@ public sealed class VhostUserBackend : IDeviceState, IBlobState
     {
         visitor.Field(Fields.ProtocolFeatures, ref _protocolFeatures);
         visitor.Field(Fields.InflightAddresses, InflightAddresses.AsSpan());
-        visitor.Blob(Fields.State, this);
+        visitor.Blob(Fields.State, StateStore ?? this);
         visitor.Field(Fields.LastError, ref _lastError);
         visitor.Field(Fields.BackendPid, ref _backendPid);
         if (visitor.BeginOptional(Fields.DirtyLog, needed: _dirtyLogActive).Track(ref _dirtyLogActive))

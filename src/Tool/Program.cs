@@ -359,6 +359,8 @@ public static class Program
         describe.SetAction(p => DeviceCommands.Describe(console, DeviceSet.From(p.GetValue(describeAssembly))));
         root.Add(describe);
 
+        ExternalStateCommands.AddTo(root, console.Out, console.Error);
+
         return root;
     }
 

@@ -293,9 +293,33 @@ internal static class DumpCommand
         }
         else
         {
-            QemuStreamDumper.Dump(input, console.Out);
+            QemuStreamDumper.Dump(input, console.Out, new QemuDumpOptions { DescribeChunkedBlob = DescribeBackendState });
         }
 
         return Program.ExitOk;
+    }
+
+    /// <summary>A back-end's state found in a QEMU stream as a chunked blob, dumped as text when it is a BER migration stream.</summary>
+    private static string? DescribeBackendState(ReadOnlyMemory<byte> contents)
+    {
+        if (!Visitors.MigrationStreamFormat.IsMigrationStream(contents.Span))
+        {
+            return null;
+        }
+
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        text.WriteLine("BER migration stream:");
+        var failures = new FailureLog();
+        try
+        {
+            using var walker = new StreamWalker(new MemoryStream(contents.ToArray(), writable: false), DeviceSet.Samples.SchemaOf);
+            WriteText(walker, text, failures);
+        }
+        catch (MigrationFormatException ex)
+        {
+            text.WriteLine("(cannot decode: " + ex.Message + ")");
+        }
+
+        return text.ToString();
     }
 }

@@ -35,4 +35,7 @@ public enum QemuCommand
 
     /// <summary>10: receive bitmap (variable).</summary>
     RecvBitmap = 10,
+
+    /// <summary>11: switchover start (no data; QEMU 10.0, sent before the final sections unless the machine type is 9.2 or older).</summary>
+    SwitchoverStart = 11,
 }

@@ -14,4 +14,10 @@ public sealed class QemuDumpOptions
 
     /// <summary>Gets or sets how many elements of an array are printed before it is cut short (default 16).</summary>
     public int MaxArrayElements { get; set; } = 16;
+
+    /// <summary>
+    /// Gets or sets what describes a back-end's state found as a chunked blob (<see cref="QemuChunkedBlob"/>): given its
+    /// joined contents, text printed under it (for example a decoded BER stream), or <see langword="null"/> for nothing.
+    /// </summary>
+    public System.Func<System.ReadOnlyMemory<byte>, string?>? DescribeChunkedBlob { get; set; }
 }

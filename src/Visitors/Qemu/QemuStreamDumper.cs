@@ -315,9 +315,36 @@ public static class QemuStreamDumper
                 case VmStateArray array:
                     WriteArray(name, array, indent);
                     break;
+                case VmStateBytes bytes
+                    when QemuChunkedBlob.IsChunkedType(bytes.TypeName) && QemuChunkedBlob.TryRead(bytes.Bytes.Span, out QemuChunkedBlob? blob):
+                    WriteChunkedBlob(name, bytes.TypeName, blob!, indent);
+                    break;
                 default:
                     output.WriteLine($"{indent}{name}: {value.TypeName} = {Format(value)}");
                     break;
+            }
+        }
+
+        private void WriteChunkedBlob(string name, string typeName, QemuChunkedBlob blob, string indent)
+        {
+            int largest = 0;
+            foreach (int length in blob.ChunkLengths)
+            {
+                largest = Math.Max(largest, length);
+            }
+
+            output.WriteLine(
+                $"{indent}{name}: {typeName} = chunked blob, {blob.Contents.Length} bytes in {blob.ChunkLengths.Count} chunks (largest {largest}), "
+                + "ended by a zero length");
+            if (options.DescribeChunkedBlob?.Invoke(blob.Contents) is { } description)
+            {
+                foreach (string line in description.Split('\n'))
+                {
+                    if (line.Length > 0)
+                    {
+                        output.WriteLine(indent + Indent + line.TrimEnd('\r'));
+                    }
+                }
             }
         }
 

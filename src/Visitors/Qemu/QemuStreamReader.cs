@@ -34,6 +34,7 @@ public sealed class QemuStreamReader : IDisposable
         [QemuCommand.Packaged] = 4,
         [QemuCommand.EnableColo] = 0,
         [QemuCommand.PostcopyResume] = 0,
+        [QemuCommand.SwitchoverStart] = 0,
     };
 
     private readonly Stream _stream;
@@ -600,9 +601,10 @@ public sealed class QemuStreamReader : IDisposable
         ushort command = _input.ReadUInt16("the command number");
         ushort length = _input.ReadUInt16("the command data length");
         var known = (QemuCommand)command;
-        if (command == 0 || command > (ushort)QemuCommand.RecvBitmap)
+        if (command == 0 || command > (ushort)QemuCommand.SwitchoverStart)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Unknown command {command} (length {length}): expected 1 to 10.", offset + 1);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue, $"Unknown command {command} (length {length}): expected 1 to 11.", offset + 1);
         }
 
         if (FixedCommandLengths.TryGetValue(known, out int expected) && expected != length)
