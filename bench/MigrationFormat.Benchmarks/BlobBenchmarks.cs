@@ -12,7 +12,13 @@ namespace MigrationFormat.Benchmarks;
 /// <summary>A device whose whole state is one opaque blob; saved from <see cref="Source"/>, loaded into <see cref="Sink"/>.</summary>
 public sealed class BlobDevice : IDeviceState, IBlobState
 {
-    public static readonly DeviceType DeviceType = new("blob", "urn:migfmt:bench:blob", 1, 1, _ => new BlobDevice(() => Stream.Null, _ => { }), "Opaque blob benchmark device");
+    public static readonly DeviceType DeviceType = new(
+        "blob",
+        "urn:migfmt:bench:blob",
+        1,
+        1,
+        _ => new BlobDevice(() => Stream.Null, _ => { }),
+        "Opaque blob benchmark device");
 
     private static readonly BlobSpec State = new FieldSet("blob").Blob("state", 0);
 
@@ -113,7 +119,11 @@ public static class BlobPipe
 {
     public const int SegmentSize = 256 * 1024;
 
-    public static PipeOptions Options { get; } = new(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
+    public static PipeOptions Options { get; } = new(
+        pauseWriterThreshold: 4 * 1024 * 1024,
+        resumeWriterThreshold: 2 * 1024 * 1024,
+        minimumSegmentSize: 64 * 1024,
+        useSynchronizationContext: false);
 
     public static void Transfer(BlobDevice source, BlobDevice destination)
     {

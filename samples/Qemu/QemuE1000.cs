@@ -22,9 +22,52 @@ public sealed class QemuE1000 : IDeviceState
     public const int MacRegCount = 0x8000;
 
     /// <summary>The device type: vmsd <c>e1000</c>, versions 1 to 2.</summary>
-    public static readonly DeviceType DeviceType = new("e1000", "urn:migfmt:qemu-7.2:e1000", currentVersion: 2, minimumVersion: 1, version => new QemuE1000(version), "QEMU 7.2 e1000 NIC (vmsd e1000)");
+    public static readonly DeviceType DeviceType = new(
+        "e1000",
+        "urn:migfmt:qemu-7.2:e1000",
+        currentVersion: 2,
+        minimumVersion: 1,
+        version => new QemuE1000(version),
+        "QEMU 7.2 e1000 NIC (vmsd e1000)");
 
-    private static readonly int[] RegisterIndexes = [0x0, 0x4, 0x5, 0x101D, 0x1020, 0x30, 0x32, 0x36, 0x34, 0x380, 0x1608, 0x8, 0x1004, 0x400, 0x40, 0xA01, 0xA00, 0xA04, 0xA02, 0xA06, 0x2, 0x16D4, 0x100, 0xE01, 0xE00, 0xE04, 0xE02, 0xE06, 0x1031, 0x1030, 0x1033, 0x1032, 0x1034, 0x1035, 0xE0A, 0x1602, 0xE];
+    private static readonly int[] RegisterIndexes = [
+        0x0,
+        0x4,
+        0x5,
+        0x101D,
+        0x1020,
+        0x30,
+        0x32,
+        0x36,
+        0x34,
+        0x380,
+        0x1608,
+        0x8,
+        0x1004,
+        0x400,
+        0x40,
+        0xA01,
+        0xA00,
+        0xA04,
+        0xA02,
+        0xA06,
+        0x2,
+        0x16D4,
+        0x100,
+        0xE01,
+        0xE00,
+        0xE04,
+        0xE02,
+        0xE06,
+        0x1031,
+        0x1030,
+        0x1033,
+        0x1032,
+        0x1034,
+        0x1035,
+        0xE0A,
+        0x1602,
+        0xE];
     private static readonly int[] MitIndexes = [0xA08, 0xA0B, 0xE0B, 0x31];
 
     private int _pciVersionId = 2;

@@ -106,7 +106,13 @@ public static class CompatibilityChecker
         return report;
     }
 
-    private static void CheckFields(CompatibilityReport report, string device, string path, IList<FieldSchema> sourceFields, IList<FieldSchema> destinationFields, int streamVersion)
+    private static void CheckFields(
+        CompatibilityReport report,
+        string device,
+        string path,
+        IList<FieldSchema> sourceFields,
+        IList<FieldSchema> destinationFields,
+        int streamVersion)
     {
         // What the stream carries: the source's fields of its own version. Optional groups may or may not be sent;
         // both cases are checked by treating their contents like any field.

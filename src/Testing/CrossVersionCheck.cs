@@ -28,7 +28,9 @@ public sealed class CrossVersionResult
     internal void Add(string violation) => _violations.Add(violation);
 
     /// <inheritdoc/>
-    public override string ToString() => Passed ? $"passed ({Loaded} loaded, {RefusedAsPredicted} refused as predicted)" : string.Join(Environment.NewLine, _violations);
+    public override string ToString() => Passed ? $"passed ({Loaded} loaded, {RefusedAsPredicted} refused as predicted)" : string.Join(
+        Environment.NewLine,
+        _violations);
 }
 
 /// <summary>
@@ -129,7 +131,8 @@ public static partial class CrossVersionCheck
         }
         else if (!prediction.Issues.Any(issue => Predicts(issue, failure)))
         {
-            result.Add($"{pair}: the load failed at '{failure.FieldPath}' ({failure.Kind}), which the checker did not predict: {string.Join("; ", prediction.Issues)}");
+            result.Add($"{pair}: the load failed at '{failure.FieldPath}' ({failure.Kind}), which the checker did not predict: "
+                + $"{string.Join("; ", prediction.Issues)}");
         }
         else
         {

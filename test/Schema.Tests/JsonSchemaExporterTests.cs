@@ -178,7 +178,9 @@ public class JsonSchemaExporterTests
         JsonElement root = Parse(JsonSchemaExporter.ToUtf8(UartV3));
         string[] required = root.GetProperty("required").EnumerateArray().Select(e => e.GetString()!).ToArray();
         Assert.Equal(["divider", "rbr", "ier", "iir", "lcr", "mcr", "lsr", "msr", "scr", "tx_count", "fifo_trigger_level"], required);
-        Assert.Equal(JsonValueKind.Object, root.GetProperty("properties").GetProperty("fifo_timeout").GetProperty("properties").GetProperty("deadline_ns").ValueKind);
+        Assert.Equal(
+            JsonValueKind.Object,
+            root.GetProperty("properties").GetProperty("fifo_timeout").GetProperty("properties").GetProperty("deadline_ns").ValueKind);
     }
 
     [Fact]

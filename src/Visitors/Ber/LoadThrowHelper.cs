@@ -81,11 +81,20 @@ internal static class LoadThrowHelper
         throw Create(
             session,
             MigrationErrorKind.MissingRequiredField,
-            string.Create(CultureInfo.InvariantCulture, $"Expected must-parse field {field.Name}, which version {session.StreamVersion} has; found {session.Describe()}."),
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Expected must-parse field {field.Name}, which version {session.StreamVersion} has; found {session.Describe()}."),
             field);
 
     private static MigrationFormatException Create(BerLoadSession session, MigrationErrorKind kind, string detail, FieldSpec? field) =>
-        new(kind, detail, session.Input.TokenOffset, field is null ? session.ScopePath() : session.PathOf(field), session.Device, session.StreamVersion, session.Version);
+        new(
+            kind,
+            detail,
+            session.Input.TokenOffset,
+            field is null ? session.ScopePath() : session.PathOf(field),
+            session.Device,
+            session.StreamVersion,
+            session.Version);
 
     /// <summary>Names what an integer of <paramref name="field"/> must be: "a value of type uint8", "an element of type uint16", "an element count".</summary>
     private static string Expected(FieldSpec field) => field.Kind switch

@@ -165,7 +165,8 @@ public ref struct DescribeVisitor : IStateVisitor
         if (declaredIn is not null && !ReferenceEquals(declaredIn, _open.Peek().Field))
         {
             throw new InvalidOperationException(
-                $"Field '{field.Path}' is declared among the members of '{declaredIn.Path}' but visited inside '{_open.Peek().Field?.Path ?? "the top level"}'.");
+                $"Field '{field.Path}' is declared among the members of '{declaredIn.Path}' but visited inside "
+                + $"'{_open.Peek().Field?.Path ?? "the top level"}'.");
         }
     }
 

@@ -323,7 +323,10 @@ public sealed class VmDescription
         }
 
         private bool Expect(JsonTree node, JsonTreeKind kind, string what, string path) =>
-            node.Kind == kind || Fail($"Expected {what} to be {(kind == JsonTreeKind.Object ? "an object" : "an array")}, found {node.Describe()}.", node, path);
+            node.Kind == kind || Fail(
+                $"Expected {what} to be {(kind == JsonTreeKind.Object ? "an object" : "an array")}, found {node.Describe()}.",
+                node,
+                path);
 
         private bool TryGetString(JsonTree node, string path, [NotNullWhen(true)] out string? text)
         {
@@ -358,7 +361,11 @@ public sealed class VmDescription
         /// <summary>Keeps the first mismatch; always <see langword="false"/>, so that a check reads <c>ok || Fail(...)</c>.</summary>
         private bool Fail(string detail, JsonTree node, string path)
         {
-            Error ??= new(MigrationErrorKind.UnexpectedValue, "The VM description has the wrong shape. " + detail, baseOffset + node.Offset, path.Length == 0 ? null : path);
+            Error ??= new(
+                MigrationErrorKind.UnexpectedValue,
+                "The VM description has the wrong shape. " + detail,
+                baseOffset + node.Offset,
+                path.Length == 0 ? null : path);
             return false;
         }
 
