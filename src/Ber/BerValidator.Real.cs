@@ -77,7 +77,8 @@ public static partial class BerValidator
         byte first = contents[0];
         if (((first >> 4) & 3) == 3)
         {
-            return $"the first contents octet {Hex(first)} has base bits 6-5 set to 11, a reserved value; 00, 01 and 10 select base 2, 8 and 16 (X.690 8.5.7.2)";
+            return $"the first contents octet {Hex(first)} has base bits 6-5 set to 11, a reserved value; "
+                + "00, 01 and 10 select base 2, 8 and 16 (X.690 8.5.7.2)";
         }
 
         int exponentFormat = first & 3;
@@ -205,7 +206,8 @@ public static partial class BerValidator
 
         if (!nonZero)
         {
-            return "the decimal number is zero; zero is encoded with no contents octets (plus zero, X.690 8.5.2) or as the special value 43 (minus zero, 8.5.3)";
+            return "the decimal number is zero; zero is encoded with no contents octets (plus zero, X.690 8.5.2) "
+                + "or as the special value 43 (minus zero, 8.5.3)";
         }
 
         return null;

@@ -28,9 +28,8 @@ public sealed class CrossVersionResult
     internal void Add(string violation) => _violations.Add(violation);
 
     /// <inheritdoc/>
-    public override string ToString() => Passed ? $"passed ({Loaded} loaded, {RefusedAsPredicted} refused as predicted)" : string.Join(
-        Environment.NewLine,
-        _violations);
+    public override string ToString() =>
+        Passed ? $"passed ({Loaded} loaded, {RefusedAsPredicted} refused as predicted)" : string.Join(Environment.NewLine, _violations);
 }
 
 /// <summary>
@@ -116,7 +115,8 @@ public static partial class CrossVersionCheck
             }
 
             // An optional group's presence is the source's to decide (absent means not needed), so it is not a kept value.
-            IEnumerable<string> keptPaths = after.Values.Keys.Where(p => !saved.Values.ContainsKey(p) && before.Values.ContainsKey(p) && !IsInsideListElement(p) && !p.EndsWith('?'));
+            IEnumerable<string> keptPaths = after.Values.Keys.Where(p =>
+                !saved.Values.ContainsKey(p) && before.Values.ContainsKey(p) && !IsInsideListElement(p) && !p.EndsWith('?'));
             foreach (string difference in before.Differences(after, keptPaths))
             {
                 result.Add($"{pair}: a field the stream did not carry changed: {difference}");

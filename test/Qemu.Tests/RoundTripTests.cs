@@ -54,7 +54,8 @@ public class RoundTripTests
             bytes,
             Math.Max(0, first - 200),
             Math.Min(bytes.Length - Math.Max(0, first - 200), 400));
-        Assert.Fail($"First difference at byte {first} (expected {expected.Length} bytes, got {actual.Length}).\n--- expected ---\n{Around(expected)}\n--- actual "
-            + $"---\n{Around(actual)}");
+        Assert.Fail(
+            $"First difference at byte {first} (expected {expected.Length} bytes, got {actual.Length})."
+            + $"\n--- expected ---\n{Around(expected)}\n--- actual ---\n{Around(actual)}");
     }
 }

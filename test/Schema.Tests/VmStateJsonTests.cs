@@ -248,7 +248,9 @@ public class VmStateJsonTests
     [Fact]
     public void Import_FieldWithoutSize_ThrowsWithJsonPath()
     {
-        byte[] json = """{"dev":{"Name":"dev","version_id":1,"minimum_version_id":1,"Description":{"name":"dev","version_id":1,"minimum_version_id":1,"Fields":[{"field":"a","version_id":0,"field_exists":false}]}}}"""u8.ToArray();
+        byte[] json = (
+            """{"dev":{"Name":"dev","version_id":1,"minimum_version_id":1,"Description":"""u8
+            + """{"name":"dev","version_id":1,"minimum_version_id":1,"Fields":[{"field":"a","version_id":0,"field_exists":false}]}}}"""u8).ToArray();
         MigrationFormatException ex = Assert.Throws<MigrationFormatException>(() => VmStateJson.Import(json));
         Assert.Equal((MigrationErrorKind.UnexpectedValue, "$.dev.Description.Fields[0].size", -1L), (ex.Kind, ex.FieldPath, ex.Offset));
     }

@@ -154,11 +154,8 @@ internal sealed class RandomSchema
     }
 
     public override string ToString() =>
-        string.Join(
-            "; ",
-            Fields.Select(f => f.ToString())) + (Group is null ? string.Empty : $" | {Group} since {Group.Since}: " + string.Join(
-                "; ",
-                GroupFields.Select(f => f.ToString())));
+        string.Join("; ", Fields.Select(f => f.ToString()))
+        + (Group is null ? string.Empty : $" | {Group} since {Group.Since}: " + string.Join("; ", GroupFields.Select(f => f.ToString())));
 
     private static FieldKind Wider(FieldKind kind) => kind switch
     {
@@ -416,7 +413,11 @@ public class RandomDevicePropertyTests
             outcomes.Add(Predict(schema, Busy(schema, i, random), i, j));
             foreach (FieldModel f in schema.Fields)
             {
-                evolutions.Add(f.WidenedIn != 0 ? "widened" : f.RemovedIn != 0 ? "removed" : f.Since > 1 ? (f.Skippable ? "added-skippable" : "added-must-parse") : "plain");
+                evolutions.Add(
+                    f.WidenedIn != 0 ? "widened"
+                    : f.RemovedIn != 0 ? "removed"
+                    : f.Since > 1 ? (f.Skippable ? "added-skippable" : "added-must-parse")
+                    : "plain");
             }
 
             if (schema.Group is not null)

@@ -154,7 +154,8 @@ internal sealed class BerLoadSession
     {
         Input.Accept();
         LayoutNode node = _frames[_frameCount - 1].Node.FindChild(field.Tag)
-            ?? throw new InvalidOperationException($"Field '{field.Name}' is not in the layout of version {Version}; the Visit method visits differently than it describes.");
+            ?? throw new InvalidOperationException(
+                $"Field '{field.Name}' is not in the layout of version {Version}; the Visit method visits differently than it describes.");
         PushFrame(node, Input.Depth, field, 0, false);
     }
 

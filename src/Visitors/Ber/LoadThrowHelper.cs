@@ -71,7 +71,13 @@ internal static class LoadThrowHelper
             CultureInfo.InvariantCulture,
             $"The stream carries must-parse field {tag.AsConstructed(false)}, which version {session.Version} does not know; it cannot be skipped safely.");
         throw new MigrationFormatException(
-            MigrationErrorKind.UnknownRequiredField, detail, session.Input.TokenOffset, session.PathOfUnknown(tag), session.Device, session.StreamVersion, session.Version);
+            MigrationErrorKind.UnknownRequiredField,
+            detail,
+            session.Input.TokenOffset,
+            session.PathOfUnknown(tag),
+            session.Device,
+            session.StreamVersion,
+            session.Version);
     }
 
     /// <summary>Throws <see cref="MigrationErrorKind.MissingRequiredField"/> for a must-parse field the stream's version has and the stream lacks.</summary>

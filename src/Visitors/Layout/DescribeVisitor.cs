@@ -185,7 +185,10 @@ public ref struct DescribeVisitor : IStateVisitor
         {
             if (!_tags.Add(child.Tag))
             {
-                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Tag {child.Tag} is used twice in '{Field?.Name ?? "<root>"}' (second time by '{child.Name}'); tags are unique within a structure."));
+                throw new InvalidOperationException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Tag {child.Tag} is used twice in '{Field?.Name ?? "<root>"}' (second time by '{child.Name}'); "
+                    + $"tags are unique within a structure."));
             }
         }
 

@@ -356,7 +356,12 @@ public static class AnalyzerJsonWriter
                             null);
                     }
 
-                    if (!VmStateDecoder.TryDecode(device, _section.Payload, _section.Offset + _section.HeaderLength, out VmStateStruct? state, out MigrationFormatException? error))
+                    if (!VmStateDecoder.TryDecode(
+                        device,
+                        _section.Payload,
+                        _section.Offset + _section.HeaderLength,
+                        out VmStateStruct? state,
+                        out MigrationFormatException? error))
                     {
                         throw error.WithDevice(_section.IdStr, (int)Math.Min(_section.VersionId, int.MaxValue), null);
                     }

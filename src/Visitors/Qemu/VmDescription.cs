@@ -238,7 +238,11 @@ public sealed class VmDescription
 
                 for (int i = 0; i < subsectionsNode.Items!.Count; i++)
                 {
-                    if (!TryParseState(subsectionsNode.Items[i], path + ".subsections[" + i.ToString(CultureInfo.InvariantCulture) + "]", fieldsRequired: true, out VmStateDescription? subsection))
+                    if (!TryParseState(
+                        subsectionsNode.Items[i],
+                        path + ".subsections[" + i.ToString(CultureInfo.InvariantCulture) + "]",
+                        fieldsRequired: true,
+                        out VmStateDescription? subsection))
                     {
                         return false;
                     }
@@ -304,7 +308,8 @@ public sealed class VmDescription
 
             VmStateDescription? structDescription = null;
             if (type == "struct"
-                && (!TryGetRequired(node, "struct", path, out JsonTree? structNode) || !TryParseState(structNode, path + ".struct", fieldsRequired: false, out structDescription)))
+                && (!TryGetRequired(node, "struct", path, out JsonTree? structNode)
+                    || !TryParseState(structNode, path + ".struct", fieldsRequired: false, out structDescription)))
             {
                 return false;
             }
