@@ -12,7 +12,13 @@ namespace MigrationFormat.Benchmarks;
 /// <summary>A device whose whole state is one opaque blob; saved from <see cref="Source"/>, loaded into <see cref="Sink"/>.</summary>
 public sealed class BlobDevice : IDeviceState, IBlobState
 {
-    public static readonly DeviceType DeviceType = new("blob", "urn:migfmt:bench:blob", 1, 1, _ => new BlobDevice(() => Stream.Null, _ => { }), "Opaque blob benchmark device");
+    public static readonly DeviceType DeviceType = new(
+        "blob",
+        "urn:migfmt:bench:blob",
+        1,
+        1,
+        _ => new BlobDevice(() => Stream.Null, _ => { }),
+        "Opaque blob benchmark device");
 
     private static readonly BlobSpec State = new FieldSet("blob").Blob("state", 0);
 
@@ -113,7 +119,11 @@ public static class BlobPipe
 {
     public const int SegmentSize = 256 * 1024;
 
-    public static PipeOptions Options { get; } = new(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
+    public static PipeOptions Options { get; } = new(
+        pauseWriterThreshold: 4 * 1024 * 1024,
+        resumeWriterThreshold: 2 * 1024 * 1024,
+        minimumSegmentSize: 64 * 1024,
+        useSynchronizationContext: false);
 
     public static void Transfer(BlobDevice source, BlobDevice destination)
     {
@@ -234,12 +244,19 @@ public static class BlobSoak
         long peak = process.PeakWorkingSet64;
         double seconds = watch.Elapsed.TotalSeconds;
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Format(c, "blob-soak: {0} MiB generated blob through MigrationStreamWriter(PipeWriter) -> MigrationStreamReader(PipeReader.AsStream())", mebibytes));
+        Console.WriteLine(string.Format(
+            c,
+            "blob-soak: {0} MiB generated blob through MigrationStreamWriter(PipeWriter) -> MigrationStreamReader(PipeReader.AsStream())",
+            mebibytes));
         Console.WriteLine(string.Format(c, "  received         {0} bytes, intact: {1}", received, intact && received == length));
         Console.WriteLine(string.Format(c, "  time             {0:F2} s", seconds));
         Console.WriteLine(string.Format(c, "  throughput       {0:F2} GB/s ({1:F0} MiB/s)", length / seconds / 1e9, length / seconds / (1024 * 1024)));
         Console.WriteLine(string.Format(c, "  peak working set {0:F1} MiB (before the transfer: {1:F1} MiB)", peak / 1048576.0, before / 1048576.0));
-        Console.WriteLine(string.Format(c, "  segment {0} KiB, pipe pause threshold {1} MiB", BlobPipe.SegmentSize / 1024, BlobPipe.Options.PauseWriterThreshold / (1024 * 1024)));
+        Console.WriteLine(string.Format(
+            c,
+            "  segment {0} KiB, pipe pause threshold {1} MiB",
+            BlobPipe.SegmentSize / 1024,
+            BlobPipe.Options.PauseWriterThreshold / (1024 * 1024)));
         return intact && received == length ? 0 : 1;
     }
 }

@@ -41,7 +41,11 @@ public sealed class QemuFifo8
     {
         private static readonly FieldSet Root = new("fifo8");
 
-        private static readonly ArrayFieldSpec<byte> Data16 = Root.FixedBytes("data", 0, 16, description: "The FIFO buffer (VMSTATE_VBUFFER_UINT32 of its capacity)");
+        private static readonly ArrayFieldSpec<byte> Data16 = Root.FixedBytes(
+            "data",
+            0,
+            16,
+            description: "The FIFO buffer (VMSTATE_VBUFFER_UINT32 of its capacity)");
 
         /// <summary>Head index.</summary>
         public static readonly FieldSpec<uint> Head = Root.UInt32("head", 1);
@@ -53,6 +57,10 @@ public sealed class QemuFifo8
         /// <param name="capacity">The capacity.</param>
         /// <returns>The spec.</returns>
         public static ArrayFieldSpec<byte> Data(int capacity) =>
-            capacity == 16 ? Data16 : new FieldSet("fifo8").FixedBytes("data", 0, capacity, description: "The FIFO buffer (VMSTATE_VBUFFER_UINT32 of its capacity)");
+            capacity == 16 ? Data16 : new FieldSet("fifo8").FixedBytes(
+                "data",
+                0,
+                capacity,
+                description: "The FIFO buffer (VMSTATE_VBUFFER_UINT32 of its capacity)");
     }
 }

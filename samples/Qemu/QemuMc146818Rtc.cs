@@ -18,7 +18,13 @@ public sealed class QemuMc146818Rtc : IDeviceState, IStateHooks
     public const int CmosSize = 128;
 
     /// <summary>The device type: vmsd <c>mc146818rtc</c>, versions 1 to 3.</summary>
-    public static readonly DeviceType DeviceType = new("mc146818rtc", "urn:migfmt:qemu-7.2:mc146818rtc", currentVersion: 3, minimumVersion: 1, version => new QemuMc146818Rtc(version), "QEMU 7.2 MC146818 RTC (vmsd mc146818rtc)");
+    public static readonly DeviceType DeviceType = new(
+        "mc146818rtc",
+        "urn:migfmt:qemu-7.2:mc146818rtc",
+        currentVersion: 3,
+        minimumVersion: 1,
+        version => new QemuMc146818Rtc(version),
+        "QEMU 7.2 MC146818 RTC (vmsd mc146818rtc)");
 
     private byte _cmosIndex;
     private long _periodicTimer = -1;

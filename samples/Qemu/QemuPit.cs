@@ -11,7 +11,13 @@ namespace MigrationFormat.Samples.Qemu;
 public sealed class QemuPit : IDeviceState
 {
     /// <summary>The device type: vmsd <c>i8254</c>, versions 2 to 3.</summary>
-    public static readonly DeviceType DeviceType = new("i8254", "urn:migfmt:qemu-7.2:i8254", currentVersion: 3, minimumVersion: 2, version => new QemuPit(version), "QEMU 7.2 i8254 PIT (vmsd i8254)");
+    public static readonly DeviceType DeviceType = new(
+        "i8254",
+        "urn:migfmt:qemu-7.2:i8254",
+        currentVersion: 3,
+        minimumVersion: 2,
+        version => new QemuPit(version),
+        "QEMU 7.2 i8254 PIT (vmsd i8254)");
 
     private static readonly StructSpec[] ChannelSpecs = [Fields.Channel0, Fields.Channel1, Fields.Channel2];
 

@@ -22,7 +22,13 @@ public sealed class QemuSerial : IDeviceState, IStateHooks
     private const byte IirThri = 0x02;
 
     /// <summary>The device type: vmsd <c>serial</c>, versions 2 to 3.</summary>
-    public static readonly DeviceType DeviceType = new("serial", "urn:migfmt:qemu-7.2:isa-serial", currentVersion: 3, minimumVersion: 2, version => new QemuSerial(version), "QEMU 7.2 ISA 16550A UART (vmsd serial)");
+    public static readonly DeviceType DeviceType = new(
+        "serial",
+        "urn:migfmt:qemu-7.2:isa-serial",
+        currentVersion: 3,
+        minimumVersion: 2,
+        version => new QemuSerial(version),
+        "QEMU 7.2 ISA 16550A UART (vmsd serial)");
 
     private ushort _divider;
     private byte _rbr;
@@ -290,7 +296,10 @@ public sealed class QemuSerial : IDeviceState, IStateHooks
         public static readonly OptionalSpec FifoTimeoutTimerGroup = State.Members.Optional("serial/fifo_timeout_timer", 14, legacyVersion: 1);
 
         /// <summary>FIFO timeout timer expiry.</summary>
-        public static readonly FieldSpec<long> FifoTimeoutTimer = FifoTimeoutTimerGroup.Members.Int64("fifo_timeout_timer", 0, description: "Timer expiry in ns, -1 when not pending");
+        public static readonly FieldSpec<long> FifoTimeoutTimer = FifoTimeoutTimerGroup.Members.Int64(
+            "fifo_timeout_timer",
+            0,
+            description: "Timer expiry in ns, -1 when not pending");
 
         /// <summary>Subsection <c>serial/timeout_ipending</c> (v1).</summary>
         public static readonly OptionalSpec TimeoutIpendingGroup = State.Members.Optional("serial/timeout_ipending", 15, legacyVersion: 1);
@@ -305,6 +314,9 @@ public sealed class QemuSerial : IDeviceState, IStateHooks
         public static readonly FieldSpec<int> PollMsl = PollGroup.Members.Int32("poll_msl", 0);
 
         /// <summary>Modem status poll timer expiry.</summary>
-        public static readonly FieldSpec<long> ModemStatusPoll = PollGroup.Members.Int64("modem_status_poll", 1, description: "Timer expiry in ns, -1 when not pending");
+        public static readonly FieldSpec<long> ModemStatusPoll = PollGroup.Members.Int64(
+            "modem_status_poll",
+            1,
+            description: "Timer expiry in ns, -1 when not pending");
     }
 }

@@ -146,7 +146,8 @@ public static partial class BerDecoder
     /// <param name="tag">The tag read.</param>
     /// <param name="length">The definite length, or -1 for indefinite.</param>
     /// <param name="headerLength">The number of identifier and length octets.</param>
-    /// <returns>The first status other than <see cref="BerDecodeStatus.Done"/> of <see cref="TryReadTag"/> and <see cref="TryReadLength"/>, else <see cref="BerDecodeStatus.Done"/>.</returns>
+    /// <returns>The first status other than <see cref="BerDecodeStatus.Done"/> of <see cref="TryReadTag"/> and <see cref="TryReadLength"/>, else
+    /// <see cref="BerDecodeStatus.Done"/>.</returns>
     public static BerDecodeStatus TryReadHeader(ReadOnlySpan<byte> source, out BerTag tag, out long length, out int headerLength)
     {
         length = 0;

@@ -114,7 +114,8 @@ public static class BerEncoder
     }
 
     /// <summary>Writes the minimal two's-complement content octets of a signed value.</summary>
-    /// <remarks>When <paramref name="destination"/> holds eight octets or more, octets after the returned count (up to the eighth) may be overwritten.</remarks>
+    /// <remarks>When <paramref name="destination"/> holds eight octets or more, octets after the returned count (up to the eighth) may be
+    /// overwritten.</remarks>
     /// <param name="destination">Where to write; must hold <see cref="GetIntegerLength(long)"/> octets.</param>
     /// <param name="value">The value.</param>
     /// <returns>The number of octets written.</returns>
@@ -125,8 +126,10 @@ public static class BerEncoder
         return length;
     }
 
-    /// <summary>Writes the minimal two's-complement content octets of an unsigned value (nine octets, led by <c>00</c>, for values of 2^63 and above).</summary>
-    /// <remarks>When <paramref name="destination"/> holds eight octets or more, octets after the returned count (up to the eighth) may be overwritten.</remarks>
+    /// <summary>Writes the minimal two's-complement content octets of an unsigned value (nine octets, led by <c>00</c>, for values of 2^63 and
+    /// above).</summary>
+    /// <remarks>When <paramref name="destination"/> holds eight octets or more, octets after the returned count (up to the eighth) may be
+    /// overwritten.</remarks>
     /// <param name="destination">Where to write; must hold <see cref="GetIntegerLength(ulong)"/> octets.</param>
     /// <param name="value">The value.</param>
     /// <returns>The number of octets written.</returns>

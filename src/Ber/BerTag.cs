@@ -16,7 +16,8 @@ public readonly struct BerTag : IEquatable<BerTag>
     /// <param name="tagClass">The tag class.</param>
     /// <param name="tagNumber">The tag number, at most <see cref="MaxTagNumber"/>.</param>
     /// <param name="isConstructed"><see langword="true"/> for the constructed form.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tagNumber"/> is larger than <see cref="MaxTagNumber"/>, or <paramref name="tagClass"/> is not defined.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tagNumber"/> is larger than <see cref="MaxTagNumber"/>, or <paramref name="tagClass"/> is
+    /// not defined.</exception>
     public BerTag(BerTagClass tagClass, ulong tagNumber, bool isConstructed = false)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(tagNumber, MaxTagNumber);

@@ -85,7 +85,9 @@ internal static class BerThrowHelper
             return status switch
             {
                 BerDecodeStatus.InvalidEncoding => "the first subsequent tag octet is 80, a padded tag number (X.690 8.1.2.4.2 c)",
-                BerDecodeStatus.NonMinimal => string.Create(CultureInfo.InvariantCulture, $"tag number {LongFormNumber(header)} is written in the long form; numbers below 31 take one octet (X.690 8.1.2.2)"),
+                BerDecodeStatus.NonMinimal => string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"tag number {LongFormNumber(header)} is written in the long form; numbers below 31 take one octet (X.690 8.1.2.2)"),
                 BerDecodeStatus.BeyondCodecLimit => "the tag number has more than 63 bits, beyond this codec's limit",
                 _ => "the identifier octets end early",
             };
@@ -95,7 +97,9 @@ internal static class BerThrowHelper
         return status switch
         {
             BerDecodeStatus.InvalidEncoding => "length octet FF is reserved (X.690 8.1.3.5 c)",
-            BerDecodeStatus.BeyondCodecLimit when (length[0] & 0x7F) > 8 => string.Create(CultureInfo.InvariantCulture, $"the length takes {length[0] & 0x7F} octets; this codec reads at most 8 length octets (lengths up to 2^63 - 1)"),
+            BerDecodeStatus.BeyondCodecLimit when (length[0] & 0x7F) > 8 => string.Create(
+                CultureInfo.InvariantCulture,
+                $"the length takes {length[0] & 0x7F} octets; this codec reads at most 8 length octets (lengths up to 2^63 - 1)"),
             BerDecodeStatus.BeyondCodecLimit => "the length is beyond 2^63 - 1, this codec's limit",
             _ => "the length octets end early",
         };
@@ -112,7 +116,9 @@ internal static class BerThrowHelper
         BerDecodeStatus.InvalidEncoding => "the INTEGER has no content octets (X.690 8.3.1)",
         BerDecodeStatus.NonMinimal => "the INTEGER has a redundant leading octet (X.690 8.3.2)",
         BerDecodeStatus.OutOfRange when unsigned && (content[0] & 0x80) != 0 => "the INTEGER is negative; an unsigned value was expected",
-        BerDecodeStatus.OutOfRange => string.Create(CultureInfo.InvariantCulture, $"the INTEGER takes {length} octets, more than {(unsigned ? "an unsigned" : "a signed")} 64-bit value holds"),
+        BerDecodeStatus.OutOfRange => string.Create(
+            CultureInfo.InvariantCulture,
+            $"the INTEGER takes {length} octets, more than {(unsigned ? "an unsigned" : "a signed")} 64-bit value holds"),
         _ => "the INTEGER is not complete",
     };
 

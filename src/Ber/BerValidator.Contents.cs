@@ -20,7 +20,10 @@ public static partial class BerValidator
             case 1:
                 if (reader.Length != 1)
                 {
-                    throw ContentError(ref reader, "BOOLEAN", $"expected exactly one contents octet (X.690 8.2.1), found {reader.Length.ToString(CultureInfo.InvariantCulture)}");
+                    throw ContentError(
+                        ref reader,
+                        "BOOLEAN",
+                        $"expected exactly one contents octet (X.690 8.2.1), found {reader.Length.ToString(CultureInfo.InvariantCulture)}");
                 }
 
                 break;
@@ -40,7 +43,10 @@ public static partial class BerValidator
             case 5:
                 if (reader.Length != 0)
                 {
-                    throw ContentError(ref reader, "NULL", $"expected no contents octets (X.690 8.8.2), found {reader.Length.ToString(CultureInfo.InvariantCulture)}");
+                    throw ContentError(
+                        ref reader,
+                        "NULL",
+                        $"expected no contents octets (X.690 8.8.2), found {reader.Length.ToString(CultureInfo.InvariantCulture)}");
                 }
 
                 break;
@@ -62,7 +68,10 @@ public static partial class BerValidator
                 CheckUtf8(ref reader, ref utf8, "UTF8String");
                 if (!utf8.IsComplete)
                 {
-                    throw ContentError(ref reader, "UTF8String", $"the contents end inside a UTF-8 sequence; {utf8.Missing.ToString(CultureInfo.InvariantCulture)} continuation octets were expected");
+                    throw ContentError(
+                        ref reader,
+                        "UTF8String",
+                        $"the contents end inside a UTF-8 sequence; {utf8.Missing.ToString(CultureInfo.InvariantCulture)} continuation octets were expected");
                 }
 
                 break;
@@ -102,7 +111,11 @@ public static partial class BerValidator
             if (leadingNine == 0 || leadingNine == 0x1FF)
             {
                 string octet = head[0] == 0 ? "00" : "FF";
-                throw ContentError(ref reader, typeName, $"the leading octet {octet} is redundant; the first nine bits of a two's complement integer shall not be all {(head[0] == 0 ? "zeros" : "ones")} (X.690 8.3.2)");
+                throw ContentError(
+                    ref reader,
+                    typeName,
+                    $"the leading octet {octet} is redundant; the first nine bits of a two's complement integer shall not be all "
+                    + $"{(head[0] == 0 ? "zeros" : "ones")} (X.690 8.3.2)");
             }
         }
     }
@@ -114,18 +127,28 @@ public static partial class BerValidator
         ReadOnlySpan<byte> head = Head(in reader, buffer);
         if (head.IsEmpty)
         {
-            throw ContentError(ref reader, "BIT STRING", "expected the initial octet that counts the unused bits, found no contents octets (X.690 8.6.2); an empty BIT STRING is 03 01 00");
+            throw ContentError(
+                ref reader,
+                "BIT STRING",
+                "expected the initial octet that counts the unused bits, found no contents octets (X.690 8.6.2); an empty BIT STRING is 03 01 00");
         }
 
         int unused = head[0];
         if (unused > 7)
         {
-            throw ContentError(ref reader, "BIT STRING", $"the initial octet says {unused.ToString(CultureInfo.InvariantCulture)} unused bits; it shall be 0 to 7 (X.690 8.6.2.2)");
+            throw ContentError(
+                ref reader,
+                "BIT STRING",
+                $"the initial octet says {unused.ToString(CultureInfo.InvariantCulture)} unused bits; it shall be 0 to 7 (X.690 8.6.2.2)");
         }
 
         if (unused != 0 && reader.Length == 1)
         {
-            throw ContentError(ref reader, "BIT STRING", $"the initial octet says {unused.ToString(CultureInfo.InvariantCulture)} unused bits but no octet follows it; with no subsequent octets it shall be zero (X.690 8.6.2.3)");
+            throw ContentError(
+                ref reader,
+                "BIT STRING",
+                $"the initial octet says {unused.ToString(CultureInfo.InvariantCulture)} unused bits but no octet follows it; with no subsequent octets it "
+                + "shall be zero (X.690 8.6.2.3)");
         }
 
         return unused;
@@ -159,14 +182,25 @@ public static partial class BerValidator
         }
     }
 
-    private static void CheckSubidentifierOctets(ref BerReader reader, ReadOnlySpan<byte> octets, ref bool inSubidentifier, ref long index, long contentStart, string typeName, string clause)
+    private static void CheckSubidentifierOctets(
+        ref BerReader reader,
+        ReadOnlySpan<byte> octets,
+        ref bool inSubidentifier,
+        ref long index,
+        long contentStart,
+        string typeName,
+        string clause)
     {
         for (int i = 0; i < octets.Length; i++, index++)
         {
             byte octet = octets[i];
             if (!inSubidentifier && octet == 0x80)
             {
-                throw ContentError(ref reader, typeName, $"the subidentifier at offset {(contentStart + index).ToString(CultureInfo.InvariantCulture)} is led by the octet 80; subidentifiers are encoded in the fewest possible octets ({clause})");
+                throw ContentError(
+                    ref reader,
+                    typeName,
+                    $"the subidentifier at offset {(contentStart + index).ToString(CultureInfo.InvariantCulture)} is led by the octet 80; subidentifiers are "
+                    + $"encoded in the fewest possible octets ({clause})");
             }
 
             inSubidentifier = (octet & 0x80) != 0;
@@ -190,12 +224,23 @@ public static partial class BerValidator
         }
     }
 
-    private static void CheckUtf8Octets(ref BerReader reader, ref Utf8Checker checker, ReadOnlySpan<byte> octets, long contentStart, long index, string typeName)
+    private static void CheckUtf8Octets(
+        ref BerReader reader,
+        ref Utf8Checker checker,
+        ReadOnlySpan<byte> octets,
+        long contentStart,
+        long index,
+        string typeName)
     {
         int bad = checker.Feed(octets);
         if (bad >= 0)
         {
-            throw ContentError(ref reader, typeName, $"the octet {octets[bad].ToString("X2", CultureInfo.InvariantCulture)} at offset {(contentStart + index + bad).ToString(CultureInfo.InvariantCulture)} is not valid UTF-8 here (RFC 3629: no overlong forms, surrogates or code points above 10FFFF)");
+            throw ContentError(
+                ref reader,
+                typeName,
+                $"the octet {octets[bad].ToString("X2", CultureInfo.InvariantCulture)} at offset "
+                + $"{(contentStart + index + bad).ToString(CultureInfo.InvariantCulture)} is not valid UTF-8 here (RFC 3629: no overlong forms, surrogates "
+                + "or code points above 10FFFF)");
         }
     }
 

@@ -57,7 +57,8 @@ public static partial class BerValidator
         {
             if (first > 0x43)
             {
-                return $"the first contents octet {Hex(first)} is not a special real value; 40 (PLUS-INFINITY), 41 (MINUS-INFINITY), 42 (NOT-A-NUMBER) and 43 (minus zero) are defined (X.690 8.5.9)";
+                return $"the first contents octet {Hex(first)} is not a special real value; 40 (PLUS-INFINITY), 41 (MINUS-INFINITY), 42 (NOT-A-NUMBER) and 43 "
+                    + "(minus zero) are defined (X.690 8.5.9)";
             }
 
             if (contents.Length != 1)
@@ -76,7 +77,8 @@ public static partial class BerValidator
         byte first = contents[0];
         if (((first >> 4) & 3) == 3)
         {
-            return $"the first contents octet {Hex(first)} has base bits 6-5 set to 11, a reserved value; 00, 01 and 10 select base 2, 8 and 16 (X.690 8.5.7.2)";
+            return $"the first contents octet {Hex(first)} has base bits 6-5 set to 11, a reserved value; "
+                + "00, 01 and 10 select base 2, 8 and 16 (X.690 8.5.7.2)";
         }
 
         int exponentFormat = first & 3;
@@ -107,7 +109,8 @@ public static partial class BerValidator
             int leadingNine = (contents[2] << 1) | (contents[3] >> 7);
             if (leadingNine == 0 || leadingNine == 0x1FF)
             {
-                return $"the {Count(exponentLength)}-octet exponent begins with nine {(leadingNine == 0 ? "zero" : "one")} bits; in the long form they shall not be all zeros or all ones (X.690 8.5.7.4 d)";
+                return $"the {Count(exponentLength)}-octet exponent begins with nine {(leadingNine == 0 ? "zero" : "one")} bits; in the long form they shall "
+                    + "not be all zeros or all ones (X.690 8.5.7.4 d)";
             }
         }
 
@@ -197,12 +200,14 @@ public static partial class BerValidator
 
         if (i != text.Length)
         {
-            return $"the {name} number has the unexpected character {Hex(text[i])} at index {i.ToString(CultureInfo.InvariantCulture)} of its text (X.690 8.5.8, ISO 6093)";
+            return $"the {name} number has the unexpected character {Hex(text[i])} at index {i.ToString(CultureInfo.InvariantCulture)} of its text (X.690 "
+                + "8.5.8, ISO 6093)";
         }
 
         if (!nonZero)
         {
-            return "the decimal number is zero; zero is encoded with no contents octets (plus zero, X.690 8.5.2) or as the special value 43 (minus zero, 8.5.3)";
+            return "the decimal number is zero; zero is encoded with no contents octets (plus zero, X.690 8.5.2) "
+                + "or as the special value 43 (minus zero, 8.5.3)";
         }
 
         return null;

@@ -69,7 +69,8 @@ public static partial class BerValidator
                 {
                     throw new MigrationFormatException(
                         MigrationErrorKind.InvalidEncoding,
-                        $"Expected the input to end after its one top-level value; found {(inputLength - reader.Position).ToString(CultureInfo.InvariantCulture)} more octets.",
+                        "Expected the input to end after its one top-level value; found "
+                        + $"{(inputLength - reader.Position).ToString(CultureInfo.InvariantCulture)} more octets.",
                         reader.Position);
                 }
 
@@ -175,7 +176,10 @@ public static partial class BerValidator
                 {
                     throw new MigrationFormatException(
                         MigrationErrorKind.InvalidEncoding,
-                        $"Invalid BIT STRING segment: the segment at offset {_unusedBitsSegment.ToString(CultureInfo.InvariantCulture)} of the constructed BIT STRING that began at offset {_start.ToString(CultureInfo.InvariantCulture)} has {_unusedBits.ToString(CultureInfo.InvariantCulture)} unused bits, but only the last segment may have unused bits; another segment follows it at offset {reader.TokenStartOffset.ToString(CultureInfo.InvariantCulture)} (X.690 8.6.4).",
+                        $"Invalid BIT STRING segment: the segment at offset {_unusedBitsSegment.ToString(CultureInfo.InvariantCulture)} of the constructed "
+                        + $"BIT STRING that began at offset {_start.ToString(CultureInfo.InvariantCulture)} has "
+                        + $"{_unusedBits.ToString(CultureInfo.InvariantCulture)} unused bits, but only the last segment may have unused bits; another "
+                        + $"segment follows it at offset {reader.TokenStartOffset.ToString(CultureInfo.InvariantCulture)} (X.690 8.6.4).",
                         _unusedBitsSegment);
                 }
 
@@ -199,7 +203,8 @@ public static partial class BerValidator
             {
                 throw new MigrationFormatException(
                     MigrationErrorKind.InvalidEncoding,
-                    $"Invalid UTF8String: the constructed UTF8String that began at offset {_start.ToString(CultureInfo.InvariantCulture)} ends inside a UTF-8 sequence; {_utf8.Missing.ToString(CultureInfo.InvariantCulture)} continuation octets were expected.",
+                    $"Invalid UTF8String: the constructed UTF8String that began at offset {_start.ToString(CultureInfo.InvariantCulture)} ends inside a "
+                    + $"UTF-8 sequence; {_utf8.Missing.ToString(CultureInfo.InvariantCulture)} continuation octets were expected.",
                     _start);
             }
 

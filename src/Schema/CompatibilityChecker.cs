@@ -35,13 +35,22 @@ public static class CompatibilityChecker
         var report = new CompatibilityReport();
         if (!string.Equals(source.Id, destination.Id, StringComparison.Ordinal))
         {
-            report.Add(new(CompatibilityIssueKind.DeviceMismatch, source.Id, string.Empty, $"the source describes '{source.Id}', the destination '{destination.Id}'"));
+            report.Add(new(
+                CompatibilityIssueKind.DeviceMismatch,
+                source.Id,
+                string.Empty,
+                $"the source describes '{source.Id}', the destination '{destination.Id}'"));
             return report;
         }
 
         if (source.Version < destination.MinimumVersion)
         {
-            report.Add(new(CompatibilityIssueKind.VersionOutOfRange, source.Id, string.Empty, $"version {source.Version} is older than the oldest version {destination.MinimumVersion} the destination (v{destination.Version}) loads"));
+            report.Add(new(
+                CompatibilityIssueKind.VersionOutOfRange,
+                source.Id,
+                string.Empty,
+                $"version {source.Version} is older than the oldest version {destination.MinimumVersion} "
+                + $"the destination (v{destination.Version}) loads"));
         }
 
         CheckFields(report, source.Id, string.Empty, source.Fields, destination.Fields, source.Version);
@@ -106,7 +115,13 @@ public static class CompatibilityChecker
         return report;
     }
 
-    private static void CheckFields(CompatibilityReport report, string device, string path, IList<FieldSchema> sourceFields, IList<FieldSchema> destinationFields, int streamVersion)
+    private static void CheckFields(
+        CompatibilityReport report,
+        string device,
+        string path,
+        IList<FieldSchema> sourceFields,
+        IList<FieldSchema> destinationFields,
+        int streamVersion)
     {
         // What the stream carries: the source's fields of its own version. Optional groups may or may not be sent;
         // both cases are checked by treating their contents like any field.
@@ -125,7 +140,11 @@ public static class CompatibilityChecker
                 }
                 else
                 {
-                    report.Add(new(CompatibilityIssueKind.UnknownMustParseField, device, here, $"must-parse field [{field.Tag}] ({field.Kind.SchemaName()}) is unknown to the destination"));
+                    report.Add(new(
+                        CompatibilityIssueKind.UnknownMustParseField,
+                        device,
+                        here,
+                        $"must-parse field [{field.Tag}] ({field.Kind.SchemaName()}) is unknown to the destination"));
                 }
 
                 continue;
@@ -144,7 +163,11 @@ public static class CompatibilityChecker
             string here = Join(path, field.Name);
             if (field.Kind != FieldKind.Optional && !field.Skippable && field.ExistsIn(streamVersion))
             {
-                report.Add(new(CompatibilityIssueKind.RequiredFieldMissing, device, here, $"must-parse field [{field.Tag}] exists in version {streamVersion} at the destination but the source does not send it"));
+                report.Add(new(
+                    CompatibilityIssueKind.RequiredFieldMissing,
+                    device,
+                    here,
+                    $"must-parse field [{field.Tag}] exists in version {streamVersion} at the destination but the source does not send it"));
             }
             else if (field.Kind != FieldKind.Optional)
             {
@@ -166,7 +189,11 @@ public static class CompatibilityChecker
         {
             if (!Fits(source.Kind, destination.Kind))
             {
-                report.Add(new(CompatibilityIssueKind.IntegerNarrowed, device, path, $"{source.Kind.SchemaName()} values may not fit the destination's {destination.Kind.SchemaName()}"));
+                report.Add(new(
+                    CompatibilityIssueKind.IntegerNarrowed,
+                    device,
+                    path,
+                    $"{source.Kind.SchemaName()} values may not fit the destination's {destination.Kind.SchemaName()}"));
             }
 
             return;
@@ -174,17 +201,29 @@ public static class CompatibilityChecker
 
         if (source.Kind != destination.Kind)
         {
-            report.Add(new(CompatibilityIssueKind.TypeChanged, device, path, $"tag [{source.Tag}] is {source.Kind.SchemaName()} at the source and {destination.Kind.SchemaName()} at the destination"));
+            report.Add(new(
+                CompatibilityIssueKind.TypeChanged,
+                device,
+                path,
+                $"tag [{source.Tag}] is {source.Kind.SchemaName()} at the source and {destination.Kind.SchemaName()} at the destination"));
             return;
         }
 
         switch (source.Kind)
         {
             case FieldKind.FixedBytes or FieldKind.UInt16Array or FieldKind.UInt32Array or FieldKind.UInt64Array when source.Size != destination.Size:
-                report.Add(new(CompatibilityIssueKind.TypeChanged, device, path, $"{source.Kind.SchemaName()} of {source.Size} at the source, {destination.Size} at the destination"));
+                report.Add(new(
+                    CompatibilityIssueKind.TypeChanged,
+                    device,
+                    path,
+                    $"{source.Kind.SchemaName()} of {source.Size} at the source, {destination.Size} at the destination"));
                 break;
             case FieldKind.Bytes or FieldKind.String or FieldKind.Blob when destination.Size != 0 && (source.Size == 0 || source.Size > destination.Size):
-                report.Add(new(CompatibilityIssueKind.IntegerNarrowed, device, path, $"the destination accepts at most {destination.Size} bytes; the source allows {(source.Size == 0 ? "any length" : source.Size)}"));
+                report.Add(new(
+                    CompatibilityIssueKind.IntegerNarrowed,
+                    device,
+                    path,
+                    $"the destination accepts at most {destination.Size} bytes; the source allows {(source.Size == 0 ? "any length" : source.Size)}"));
                 break;
             case FieldKind.Struct or FieldKind.Optional or FieldKind.List:
                 CheckFields(report, device, path, source.Fields, destination.Fields, streamVersion);

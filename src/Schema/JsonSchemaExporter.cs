@@ -63,7 +63,8 @@ public static class JsonSchemaExporter
         ArgumentNullException.ThrowIfNull(field);
         string text = string.Create(
             CultureInfo.InvariantCulture,
-            $"migfmt: tag={(field.Skippable ? "[PRIVATE " : "[")}{field.Tag}] {(field.Skippable ? "skippable" : "must-parse")} type={field.Kind.SchemaName()} since={field.Since}");
+            $"migfmt: tag={(field.Skippable ? "[PRIVATE " : "[")}{field.Tag}] {(field.Skippable ? "skippable" : "must-parse")} "
+            + $"type={field.Kind.SchemaName()} since={field.Since}");
         if (field.RemovedIn != 0)
         {
             text += string.Create(CultureInfo.InvariantCulture, $" removedIn={field.RemovedIn}");
@@ -101,7 +102,11 @@ public static class JsonSchemaExporter
             string here = path + "." + field.Name;
             if (!names.Add(field.Name))
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Two fields are named '{field.Name}' in one structure; a JSON object cannot hold both.", -1, here);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"Two fields are named '{field.Name}' in one structure; a JSON object cannot hold both.",
+                    -1,
+                    here);
             }
 
             if (field.Kind != FieldKind.Optional)

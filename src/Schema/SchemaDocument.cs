@@ -110,7 +110,12 @@ public static class SchemaDocument
         }
         catch (JsonException ex)
         {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The schema document is not valid JSON: " + ex.Message, ex.BytePositionInLine ?? -1, ex.Path, ex);
+            throw new MigrationFormatException(
+                MigrationErrorKind.InvalidEncoding,
+                "The schema document is not valid JSON: " + ex.Message,
+                ex.BytePositionInLine ?? -1,
+                ex.Path,
+                ex);
         }
     }
 
@@ -165,7 +170,11 @@ public static class SchemaDocument
         string format = RequireString(element, "format", path);
         if (format != Format)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"Expected a '{Format}' document; found format '{format}'.", -1, path + ".format");
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnsupportedVersion,
+                $"Expected a '{Format}' document; found format '{format}'.",
+                -1,
+                path + ".format");
         }
 
         var schema = new DeviceSchema(RequireNonEmptyString(element, "device", path), RequireInt(element, "version", path, 0))

@@ -23,7 +23,8 @@ public static class VmStateJson
     /// <summary>The prefix of the <see cref="DeviceSchema.ModelId"/> given to imported devices: <c>urn:qemu:type:</c> then the QOM type name.</summary>
     public const string QemuModelPrefix = "urn:qemu:type:";
 
-    /// <summary>The description an imported field gets when QEMU marks it <c>field_exists</c> (sent only when a test function passes); export writes such a field back with <c>field_exists: true</c>.</summary>
+    /// <summary>The description an imported field gets when QEMU marks it <c>field_exists</c> (sent only when a test function passes); export writes such a
+    /// field back with <c>field_exists: true</c>.</summary>
     public const string ConditionalDescription = "Sent only when QEMU's field_exists test passes";
 
     private const int MaxDepth = 64;
@@ -144,10 +145,13 @@ public static class VmStateJson
         return document.RootElement.ValueKind == JsonValueKind.Object && !document.RootElement.TryGetProperty("format", out _);
     }
 
-    /// <summary>Reads a <c>-dump-vmstate</c> file into one schema per device entry (entries without a <c>Description</c>, such as <c>vmschkmachine</c>, are left out).</summary>
+    /// <summary>Reads a <c>-dump-vmstate</c> file into one schema per device entry (entries without a <c>Description</c>, such as <c>vmschkmachine</c>, are
+    /// left out).</summary>
     /// <param name="utf8Json">The file's bytes.</param>
-    /// <returns>The schemas, in file order; <see cref="DeviceSchema.Id"/> is the vmstate name (the stream's section id), <see cref="DeviceSchema.ModelId"/> is <see cref="QemuModelPrefix"/> plus the key.</returns>
-    /// <exception cref="MigrationFormatException">The file is not JSON or does not have the <c>-dump-vmstate</c> shape; <see cref="MigrationFormatException.FieldPath"/> is the JSON path.</exception>
+    /// <returns>The schemas, in file order; <see cref="DeviceSchema.Id"/> is the vmstate name (the stream's section id), <see cref="DeviceSchema.ModelId"/> is
+    /// <see cref="QemuModelPrefix"/> plus the key.</returns>
+    /// <exception cref="MigrationFormatException">The file is not JSON or does not have the <c>-dump-vmstate</c> shape;
+    /// <see cref="MigrationFormatException.FieldPath"/> is the JSON path.</exception>
     public static IReadOnlyList<DeviceSchema> Import(ReadOnlyMemory<byte> utf8Json)
     {
         using JsonDocument document = SchemaDocument.ParseJson(utf8Json);

@@ -28,7 +28,8 @@ public sealed class CrossVersionResult
     internal void Add(string violation) => _violations.Add(violation);
 
     /// <inheritdoc/>
-    public override string ToString() => Passed ? $"passed ({Loaded} loaded, {RefusedAsPredicted} refused as predicted)" : string.Join(Environment.NewLine, _violations);
+    public override string ToString() =>
+        Passed ? $"passed ({Loaded} loaded, {RefusedAsPredicted} refused as predicted)" : string.Join(Environment.NewLine, _violations);
 }
 
 /// <summary>
@@ -114,7 +115,8 @@ public static partial class CrossVersionCheck
             }
 
             // An optional group's presence is the source's to decide (absent means not needed), so it is not a kept value.
-            IEnumerable<string> keptPaths = after.Values.Keys.Where(p => !saved.Values.ContainsKey(p) && before.Values.ContainsKey(p) && !IsInsideListElement(p) && !p.EndsWith('?'));
+            IEnumerable<string> keptPaths = after.Values.Keys.Where(p =>
+                !saved.Values.ContainsKey(p) && before.Values.ContainsKey(p) && !IsInsideListElement(p) && !p.EndsWith('?'));
             foreach (string difference in before.Differences(after, keptPaths))
             {
                 result.Add($"{pair}: a field the stream did not carry changed: {difference}");
@@ -129,7 +131,8 @@ public static partial class CrossVersionCheck
         }
         else if (!prediction.Issues.Any(issue => Predicts(issue, failure)))
         {
-            result.Add($"{pair}: the load failed at '{failure.FieldPath}' ({failure.Kind}), which the checker did not predict: {string.Join("; ", prediction.Issues)}");
+            result.Add($"{pair}: the load failed at '{failure.FieldPath}' ({failure.Kind}), which the checker did not predict: "
+                + $"{string.Join("; ", prediction.Issues)}");
         }
         else
         {

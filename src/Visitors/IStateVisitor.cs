@@ -64,7 +64,8 @@ public interface IStateVisitor
 
     /// <summary>Opens a nested structure; visit its fields, then call <see cref="EndStruct"/>.</summary>
     /// <param name="field">The field.</param>
-    /// <returns><see langword="false"/> when the structure is not visited (not in this version, or absent from the input); then do not call <see cref="EndStruct"/>.</returns>
+    /// <returns><see langword="false"/> when the structure is not visited (not in this version, or absent from the input); then do not call
+    /// <see cref="EndStruct"/>.</returns>
     bool BeginStruct(StructSpec field);
 
     /// <summary>Closes the structure opened by the last successful <see cref="BeginStruct"/>.</summary>

@@ -63,6 +63,8 @@ public class CorpusReplayTests
         clock.Stop();
 
         Assert.Null(escaped);
-        Assert.True(clock.Elapsed < PerInputBound, $"{target}/{file} took {clock.Elapsed.TotalMilliseconds:F0} ms (bound {PerInputBound.TotalMilliseconds} ms).");
+        Assert.True(
+            clock.Elapsed < PerInputBound,
+            $"{target}/{file} took {clock.Elapsed.TotalMilliseconds:F0} ms (bound {PerInputBound.TotalMilliseconds} ms).");
     }
 }

@@ -247,10 +247,14 @@ public class SlowInputTests(ITestOutputHelper output)
             ratio = largeMs / Math.Max(smallMs, 2.0);
         }
 
-        output.WriteLine($"{what}: {small.Length} B in {smallMs:F1} ms ({smallBytes} B allocated); {large.Length} B in {largeMs:F1} ms ({largeBytes} B allocated); ratio {ratio:F2}");
+        output.WriteLine(
+            $"{what}: {small.Length} B in {smallMs:F1} ms ({smallBytes} B allocated); "
+            + $"{large.Length} B in {largeMs:F1} ms ({largeBytes} B allocated); ratio {ratio:F2}");
         Assert.True(ratio < MaxRatio, $"{what}: 4x the input took {ratio:F1}x the time.");
         Assert.True(largeMs < 10_000, $"{what}: {largeMs:F0} ms for {large.Length} bytes.");
-        Assert.True(largeBytes <= (allocationFactor * (long)large.Length) + fixedAllowance, $"{what}: allocated {largeBytes} bytes for {large.Length} bytes of input.");
+        Assert.True(
+            largeBytes <= (allocationFactor * (long)large.Length) + fixedAllowance,
+            $"{what}: allocated {largeBytes} bytes for {large.Length} bytes of input.");
     }
 
     private static (double Milliseconds, long Allocated) Measure(byte[] input, Action<byte[]> run)

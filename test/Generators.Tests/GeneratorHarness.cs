@@ -125,7 +125,10 @@ public static class GeneratorHarness
             string name = Path.GetFileNameWithoutExtension(path);
             return name is "netstandard" or "mscorlib" || name.StartsWith("System.", StringComparison.Ordinal) || name == "System";
         });
-        string[] library = [typeof(FieldSet).Assembly.Location, typeof(BerTag).Assembly.Location, typeof(MigrationFormat.Schema.SchemaDocument).Assembly.Location];
+        string[] library = [
+            typeof(FieldSet).Assembly.Location,
+            typeof(BerTag).Assembly.Location,
+            typeof(MigrationFormat.Schema.SchemaDocument).Assembly.Location];
         return framework
             .Concat(library)
             .Distinct(StringComparer.Ordinal)

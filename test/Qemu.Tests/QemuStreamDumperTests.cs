@@ -14,7 +14,10 @@ public class QemuStreamDumperTests
     [Fact]
     public void Dump_PausedFixture_ShowsEachSectionHeader()
     {
-        Assert.Contains("0x0003b647  SECTION_FULL section 22 \"serial\" instance 0 version 3, payload 11 bytes (31 with the header)", PausedDump.Value, StringComparison.Ordinal);
+        Assert.Contains(
+            "0x0003b647  SECTION_FULL section 22 \"serial\" instance 0 version 3, payload 11 bytes (31 with the header)",
+            PausedDump.Value,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -47,7 +50,10 @@ public class QemuStreamDumperTests
     [Fact]
     public void Dump_PausedFixture_SummarisesRamRecordsPerSection()
     {
-        Assert.Contains("RAM records: 4227 (4177 zero pages, 49 whole pages, 0 compressed or xbzrle), 238791 bytes", PausedDump.Value, StringComparison.Ordinal);
+        Assert.Contains(
+            "RAM records: 4227 (4177 zero pages, 49 whole pages, 0 compressed or xbzrle), 238791 bytes",
+            PausedDump.Value,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,7 +61,9 @@ public class QemuStreamDumperTests
     {
         string text = QemuStreamDumper.DumpToString(new NonSeekableStream(new MemoryStream(SyntheticStreams.Build())));
 
-        Assert.Matches(@"Device fields \(decoded with the trailing VM description\):\n\s+section 22 ""serial"" instance 0\n\s+divider: uint16 = 0x000c \(12\)", text.ReplaceLineEndings("\n"));
+        Assert.Matches(
+            @"Device fields \(decoded with the trailing VM description\):\n\s+section 22 ""serial"" instance 0\n\s+divider: uint16 = 0x000c \(12\)",
+            text.ReplaceLineEndings("\n"));
     }
 
     [Fact]

@@ -50,7 +50,12 @@ public class RoundTripTests
             return;
         }
 
-        string Around(byte[] bytes) => System.Text.Encoding.UTF8.GetString(bytes, Math.Max(0, first - 200), Math.Min(bytes.Length - Math.Max(0, first - 200), 400));
-        Assert.Fail($"First difference at byte {first} (expected {expected.Length} bytes, got {actual.Length}).\n--- expected ---\n{Around(expected)}\n--- actual ---\n{Around(actual)}");
+        string Around(byte[] bytes) => System.Text.Encoding.UTF8.GetString(
+            bytes,
+            Math.Max(0, first - 200),
+            Math.Min(bytes.Length - Math.Max(0, first - 200), 400));
+        Assert.Fail(
+            $"First difference at byte {first} (expected {expected.Length} bytes, got {actual.Length})."
+            + $"\n--- expected ---\n{Around(expected)}\n--- actual ---\n{Around(actual)}");
     }
 }

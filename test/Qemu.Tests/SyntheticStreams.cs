@@ -8,7 +8,9 @@ internal static class SyntheticStreams
 {
     /// <summary>A serial-like device: divider (uint16), lcr (uint8), a 4-byte buffer, and a subsection with one uint32.</summary>
     public const string SerialDescription =
-        """{"page_size": 4096, "devices": [{"name": "serial", "instance_id": 0, "vmsd_name": "serial", "version": 3, "fields": [{"name": "divider", "type": "uint16", "size": 2}, {"name": "lcr", "type": "uint8", "size": 1}, {"name": "data", "type": "buffer", "size": 4}], "subsections": [{"vmsd_name": "serial/extra", "version": 1, "fields": [{"name": "value", "type": "int32", "size": 4}]}]}]}""";
+        """{"page_size": 4096, "devices": [{"name": "serial", "instance_id": 0, "vmsd_name": "serial", "version": 3, "fields": """
+        + """[{"name": "divider", "type": "uint16", "size": 2}, {"name": "lcr", "type": "uint8", "size": 1}, {"name": "data", "type": "buffer", "size": 4}"""
+        + """], "subsections": [{"vmsd_name": "serial/extra", "version": 1, "fields": [{"name": "value", "type": "int32", "size": 4}]}]}]}""";
 
     /// <summary>The payload <see cref="SerialDescription"/> describes: 7 bytes of fields, then the subsection.</summary>
     public static byte[] SerialPayload()

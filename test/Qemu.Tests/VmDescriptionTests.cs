@@ -46,7 +46,9 @@ public class VmDescriptionTests
     [Fact]
     public void FindDevice_RepeatedNameAndInstance_LastEntryWins()
     {
-        VmDescription description = Parse("""{"page_size": 4096, "devices": [{"name": "a", "instance_id": 0, "fields": []}, {"name": "a", "instance_id": 0, "fields": [{"name": "x", "type": "uint8", "size": 1}]}]}""");
+        VmDescription description = Parse(
+            """{"page_size": 4096, "devices": [{"name": "a", "instance_id": 0, "fields": []}, {"name": "a", "instance_id": 0, "fields": """
+            + """[{"name": "x", "type": "uint8", "size": 1}]}]}""");
 
         Assert.Single(description.FindDevice("a", 0)!.Fields);
     }
@@ -68,7 +70,8 @@ public class VmDescriptionTests
     [Fact]
     public void Parse_SizeIsAString_ThrowsWithThePathOfTheField()
     {
-        var ex = Assert.Throws<MigrationFormatException>(() => Parse("""{"page_size": 4096, "devices": [{"name": "a", "instance_id": 0, "fields": [{"name": "x", "type": "uint8", "size": "1"}]}]}"""));
+        var ex = Assert.Throws<MigrationFormatException>(() => Parse(
+            """{"page_size": 4096, "devices": [{"name": "a", "instance_id": 0, "fields": [{"name": "x", "type": "uint8", "size": "1"}]}]}"""));
 
         Assert.Equal((MigrationErrorKind.UnexpectedValue, "devices[0].fields[0].size"), (ex.Kind, ex.FieldPath));
     }
@@ -101,7 +104,8 @@ public class VmDescriptionTests
     [Fact]
     public void Parse_NegativeArrayLength_Throws()
     {
-        var ex = Assert.Throws<MigrationFormatException>(() => Parse("""{"page_size": 4096, "devices": [{"name": "a", "instance_id": 0, "fields": [{"name": "x", "type": "uint8", "size": 1, "array_len": -3}]}]}"""));
+        var ex = Assert.Throws<MigrationFormatException>(() => Parse(
+            """{"page_size": 4096, "devices": [{"name": "a", "instance_id": 0, "fields": [{"name": "x", "type": "uint8", "size": 1, "array_len": -3}]}]}"""));
 
         Assert.Equal("devices[0].fields[0].array_len", ex.FieldPath);
     }
@@ -143,7 +147,10 @@ public class VmDescriptionTests
     [Fact]
     public void GetPayloadLength_Overflowing_ThrowsLimitExceeded()
     {
-        VmDescription description = Parse("""{"page_size": 4096, "devices": [{"name": "a", "instance_id": 0, "fields": [{"name": "x", "type": "buffer", "size": 2147483647, "array_len": 2147483647}, {"name": "y", "type": "buffer", "size": 2147483647, "array_len": 2147483647}, {"name": "z", "type": "buffer", "size": 2147483647, "array_len": 2147483647}]}]}""");
+        VmDescription description = Parse(
+            """{"page_size": 4096, "devices": [{"name": "a", "instance_id": 0, "fields": [{"name": "x", "type": "buffer", "size": 2147483647, "array_len": """
+            + """2147483647}, {"name": "y", "type": "buffer", "size": 2147483647, "array_len": 2147483647}, {"name": "z", "type": "buffer", "size": """
+            + """2147483647, "array_len": 2147483647}]}]}""");
 
         var ex = Assert.Throws<MigrationFormatException>(() => description.Devices[0].GetPayloadLength());
 

@@ -89,7 +89,8 @@ public class JsonSchemaExporterTests
     [Fact]
     public void Validate_WrongType_ExitsWithOne()
     {
-        byte[] instance = Instance("""{"divider":"12","rbr":0,"ier":0,"iir":1,"lcr":0,"mcr":0,"lsr":96,"msr":176,"scr":0,"tx_count":0,"fifo_trigger_level":1}""");
+        byte[] instance = Instance(
+            """{"divider":"12","rbr":0,"ier":0,"iir":1,"lcr":0,"mcr":0,"lsr":96,"msr":176,"scr":0,"tx_count":0,"fifo_trigger_level":1}""");
         (int code, string output) = AjvValidator.Run(JsonSchemaExporter.ToUtf8(UartV3), instance);
         Assert.Equal(1, code);
         Assert.Contains("/divider", output, StringComparison.Ordinal);
@@ -107,7 +108,8 @@ public class JsonSchemaExporterTests
     [Fact]
     public void Validate_ExtraProperty_ExitsWithOne()
     {
-        byte[] instance = Instance("""{"divider":12,"rbr":0,"ier":0,"iir":1,"lcr":0,"mcr":0,"lsr":96,"msr":176,"scr":0,"tx_count":0,"fifo_trigger_level":1,"bogus":1}""");
+        byte[] instance = Instance(
+            """{"divider":12,"rbr":0,"ier":0,"iir":1,"lcr":0,"mcr":0,"lsr":96,"msr":176,"scr":0,"tx_count":0,"fifo_trigger_level":1,"bogus":1}""");
         (int code, string output) = AjvValidator.Run(JsonSchemaExporter.ToUtf8(UartV3), instance);
         Assert.Equal(1, code);
         Assert.Contains("bogus", output, StringComparison.Ordinal);
@@ -116,7 +118,8 @@ public class JsonSchemaExporterTests
     [Fact]
     public void Validate_IntegerAboveFieldWidth_ExitsWithOne()
     {
-        byte[] instance = Instance("""{"divider":12,"rbr":256,"ier":0,"iir":1,"lcr":0,"mcr":0,"lsr":96,"msr":176,"scr":0,"tx_count":0,"fifo_trigger_level":1}""");
+        byte[] instance = Instance(
+            """{"divider":12,"rbr":256,"ier":0,"iir":1,"lcr":0,"mcr":0,"lsr":96,"msr":176,"scr":0,"tx_count":0,"fifo_trigger_level":1}""");
         (int code, string output) = AjvValidator.Run(JsonSchemaExporter.ToUtf8(UartV3), instance);
         Assert.Equal(1, code);
         Assert.Contains("/rbr", output, StringComparison.Ordinal);
@@ -178,7 +181,9 @@ public class JsonSchemaExporterTests
         JsonElement root = Parse(JsonSchemaExporter.ToUtf8(UartV3));
         string[] required = root.GetProperty("required").EnumerateArray().Select(e => e.GetString()!).ToArray();
         Assert.Equal(["divider", "rbr", "ier", "iir", "lcr", "mcr", "lsr", "msr", "scr", "tx_count", "fifo_trigger_level"], required);
-        Assert.Equal(JsonValueKind.Object, root.GetProperty("properties").GetProperty("fifo_timeout").GetProperty("properties").GetProperty("deadline_ns").ValueKind);
+        Assert.Equal(
+            JsonValueKind.Object,
+            root.GetProperty("properties").GetProperty("fifo_timeout").GetProperty("properties").GetProperty("deadline_ns").ValueKind);
     }
 
     [Fact]

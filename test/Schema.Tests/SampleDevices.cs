@@ -5,7 +5,8 @@ using Xunit;
 
 namespace MigrationFormat.Schema.Tests;
 
-/// <summary>Every sample device type: each public static <see cref="DeviceType"/> field of the samples assembly, so new samples are covered without editing the tests.</summary>
+/// <summary>Every sample device type: each public static <see cref="DeviceType"/> field of the samples assembly, so new samples are covered without editing the
+/// tests.</summary>
 internal static class SampleDevices
 {
     public static IReadOnlyList<DeviceType> Types { get; } = typeof(Uart16550).Assembly.GetTypes()
@@ -16,7 +17,8 @@ internal static class SampleDevices
         .OrderBy(t => t.ModelId, StringComparer.Ordinal)
         .ToList();
 
-    /// <summary>(model id, version) for every supported version of every sample; model ids are unique where section ids may repeat (a sample and a real QEMU model of the same device).</summary>
+    /// <summary>(model id, version) for every supported version of every sample; model ids are unique where section ids may repeat (a sample and a real QEMU
+    /// model of the same device).</summary>
     public static TheoryData<string, int> Versions()
     {
         var data = new TheoryData<string, int>();

@@ -54,7 +54,9 @@ public class SchemaDocumentTests
     [Fact]
     public void Parse_DuplicateTag_IsRejected()
     {
-        byte[] json = """{"format":"migfmt-schema/1","device":"x","version":1,"fields":[{"name":"a","tag":1,"type":"uint8"},{"name":"b","tag":1,"type":"uint8"}]}"""u8.ToArray();
+        byte[] json = (
+            """{"format":"migfmt-schema/1","device":"x","version":1,"fields":"""u8
+            + """[{"name":"a","tag":1,"type":"uint8"},{"name":"b","tag":1,"type":"uint8"}]}"""u8).ToArray();
         Assert.Throws<MigrationFormatException>(() => SchemaDocument.Parse(json));
     }
 }

@@ -41,7 +41,21 @@ public class VmStateJsonTests
         DeviceSchema rtc = Device(ImportPc(), "mc146818rtc");
         Assert.Equal(("mc146818rtc", 3, 1), (rtc.Id, rtc.Version, rtc.MinimumVersion));
         Assert.Equal(
-            ["cmos_data", "cmos_index", "unused", "periodic_timer", "next_periodic_time", "unused", "irq_coalesced", "period", "base_rtc", "last_update", "offset", "update_timer", "next_alarm_time", "mc146818rtc/irq_reinject_on_ack_count"],
+            [
+                "cmos_data",
+                "cmos_index",
+                "unused",
+                "periodic_timer",
+                "next_periodic_time",
+                "unused",
+                "irq_coalesced",
+                "period",
+                "base_rtc",
+                "last_update",
+                "offset",
+                "update_timer",
+                "next_alarm_time",
+                "mc146818rtc/irq_reinject_on_ack_count"],
             rtc.Fields.Select(f => f.Name));
         Assert.Equal((FieldKind.FixedBytes, 128), (rtc.Fields[0].Kind, rtc.Fields[0].Size));
         Assert.Equal(FieldKind.UInt8, rtc.Fields[1].Kind);
@@ -72,7 +86,9 @@ public class VmStateJsonTests
         Assert.Equal(("serial", 3, 2), (serial.Id, serial.Version, serial.MinimumVersion));
         FieldSchema state = Assert.Single(serial.Fields);
         Assert.Equal((FieldKind.Struct, 656), (state.Kind, state.Size));
-        Assert.Equal(["divider", "rbr", "ier", "iir", "lcr", "mcr", "lsr", "msr", "scr", "fcr_vmstate"], state.Fields.Where(f => f.Kind != FieldKind.Optional).Select(f => f.Name));
+        Assert.Equal(
+            ["divider", "rbr", "ier", "iir", "lcr", "mcr", "lsr", "msr", "scr", "fcr_vmstate"],
+            state.Fields.Where(f => f.Kind != FieldKind.Optional).Select(f => f.Name));
         Assert.Equal((FieldKind.UInt16, 2), (state.Fields[0].Kind, state.Fields[0].Since));
         Assert.Equal(3, state.Fields[9].Since);
         Assert.Contains(state.Fields, f => f.Kind == FieldKind.Optional && f.Name == "serial/fifo_timeout_timer");
@@ -110,7 +126,9 @@ public class VmStateJsonTests
         IReadOnlyList<DeviceSchema> destination = VmStateJson.Import(Edit(root => Rtc(root)["Description"]!.AsObject().Remove("Subsections")));
         CompatibilityReport report = VmStateJson.Check(ImportPc(), destination);
         CompatibilityIssue issue = Assert.Single(report.Issues);
-        Assert.Equal((CompatibilityIssueKind.UnknownMustParseField, "mc146818rtc", "mc146818rtc/irq_reinject_on_ack_count"), (issue.Kind, issue.Device, issue.Path));
+        Assert.Equal(
+            (CompatibilityIssueKind.UnknownMustParseField, "mc146818rtc", "mc146818rtc/irq_reinject_on_ack_count"),
+            (issue.Kind, issue.Device, issue.Path));
     }
 
     [Fact]
@@ -230,7 +248,9 @@ public class VmStateJsonTests
     [Fact]
     public void Import_FieldWithoutSize_ThrowsWithJsonPath()
     {
-        byte[] json = """{"dev":{"Name":"dev","version_id":1,"minimum_version_id":1,"Description":{"name":"dev","version_id":1,"minimum_version_id":1,"Fields":[{"field":"a","version_id":0,"field_exists":false}]}}}"""u8.ToArray();
+        byte[] json = (
+            """{"dev":{"Name":"dev","version_id":1,"minimum_version_id":1,"Description":"""u8
+            + """{"name":"dev","version_id":1,"minimum_version_id":1,"Fields":[{"field":"a","version_id":0,"field_exists":false}]}}}"""u8).ToArray();
         MigrationFormatException ex = Assert.Throws<MigrationFormatException>(() => VmStateJson.Import(json));
         Assert.Equal((MigrationErrorKind.UnexpectedValue, "$.dev.Description.Fields[0].size", -1L), (ex.Kind, ex.FieldPath, ex.Offset));
     }

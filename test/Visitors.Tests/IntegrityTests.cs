@@ -34,7 +34,9 @@ public class IntegrityTests
             }
         });
 
-        bool changed = error is not null && failing is not null && StateDump.Of(failing).ToString() != (failing == uart ? StateDump.Of(new Uart16550(3)).ToString() : StateDump.Of(new Mc146818Rtc(3)).ToString());
+        bool changed = error is not null
+            && failing is not null
+            && StateDump.Of(failing).ToString() != (failing == uart ? StateDump.Of(new Uart16550(3)).ToString() : StateDump.Of(new Mc146818Rtc(3)).ToString());
         _ = before;
         return (error, changed);
     }

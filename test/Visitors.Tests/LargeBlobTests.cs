@@ -15,7 +15,13 @@ public class LargeBlobTests
 {
     private const long BlobSize = 64L * 1024 * 1024;
 
-    private static readonly DeviceType StreamingType = new("streaming-blob", "urn:migfmt:test:streaming-blob", 1, 1, _ => new StreamingBlobDevice(), "Test device with a generated blob");
+    private static readonly DeviceType StreamingType = new(
+        "streaming-blob",
+        "urn:migfmt:test:streaming-blob",
+        1,
+        1,
+        _ => new StreamingBlobDevice(),
+        "Test device with a generated blob");
 
     /// <summary>A device whose blob is generated on the fly when saved and hashed, never held, when loaded.</summary>
     private sealed class StreamingBlobDevice : IDeviceState, IBlobState

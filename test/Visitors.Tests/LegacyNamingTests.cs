@@ -64,7 +64,8 @@ public class LegacyNamingTests
     {
         byte[] payload = LegacyDeviceSerializer.Save(new NestedDevice { Value = 7, ExtraValue = 9 }, "dev");
 
-        var ex = Assert.Throws<MigrationFormatException>(() => LegacyDeviceSerializer.Load(new NestedDevice(), payload.AsSpan(0, payload.Length - 1), 1, "dev"));
+        var ex = Assert.Throws<MigrationFormatException>(
+            () => LegacyDeviceSerializer.Load(new NestedDevice(), payload.AsSpan(0, payload.Length - 1), 1, "dev"));
 
         string expected = string.Join(".", Enumerable.Range(0, Levels).Select(i => "level" + i)) + ".level10/extra.extra_value";
         Assert.Equal(expected, ex.FieldPath);

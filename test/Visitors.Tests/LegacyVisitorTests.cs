@@ -7,7 +7,8 @@ public class LegacyVisitorTests
 {
     private static Uart16550 Busy(int version) => new(version)
     {
-        Divider = 0x1234, Ier = 5, Lcr = 3, Scr = 0xAA, TxCount = 0x0102030405060708, FifoTriggerLevel = 14, FifoTimeoutArmed = true, FifoTimeoutNs = 0x1122334455667788,
+        Divider = 0x1234, Ier = 5, Lcr = 3, Scr = 0xAA, TxCount = 0x0102030405060708, FifoTriggerLevel = 14, FifoTimeoutArmed = true,
+        FifoTimeoutNs = 0x1122334455667788,
     };
 
     [Fact]

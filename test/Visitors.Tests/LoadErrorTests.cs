@@ -120,7 +120,8 @@ public class LoadErrorTests
         Assert.Equal(["probe.fifo.watermark [1]"], report.DefaultedFields);
     }
 
-    private static byte[] State(params string[] fields) => Convert.FromHexString(("62 80 " + string.Join(' ', fields) + " 00 00").Replace(" ", string.Empty, StringComparison.Ordinal));
+    private static byte[] State(params string[] fields) =>
+        Convert.FromHexString(("62 80 " + string.Join(' ', fields) + " 00 00").Replace(" ", string.Empty, StringComparison.Ordinal));
 
     private static LoadReport Load(byte[] state, Probe device, IFieldNameResolver? names = null, int streamVersion = 1) =>
         new BerDeviceSerializer(new BerLoadOptions { FieldNames = names }).Load(device, state, streamVersion);

@@ -41,7 +41,10 @@ internal sealed class FieldModel
     public FieldSpec SpecAt(int version) => Wide is not null && version >= WidenedIn ? Wide : Narrow;
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Narrow.Name}:{Kind}{(WidenedIn != 0 ? "->" + WideKind + "@" + WidenedIn : string.Empty)} since {Since} removed {RemovedIn} {(Skippable ? "skippable" : "must-parse")}");
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Narrow.Name}:{Kind}{(WidenedIn != 0 ? "->" + WideKind + "@" + WidenedIn : string.Empty)} since {Since} removed {RemovedIn} "
+            + $"{(Skippable ? "skippable" : "must-parse")}");
 
     private static FieldSpec Make(FieldSet owner, string name, int tag, FieldKind kind, bool skippable, int since, int removedIn) => kind switch
     {
@@ -62,7 +65,17 @@ internal sealed class FieldModel
 internal sealed class RandomSchema
 {
     private static readonly FieldKind[] ScalarKinds =
-        [FieldKind.UInt8, FieldKind.UInt16, FieldKind.UInt32, FieldKind.UInt64, FieldKind.Int8, FieldKind.Int16, FieldKind.Int32, FieldKind.Int64, FieldKind.Bool, FieldKind.String];
+        [
+            FieldKind.UInt8,
+            FieldKind.UInt16,
+            FieldKind.UInt32,
+            FieldKind.UInt64,
+            FieldKind.Int8,
+            FieldKind.Int16,
+            FieldKind.Int32,
+            FieldKind.Int64,
+            FieldKind.Bool,
+            FieldKind.String];
 
     private RandomSchema(FieldModel[] fields, OptionalSpec? group, bool groupSkippable, FieldModel[] groupFields)
     {
@@ -125,14 +138,24 @@ internal sealed class RandomSchema
         var inner = new FieldModel[random.Next(1, 4)];
         for (int k = 0; k < inner.Length; k++)
         {
-            inner[k] = new FieldModel(group.Members, "g" + k.ToString(CultureInfo.InvariantCulture), k, ScalarKinds[random.Next(ScalarKinds.Length)], FieldKind.Bool, 0, random.Next(2) == 0, since, 0);
+            inner[k] = new FieldModel(
+                group.Members,
+                "g" + k.ToString(CultureInfo.InvariantCulture),
+                k,
+                ScalarKinds[random.Next(ScalarKinds.Length)],
+                FieldKind.Bool,
+                0,
+                random.Next(2) == 0,
+                since,
+                0);
         }
 
         return new RandomSchema(fields, group, groupSkippable, inner);
     }
 
     public override string ToString() =>
-        string.Join("; ", Fields.Select(f => f.ToString())) + (Group is null ? string.Empty : $" | {Group} since {Group.Since}: " + string.Join("; ", GroupFields.Select(f => f.ToString())));
+        string.Join("; ", Fields.Select(f => f.ToString()))
+        + (Group is null ? string.Empty : $" | {Group} since {Group.Since}: " + string.Join("; ", GroupFields.Select(f => f.ToString())));
 
     private static FieldKind Wider(FieldKind kind) => kind switch
     {
@@ -390,7 +413,11 @@ public class RandomDevicePropertyTests
             outcomes.Add(Predict(schema, Busy(schema, i, random), i, j));
             foreach (FieldModel f in schema.Fields)
             {
-                evolutions.Add(f.WidenedIn != 0 ? "widened" : f.RemovedIn != 0 ? "removed" : f.Since > 1 ? (f.Skippable ? "added-skippable" : "added-must-parse") : "plain");
+                evolutions.Add(
+                    f.WidenedIn != 0 ? "widened"
+                    : f.RemovedIn != 0 ? "removed"
+                    : f.Since > 1 ? (f.Skippable ? "added-skippable" : "added-must-parse")
+                    : "plain");
             }
 
             if (schema.Group is not null)

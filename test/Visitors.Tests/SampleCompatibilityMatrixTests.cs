@@ -59,7 +59,9 @@ public class SampleCompatibilityMatrixTests
         Assert.Equal(expected.Skipped, report.SkippedFields.Count);
         foreach ((string _, FieldSpec spec) in expected.Units)
         {
-            Assert.Contains(report.SkippedFields, s => s.StartsWith(id + ".", StringComparison.Ordinal) && s.EndsWith($".[PRIVATE {spec.Tag}]", StringComparison.Ordinal));
+            Assert.Contains(
+                report.SkippedFields,
+                s => s.StartsWith(id + ".", StringComparison.Ordinal) && s.EndsWith($".[PRIVATE {spec.Tag}]", StringComparison.Ordinal));
         }
     }
 

@@ -191,7 +191,8 @@ internal readonly ref struct DumpVisitor(DumpRecorder recorder, int version) : I
     }
 }
 
-/// <summary>What the design's cross-version rules predict for loading a stream saved as one version into another, computed from dumps and field specs alone.</summary>
+/// <summary>What the design's cross-version rules predict for loading a stream saved as one version into another, computed from dumps and field specs
+/// alone.</summary>
 internal sealed class ExpectedLoad
 {
     private ExpectedLoad(List<(string Path, FieldSpec Spec)> units, SortedDictionary<string, string>? state)

@@ -81,7 +81,8 @@ internal sealed class GeneratedStream(long length) : Stream
 /// <summary>A write-only stream that keeps only a count, a hash and the bytes it was asked to keep (the prefix).</summary>
 internal sealed class CountingSink : Stream
 {
-    private readonly System.Security.Cryptography.IncrementalHash _hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+    private readonly System.Security.Cryptography.IncrementalHash _hash =
+        System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
 
     public long Count { get; private set; }
 

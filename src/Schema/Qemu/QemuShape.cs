@@ -67,7 +67,11 @@ internal sealed class QemuShape
         {
             VmFieldDescription field = description.Fields[i];
             QemuShapeField known = Fields[i];
-            if (field.Name != known.Name || field.Type != known.Type || field.Size != known.Size || field.ArrayLength != known.ArrayLength || field.Index != known.Index)
+            if (field.Name != known.Name
+                || field.Type != known.Type
+                || field.Size != known.Size
+                || field.ArrayLength != known.ArrayLength
+                || field.Index != known.Index)
             {
                 return false;
             }
@@ -102,7 +106,11 @@ internal sealed class QemuShape
             QemuShapeField field = Fields[p];
             if (field.ArrayLength is int packedCount && field.PackedKind is FieldKind packed)
             {
-                target.Add(new FieldSchema(field.Name, p + 1, packed) { Size = packed == FieldKind.FixedBytes ? packedCount * field.Size : packedCount, Description = field.Type + "[" + packedCount.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]" });
+                target.Add(new FieldSchema(field.Name, p + 1, packed)
+                {
+                    Size = packed == FieldKind.FixedBytes ? packedCount * field.Size : packedCount,
+                    Description = field.Type + "[" + packedCount.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]",
+                });
             }
             else if (field.ArrayLength is int count)
             {

@@ -64,7 +64,8 @@ public sealed partial class BerInputSource
         return true;
     }
 
-    /// <summary>Reads contents of the value started by <see cref="TryBeginStreamedOctetString"/>: what is buffered first, then straight from the stream.</summary>
+    /// <summary>Reads contents of the value started by <see cref="TryBeginStreamedOctetString"/>: what is buffered first, then straight from the
+    /// stream.</summary>
     /// <param name="destination">Where to put them.</param>
     /// <returns>The number of octets read, at least 1 while any remain and <paramref name="destination"/> is not empty; 0 once all are read.</returns>
     /// <exception cref="MigrationFormatException">The input ends inside the value.</exception>
@@ -89,7 +90,10 @@ public sealed partial class BerInputSource
             if (read == 0)
             {
                 _final = true;
-                throw new MigrationFormatException(MigrationErrorKind.Truncated, $"The input ended with {_streamedRemaining} octets of an OCTET STRING unread.", Position);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.Truncated,
+                    $"The input ended with {_streamedRemaining} octets of an OCTET STRING unread.",
+                    Position);
             }
         }
 

@@ -154,7 +154,8 @@ internal sealed class BerLoadSession
     {
         Input.Accept();
         LayoutNode node = _frames[_frameCount - 1].Node.FindChild(field.Tag)
-            ?? throw new InvalidOperationException($"Field '{field.Name}' is not in the layout of version {Version}; the Visit method visits differently than it describes.");
+            ?? throw new InvalidOperationException(
+                $"Field '{field.Name}' is not in the layout of version {Version}; the Visit method visits differently than it describes.");
         PushFrame(node, Input.Depth, field, 0, false);
     }
 
@@ -163,7 +164,10 @@ internal sealed class BerLoadSession
         Frame list = _frames[_frameCount - 1];
         if (!Input.Peek() || Input.TokenType != BerTokenType.StartConstructed || Input.Tag != BerTag.Sequence)
         {
-            LoadThrowHelper.ThrowUnexpectedValue(this, null, $"Expected list element {list.ElementIndex} of {list.ElementCount} as a SEQUENCE; found {Describe()}.");
+            LoadThrowHelper.ThrowUnexpectedValue(
+                this,
+                null,
+                $"Expected list element {list.ElementIndex} of {list.ElementCount} as a SEQUENCE; found {Describe()}.");
         }
 
         Input.Accept();
@@ -181,7 +185,10 @@ internal sealed class BerLoadSession
         Frame list = _frames[_frameCount - 1];
         if (!Input.Peek() || Input.TokenType != BerTokenType.EndConstructed)
         {
-            LoadThrowHelper.ThrowUnexpectedValue(this, null, $"Expected the end of the list after the {list.ElementCount} elements it declared; found {Describe()}.");
+            LoadThrowHelper.ThrowUnexpectedValue(
+                this,
+                null,
+                $"Expected the end of the list after the {list.ElementCount} elements it declared; found {Describe()}.");
         }
 
         Input.Accept();
@@ -213,7 +220,10 @@ internal sealed class BerLoadSession
 
             if (tag.TagNumber <= int.MaxValue && frame.Node.FindChild((int)tag.TagNumber) is { } known)
             {
-                LoadThrowHelper.ThrowUnexpectedValue(this, known.Field, $"Expected the end of the structure; found {tag}, a known field out of visit order or twice.");
+                LoadThrowHelper.ThrowUnexpectedValue(
+                    this,
+                    known.Field,
+                    $"Expected the end of the structure; found {tag}, a known field out of visit order or twice.");
             }
 
             SkipUnknown(tag);

@@ -71,7 +71,13 @@ internal static class LoadThrowHelper
             CultureInfo.InvariantCulture,
             $"The stream carries must-parse field {tag.AsConstructed(false)}, which version {session.Version} does not know; it cannot be skipped safely.");
         throw new MigrationFormatException(
-            MigrationErrorKind.UnknownRequiredField, detail, session.Input.TokenOffset, session.PathOfUnknown(tag), session.Device, session.StreamVersion, session.Version);
+            MigrationErrorKind.UnknownRequiredField,
+            detail,
+            session.Input.TokenOffset,
+            session.PathOfUnknown(tag),
+            session.Device,
+            session.StreamVersion,
+            session.Version);
     }
 
     /// <summary>Throws <see cref="MigrationErrorKind.MissingRequiredField"/> for a must-parse field the stream's version has and the stream lacks.</summary>
@@ -81,11 +87,20 @@ internal static class LoadThrowHelper
         throw Create(
             session,
             MigrationErrorKind.MissingRequiredField,
-            string.Create(CultureInfo.InvariantCulture, $"Expected must-parse field {field.Name}, which version {session.StreamVersion} has; found {session.Describe()}."),
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Expected must-parse field {field.Name}, which version {session.StreamVersion} has; found {session.Describe()}."),
             field);
 
     private static MigrationFormatException Create(BerLoadSession session, MigrationErrorKind kind, string detail, FieldSpec? field) =>
-        new(kind, detail, session.Input.TokenOffset, field is null ? session.ScopePath() : session.PathOf(field), session.Device, session.StreamVersion, session.Version);
+        new(
+            kind,
+            detail,
+            session.Input.TokenOffset,
+            field is null ? session.ScopePath() : session.PathOf(field),
+            session.Device,
+            session.StreamVersion,
+            session.Version);
 
     /// <summary>Names what an integer of <paramref name="field"/> must be: "a value of type uint8", "an element of type uint16", "an element count".</summary>
     private static string Expected(FieldSpec field) => field.Kind switch

@@ -165,7 +165,8 @@ public ref struct DescribeVisitor : IStateVisitor
         if (declaredIn is not null && !ReferenceEquals(declaredIn, _open.Peek().Field))
         {
             throw new InvalidOperationException(
-                $"Field '{field.Path}' is declared among the members of '{declaredIn.Path}' but visited inside '{_open.Peek().Field?.Path ?? "the top level"}'.");
+                $"Field '{field.Path}' is declared among the members of '{declaredIn.Path}' but visited inside "
+                + $"'{_open.Peek().Field?.Path ?? "the top level"}'.");
         }
     }
 
@@ -184,7 +185,10 @@ public ref struct DescribeVisitor : IStateVisitor
         {
             if (!_tags.Add(child.Tag))
             {
-                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Tag {child.Tag} is used twice in '{Field?.Name ?? "<root>"}' (second time by '{child.Name}'); tags are unique within a structure."));
+                throw new InvalidOperationException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Tag {child.Tag} is used twice in '{Field?.Name ?? "<root>"}' (second time by '{child.Name}'); "
+                    + $"tags are unique within a structure."));
             }
         }
 

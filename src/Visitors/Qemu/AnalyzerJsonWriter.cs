@@ -41,7 +41,14 @@ public static class AnalyzerJsonWriter
                         var entry = new SectionEntry(section);
                         if (entry.Kind == EntryKind.Ram && section.VersionId != 4)
                         {
-                            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"Unknown RAM version {section.VersionId}: expected 4.", section.Offset, null, section.IdStr, (int)Math.Min(section.VersionId, int.MaxValue), 4);
+                            throw new MigrationFormatException(
+                                MigrationErrorKind.UnsupportedVersion,
+                                $"Unknown RAM version {section.VersionId}: expected 4.",
+                                section.Offset,
+                                null,
+                                section.IdStr,
+                                (int)Math.Min(section.VersionId, int.MaxValue),
+                                4);
                         }
 
                         if (byId.TryGetValue(section.SectionId, out int position))
@@ -75,7 +82,10 @@ public static class AnalyzerJsonWriter
 
         if (description is null)
         {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The stream has no VM description trailer (0x06), which the analyzer's state dump needs to decode device sections.", -1);
+            throw new MigrationFormatException(
+                MigrationErrorKind.InvalidEncoding,
+                "The stream has no VM description trailer (0x06), which the analyzer's state dump needs to decode device sections.",
+                -1);
         }
 
         var json = new PythonJsonWriter(output);
@@ -130,7 +140,8 @@ public static class AnalyzerJsonWriter
         WriteDescription(description, output);
     }
 
-    /// <summary>Writes a VM description as <c>--dump desc</c> prints it (a repeated key keeps its first position and its last value, as a Python dict does).</summary>
+    /// <summary>Writes a VM description as <c>--dump desc</c> prints it (a repeated key keeps its first position and its last value, as a Python dict
+    /// does).</summary>
     /// <param name="description">The description.</param>
     /// <param name="output">The destination of the UTF-8 JSON.</param>
     public static void WriteDescription(VmDescription description, IBufferWriter<byte> output)
@@ -142,7 +153,8 @@ public static class AnalyzerJsonWriter
         json.Finish();
     }
 
-    /// <summary>Formats an integer as the analyzer does: <c>0x</c> and 2 × size lowercase hex digits, and for a negative signed value a space and the decimal value in parentheses.</summary>
+    /// <summary>Formats an integer as the analyzer does: <c>0x</c> and 2 × size lowercase hex digits, and for a negative signed value a space and the decimal
+    /// value in parentheses.</summary>
     /// <param name="value">The value.</param>
     /// <returns>The text, e.g. <c>0x000c</c> or <c>0xffffffff (-1)</c>.</returns>
     public static string FormatInteger(VmStateInteger value)
@@ -334,10 +346,22 @@ public static class AnalyzerJsonWriter
                             null);
                     if (Kind == EntryKind.Iterative)
                     {
-                        throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "The analyzer decodes only the 'ram' and 'spapr/htab' iterative sections.", _section.Offset, null, _section.IdStr, null, null);
+                        throw new MigrationFormatException(
+                            MigrationErrorKind.UnexpectedValue,
+                            "The analyzer decodes only the 'ram' and 'spapr/htab' iterative sections.",
+                            _section.Offset,
+                            null,
+                            _section.IdStr,
+                            null,
+                            null);
                     }
 
-                    if (!VmStateDecoder.TryDecode(device, _section.Payload, _section.Offset + _section.HeaderLength, out VmStateStruct? state, out MigrationFormatException? error))
+                    if (!VmStateDecoder.TryDecode(
+                        device,
+                        _section.Payload,
+                        _section.Offset + _section.HeaderLength,
+                        out VmStateStruct? state,
+                        out MigrationFormatException? error))
                     {
                         throw error.WithDevice(_section.IdStr, (int)Math.Min(_section.VersionId, int.MaxValue), null);
                     }

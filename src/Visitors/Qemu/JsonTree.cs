@@ -85,7 +85,12 @@ internal sealed class JsonTree
     /// <see cref="Utf8JsonReader"/> reports malformed JSON only by throwing; that exception is turned into
     /// <paramref name="error"/> here, at the boundary, and goes no further.
     /// </remarks>
-    public static bool TryParse(ReadOnlySpan<byte> json, int maxDepth, long baseOffset, [NotNullWhen(true)] out JsonTree? tree, [NotNullWhen(false)] out MigrationFormatException? error)
+    public static bool TryParse(
+        ReadOnlySpan<byte> json,
+        int maxDepth,
+        long baseOffset,
+        [NotNullWhen(true)] out JsonTree? tree,
+        [NotNullWhen(false)] out MigrationFormatException? error)
     {
         tree = null;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions

@@ -20,12 +20,28 @@ public sealed class QemuConfigurationRecord : QemuRecord
     /// <param name="targetPageBits">The target page bits, sent only by targets with a variable page size.</param>
     /// <param name="capabilities">The validated migration capabilities (e.g. <c>x-ignore-shared</c>), or <see langword="null"/>.</param>
     /// <param name="uuid">The 16-byte VM UUID, or <see langword="null"/>.</param>
-    public QemuConfigurationRecord(string machineType, uint? targetPageBits = null, IReadOnlyList<string>? capabilities = null, ReadOnlyMemory<byte>? uuid = null)
-        : this(System.Text.Encoding.UTF8.GetBytes(machineType ?? throw new ArgumentNullException(nameof(machineType))), targetPageBits, Encode(capabilities), CheckUuid(uuid), BuildOrder(targetPageBits, capabilities, uuid), -1)
+    public QemuConfigurationRecord(
+        string machineType,
+        uint? targetPageBits = null,
+        IReadOnlyList<string>? capabilities = null,
+        ReadOnlyMemory<byte>? uuid = null)
+        : this(
+            System.Text.Encoding.UTF8.GetBytes(machineType ?? throw new ArgumentNullException(nameof(machineType))),
+            targetPageBits,
+            Encode(capabilities),
+            CheckUuid(uuid),
+            BuildOrder(targetPageBits, capabilities, uuid),
+            -1)
     {
     }
 
-    internal QemuConfigurationRecord(byte[] machineType, uint? targetPageBits, byte[][] capabilities, byte[]? uuid, IReadOnlyList<string> subsectionOrder, long offset)
+    internal QemuConfigurationRecord(
+        byte[] machineType,
+        uint? targetPageBits,
+        byte[][] capabilities,
+        byte[]? uuid,
+        IReadOnlyList<string> subsectionOrder,
+        long offset)
         : base(offset)
     {
         _machineType = machineType;

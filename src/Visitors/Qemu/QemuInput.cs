@@ -273,6 +273,7 @@ internal sealed class QemuInput
 
     private MigrationFormatException NoFooter(long start, string what, uint sectionId, int scanned) =>
         new(MigrationErrorKind.Truncated,
-            $"Expected the footer 7E {sectionId:x8} that ends {what}, followed by a record type byte, but the stream ends after {scanned} body bytes, at offset {Position + Available}.",
+            $"Expected the footer 7E {sectionId:x8} that ends {what}, followed by a record type byte, but the stream ends after {scanned} body bytes, at "
+            + $"offset {Position + Available}.",
             start);
 }

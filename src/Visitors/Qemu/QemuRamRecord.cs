@@ -61,13 +61,15 @@ public sealed class QemuRamRecord : QemuRecord
     /// <summary>Gets the id of the section the record belongs to.</summary>
     public uint SectionId { get; }
 
-    /// <summary>Gets the block name the record carries, or <see langword="null"/> when it has none (<see cref="QemuRamFlagBits.Continue"/>, block list, end of section).</summary>
+    /// <summary>Gets the block name the record carries, or <see langword="null"/> when it has none (<see cref="QemuRamFlagBits.Continue"/>, block list, end of
+    /// section).</summary>
     public string? BlockName { get; }
 
     /// <summary>Gets the block name's bytes as they are on the wire (empty when there is none).</summary>
     public ReadOnlyMemory<byte> BlockNameBytes => _blockName;
 
-    /// <summary>Gets the block a page record belongs to: its own block name or, with <see cref="QemuRamFlagBits.Continue"/>, the previous page record's.</summary>
+    /// <summary>Gets the block a page record belongs to: its own block name or, with <see cref="QemuRamFlagBits.Continue"/>, the previous page
+    /// record's.</summary>
     public string? Block { get; }
 
     /// <summary>Gets the fill byte of a <see cref="QemuRamRecordType.ZeroPage"/> record.</summary>
@@ -76,7 +78,8 @@ public sealed class QemuRamRecord : QemuRecord
     /// <summary>Gets the encoding flag byte of an <see cref="QemuRamRecordType.XbzrlePage"/> record.</summary>
     public byte XbzrleEncoding { get; }
 
-    /// <summary>Gets the page bytes (<see cref="QemuRamRecordType.Page"/>), the zlib data (<see cref="QemuRamRecordType.CompressedPage"/>) or the encoded delta (<see cref="QemuRamRecordType.XbzrlePage"/>).</summary>
+    /// <summary>Gets the page bytes (<see cref="QemuRamRecordType.Page"/>), the zlib data (<see cref="QemuRamRecordType.CompressedPage"/>) or the encoded delta
+    /// (<see cref="QemuRamRecordType.XbzrlePage"/>).</summary>
     public ReadOnlyMemory<byte> Data { get; }
 
     /// <summary>Gets the block list of a <see cref="QemuRamRecordType.BlockList"/> record (empty otherwise).</summary>
@@ -149,7 +152,8 @@ public sealed class QemuRamRecord : QemuRecord
 
     /// <summary>Creates a zero (fill) page record.</summary>
     /// <param name="offset">The page's offset inside its block (a multiple of the page size).</param>
-    /// <param name="blockName">The block name, or <see langword="null"/> for the same block as the previous page record (<see cref="QemuRamFlagBits.Continue"/>).</param>
+    /// <param name="blockName">The block name, or <see langword="null"/> for the same block as the previous page record
+    /// (<see cref="QemuRamFlagBits.Continue"/>).</param>
     /// <param name="fillByte">The fill value (QEMU always writes 0).</param>
     /// <param name="pageSize">The target page size.</param>
     /// <returns>The record.</returns>
@@ -158,7 +162,8 @@ public sealed class QemuRamRecord : QemuRecord
 
     /// <summary>Creates a whole-page record.</summary>
     /// <param name="offset">The page's offset inside its block (a multiple of the page size).</param>
-    /// <param name="blockName">The block name, or <see langword="null"/> for the same block as the previous page record (<see cref="QemuRamFlagBits.Continue"/>).</param>
+    /// <param name="blockName">The block name, or <see langword="null"/> for the same block as the previous page record
+    /// (<see cref="QemuRamFlagBits.Continue"/>).</param>
     /// <param name="data">Exactly one page of bytes.</param>
     /// <param name="pageSize">The target page size.</param>
     /// <returns>The record.</returns>
@@ -172,7 +177,14 @@ public sealed class QemuRamRecord : QemuRecord
         return CreatePageRecord(QemuRamRecordType.Page, QemuRamFlagBits.Page, offset, blockName, 0, data, pageSize);
     }
 
-    private static QemuRamRecord CreatePageRecord(QemuRamRecordType type, QemuRamFlagBits flag, ulong offset, string? blockName, byte fill, ReadOnlyMemory<byte> data, int pageSize)
+    private static QemuRamRecord CreatePageRecord(
+        QemuRamRecordType type,
+        QemuRamFlagBits flag,
+        ulong offset,
+        string? blockName,
+        byte fill,
+        ReadOnlyMemory<byte> data,
+        int pageSize)
     {
         CheckPageSize(pageSize);
         if ((offset & ((ulong)pageSize - 1)) != 0)

@@ -23,13 +23,15 @@ public struct QemuStreamReaderOptions : IEquatable<QemuStreamReaderOptions>
     /// <summary>The default limit on the number of entries in one RAM block list: 4096.</summary>
     public const int DefaultMaxRamBlocks = 4096;
 
-    /// <summary>Gets or sets the largest VM description trailer accepted, in bytes (0: <see cref="DefaultMaxVmDescriptionLength"/>). A larger declared length fails before anything is allocated.</summary>
+    /// <summary>Gets or sets the largest VM description trailer accepted, in bytes (0: <see cref="DefaultMaxVmDescriptionLength"/>). A larger declared length
+    /// fails before anything is allocated.</summary>
     public int MaxVmDescriptionLength { get; set; }
 
     /// <summary>Gets or sets the largest section payload accepted, in bytes (0: <see cref="DefaultMaxSectionLength"/>).</summary>
     public int MaxSectionLength { get; set; }
 
-    /// <summary>Gets or sets the largest JSON nesting depth accepted in the VM description (0: <see cref="DefaultMaxJsonDepth"/>; at most <see cref="MaxJsonDepthLimit"/>).</summary>
+    /// <summary>Gets or sets the largest JSON nesting depth accepted in the VM description (0: <see cref="DefaultMaxJsonDepth"/>; at most
+    /// <see cref="MaxJsonDepthLimit"/>).</summary>
     public int MaxJsonDepth { get; set; }
 
     /// <summary>Gets or sets the largest number of entries in one RAM block list (0: <see cref="DefaultMaxRamBlocks"/>).</summary>
@@ -55,7 +57,8 @@ public struct QemuStreamReaderOptions : IEquatable<QemuStreamReaderOptions>
     /// </summary>
     public bool SkipDescriptionLookahead { get; set; }
 
-    /// <summary>Gets or sets a value indicating whether device section payloads are delimited by the description without decoding them field by field.</summary>
+    /// <summary>Gets or sets a value indicating whether device section payloads are delimited by the description without decoding them field by
+    /// field.</summary>
     public bool SkipDeviceValidation { get; set; }
 
     internal readonly int EffectiveMaxVmDescriptionLength => MaxVmDescriptionLength == 0 ? DefaultMaxVmDescriptionLength : MaxVmDescriptionLength;
@@ -94,7 +97,15 @@ public struct QemuStreamReaderOptions : IEquatable<QemuStreamReaderOptions>
 
     /// <inheritdoc/>
     public override readonly int GetHashCode() =>
-        HashCode.Combine(MaxVmDescriptionLength, MaxSectionLength, MaxJsonDepth, MaxRamBlocks, TargetPageSize, Description, SkipDescriptionLookahead, SkipDeviceValidation);
+        HashCode.Combine(
+            MaxVmDescriptionLength,
+            MaxSectionLength,
+            MaxJsonDepth,
+            MaxRamBlocks,
+            TargetPageSize,
+            Description,
+            SkipDescriptionLookahead,
+            SkipDeviceValidation);
 
     internal static bool IsValidPageSize(int pageSize) => pageSize >= 512 && pageSize <= (1 << 20) && (pageSize & (pageSize - 1)) == 0;
 

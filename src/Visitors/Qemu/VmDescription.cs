@@ -238,7 +238,11 @@ public sealed class VmDescription
 
                 for (int i = 0; i < subsectionsNode.Items!.Count; i++)
                 {
-                    if (!TryParseState(subsectionsNode.Items[i], path + ".subsections[" + i.ToString(CultureInfo.InvariantCulture) + "]", fieldsRequired: true, out VmStateDescription? subsection))
+                    if (!TryParseState(
+                        subsectionsNode.Items[i],
+                        path + ".subsections[" + i.ToString(CultureInfo.InvariantCulture) + "]",
+                        fieldsRequired: true,
+                        out VmStateDescription? subsection))
                     {
                         return false;
                     }
@@ -304,7 +308,8 @@ public sealed class VmDescription
 
             VmStateDescription? structDescription = null;
             if (type == "struct"
-                && (!TryGetRequired(node, "struct", path, out JsonTree? structNode) || !TryParseState(structNode, path + ".struct", fieldsRequired: false, out structDescription)))
+                && (!TryGetRequired(node, "struct", path, out JsonTree? structNode)
+                    || !TryParseState(structNode, path + ".struct", fieldsRequired: false, out structDescription)))
             {
                 return false;
             }
@@ -323,7 +328,10 @@ public sealed class VmDescription
         }
 
         private bool Expect(JsonTree node, JsonTreeKind kind, string what, string path) =>
-            node.Kind == kind || Fail($"Expected {what} to be {(kind == JsonTreeKind.Object ? "an object" : "an array")}, found {node.Describe()}.", node, path);
+            node.Kind == kind || Fail(
+                $"Expected {what} to be {(kind == JsonTreeKind.Object ? "an object" : "an array")}, found {node.Describe()}.",
+                node,
+                path);
 
         private bool TryGetString(JsonTree node, string path, [NotNullWhen(true)] out string? text)
         {
@@ -358,7 +366,11 @@ public sealed class VmDescription
         /// <summary>Keeps the first mismatch; always <see langword="false"/>, so that a check reads <c>ok || Fail(...)</c>.</summary>
         private bool Fail(string detail, JsonTree node, string path)
         {
-            Error ??= new(MigrationErrorKind.UnexpectedValue, "The VM description has the wrong shape. " + detail, baseOffset + node.Offset, path.Length == 0 ? null : path);
+            Error ??= new(
+                MigrationErrorKind.UnexpectedValue,
+                "The VM description has the wrong shape. " + detail,
+                baseOffset + node.Offset,
+                path.Length == 0 ? null : path);
             return false;
         }
 

@@ -67,7 +67,8 @@ public static class VmStateDecoder
 
     /// <summary>Gets a value indicating whether a VM description type is read as a signed integer.</summary>
     /// <param name="type">The type name.</param>
-    /// <returns><see langword="true"/> for <c>int8</c>…<c>int64</c>, <c>int32 equal</c>, <c>int32 le</c>, <c>int64 equal</c>, <c>uint8 equal</c>, <c>uint16 equal</c>.</returns>
+    /// <returns><see langword="true"/> for <c>int8</c>…<c>int64</c>, <c>int32 equal</c>, <c>int32 le</c>, <c>int64 equal</c>, <c>uint8 equal</c>, <c>uint16
+    /// equal</c>.</returns>
     public static bool IsSignedIntegerType(string type) =>
         type is "int8" or "int16" or "int32" or "int64" or "int32 equal" or "int32 le" or "int64 equal" or "uint8 equal" or "uint16 equal";
 
@@ -87,7 +88,12 @@ public static class VmStateDecoder
 
         public MigrationFormatException? Error { get; private set; }
 
-        public bool TryReadStruct(VmStateDescription description, string typeName, uint? streamVersion, int start, [NotNullWhen(true)] out VmStateStruct? result)
+        public bool TryReadStruct(
+            VmStateDescription description,
+            string typeName,
+            uint? streamVersion,
+            int start,
+            [NotNullWhen(true)] out VmStateStruct? result)
         {
             if (start < 0)
             {
@@ -142,7 +148,10 @@ public static class VmStateDecoder
 
                 if (marker.Span[0] != QemuStreamFormat.Subsection)
                 {
-                    Fail(MigrationErrorKind.UnexpectedValue, $"Expected the subsection '{expected}' (marker byte 0x05), found 0x{marker.Span[0]:x2}.", subStart);
+                    Fail(
+                        MigrationErrorKind.UnexpectedValue,
+                        $"Expected the subsection '{expected}' (marker byte 0x05), found 0x{marker.Span[0]:x2}.",
+                        subStart);
                     return Failed(out result);
                 }
 
@@ -201,7 +210,11 @@ public static class VmStateDecoder
 
                     if (field.Size != 1 || marker.Span[0] != QemuStreamFormat.NullPointerMarker)
                     {
-                        Fail(MigrationErrorKind.UnexpectedValue, $"A struct without fields stands for a NULL pointer: expected size 1 and the byte 0x30, found size {field.Size} and the byte 0x{marker.Span[0]:x2}.", start);
+                        Fail(
+                            MigrationErrorKind.UnexpectedValue,
+                            $"A struct without fields stands for a NULL pointer: expected size 1 and the byte 0x30, found size {field.Size} and the byte "
+                            + $"0x{marker.Span[0]:x2}.",
+                            start);
                         return false;
                     }
 
@@ -216,7 +229,10 @@ public static class VmStateDecoder
 
                 if (structure.Length != field.Size)
                 {
-                    Fail(MigrationErrorKind.UnexpectedValue, $"The struct is described as {field.Size} bytes, but its fields and subsections take {structure.Length}.", start);
+                    Fail(
+                        MigrationErrorKind.UnexpectedValue,
+                        $"The struct is described as {field.Size} bytes, but its fields and subsections take {structure.Length}.",
+                        start);
                     return false;
                 }
 
@@ -229,7 +245,10 @@ public static class VmStateDecoder
             {
                 if (field.Size is < 1 or > 8)
                 {
-                    Fail(MigrationErrorKind.UnexpectedValue, $"An integer of type '{type}' must be 1 to 8 bytes, but the description says {field.Size}.", start);
+                    Fail(
+                        MigrationErrorKind.UnexpectedValue,
+                        $"An integer of type '{type}' must be 1 to 8 bytes, but the description says {field.Size}.",
+                        start);
                     return false;
                 }
 
@@ -288,13 +307,19 @@ public static class VmStateDecoder
             }
             else
             {
-                Fail(MigrationErrorKind.UnexpectedValue, $"The element [{index}] of '{field.Name}' follows a field of the same name that is not an array.", value.Offset - baseOffset);
+                Fail(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"The element [{index}] of '{field.Name}' follows a field of the same name that is not an array.",
+                    value.Offset - baseOffset);
                 return false;
             }
 
             if (array.Elements.Count != index)
             {
-                Fail(MigrationErrorKind.UnexpectedValue, $"Expected the element [{array.Elements.Count}] of '{field.Name}', but the description gives index {index}.", value.Offset - baseOffset);
+                Fail(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"Expected the element [{array.Elements.Count}] of '{field.Name}', but the description gives index {index}.",
+                    value.Offset - baseOffset);
                 return false;
             }
 

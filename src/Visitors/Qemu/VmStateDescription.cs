@@ -12,7 +12,12 @@ public class VmStateDescription
 {
     private long _payloadLength = -1;
 
-    internal VmStateDescription(string? vmsdName, int? version, IReadOnlyList<VmFieldDescription>? fields, IReadOnlyList<VmStateDescription> subsections, long offset)
+    internal VmStateDescription(
+        string? vmsdName,
+        int? version,
+        IReadOnlyList<VmFieldDescription>? fields,
+        IReadOnlyList<VmStateDescription> subsections,
+        long offset)
     {
         VmsdName = vmsdName;
         Version = version;

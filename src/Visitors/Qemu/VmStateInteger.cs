@@ -19,7 +19,8 @@ public sealed class VmStateInteger : VmStateValue
     /// <summary>Gets the bits as read (zero-extended to 64 bits).</summary>
     public ulong RawValue { get; }
 
-    /// <summary>Gets a value indicating whether the type is signed (as QEMU's analyzer treats it: the <c>equal</c> variants other than <c>uint32 equal</c> are signed).</summary>
+    /// <summary>Gets a value indicating whether the type is signed (as QEMU's analyzer treats it: the <c>equal</c> variants other than <c>uint32 equal</c> are
+    /// signed).</summary>
     public bool IsSigned { get; }
 
     /// <summary>Gets the value read as unsigned.</summary>

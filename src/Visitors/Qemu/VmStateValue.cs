@@ -13,7 +13,8 @@ public abstract class VmStateValue
     /// <summary>Gets the kind of value, which names its concrete type.</summary>
     public abstract VmStateValueKind Kind { get; }
 
-    /// <summary>Gets the type named by the VM description (<c>uint32</c>, <c>timer</c>, <c>struct</c>, …; <c>subsection</c> for a subsection; <c>section</c> for a whole payload).</summary>
+    /// <summary>Gets the type named by the VM description (<c>uint32</c>, <c>timer</c>, <c>struct</c>, …; <c>subsection</c> for a subsection; <c>section</c>
+    /// for a whole payload).</summary>
     public string TypeName { get; }
 
     /// <summary>Gets the absolute offset of the value's first byte in the stream.</summary>

@@ -53,7 +53,10 @@ public static class SchemaCompression
                 output.Advance(read);
                 if (output.WrittenCount > maxLength)
                 {
-                    throw new MigrationFormatException(MigrationErrorKind.LimitExceeded, $"An embedded schema inflates to more than {maxLength} bytes.", offset);
+                    throw new MigrationFormatException(
+                        MigrationErrorKind.LimitExceeded,
+                        $"An embedded schema inflates to more than {maxLength} bytes.",
+                        offset);
                 }
             }
         }

@@ -122,7 +122,8 @@ internal static class Walk
         return count;
     }
 
-    /// <summary>Calls the typed getter a decoder would call for the value's universal type; they throw only <see cref="MigrationFormatException"/> for bad contents.</summary>
+    /// <summary>Calls the typed getter a decoder would call for the value's universal type; they throw only <see cref="MigrationFormatException"/> for bad
+    /// contents.</summary>
     private static void ReadTypedValue(ref BerReader reader)
     {
         if (reader.Tag.TagClass != BerTagClass.Universal)

@@ -5,7 +5,8 @@ using MigrationFormat.Ber.Tests.Helpers;
 
 namespace MigrationFormat.Ber.Tests.Properties;
 
-/// <summary>Writes value trees with <see cref="BerWriter"/> or <see cref="AsnWriter"/>, and reads them back with <see cref="BerReader"/> or <see cref="AsnReader"/>.</summary>
+/// <summary>Writes value trees with <see cref="BerWriter"/> or <see cref="AsnWriter"/>, and reads them back with <see cref="BerReader"/> or
+/// <see cref="AsnReader"/>.</summary>
 internal static class TreeCodec
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
