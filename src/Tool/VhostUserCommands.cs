@@ -159,7 +159,7 @@ internal static class VhostUserCommands
         }
 
         var device = new VhostUserFrontEndDevice(frontEnd);
-        using (var writer = new MigrationStreamWriter(output, new MigrationStreamWriterOptions { Producer = "migfmt vhost-user-frontend", Integrity = true }))
+        using (var writer = new MigrationStreamWriter(output, new MigrationStreamWriterOptions { Producer = "migfmt vhost-user-frontend", Integrity = true }, leaveOpen: true))
         {
             writer.WriteDevice(device);
             writer.Complete();
@@ -184,7 +184,7 @@ internal static class VhostUserCommands
         }
 
         var device = new VhostUserFrontEndDevice(frontEnd);
-        using var reader = new MigrationStreamReader(input);
+        using var reader = new MigrationStreamReader(input, leaveOpen: true);
         reader.LoadAll(section => string.Equals(section.Id, VhostUserFrontEndDevice.DeviceType.Id, StringComparison.Ordinal) ? device : null);
         return device.Blob.BytesMoved;
     }

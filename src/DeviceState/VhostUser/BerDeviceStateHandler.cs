@@ -42,7 +42,7 @@ public sealed class BerDeviceStateHandler : IVhostUserStateHandler
     public void SaveState(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        using (var writer = new MigrationStreamWriter(destination, _writerOptions))
+        using (var writer = new MigrationStreamWriter(destination, _writerOptions, leaveOpen: true))
         {
             _writeSchemas?.Invoke(writer, _device);
             writer.WriteDevice(_device);
@@ -56,7 +56,7 @@ public sealed class BerDeviceStateHandler : IVhostUserStateHandler
     public void LoadState(Stream source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        using var reader = new MigrationStreamReader(source, _loadOptions);
+        using var reader = new MigrationStreamReader(source, _loadOptions, leaveOpen: true);
         int loaded = 0;
         reader.LoadAll(section =>
         {
