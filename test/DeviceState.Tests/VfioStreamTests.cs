@@ -102,6 +102,20 @@ public sealed class VfioStreamTests
     }
 
     [Fact]
+    public void QemuStream_InitialDataMarkTwice_IsRejected()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        output.Write(QemuStreamPrefix());
+        WriteBe64(output, VfioQemuFraming.DeviceInitialDataSent);
+        output.Write<byte>([0x7E, 0, 0, 0, 2, 0x02, 0, 0, 0, 2]);
+        WriteBe64(output, VfioQemuFraming.DeviceInitialDataSent);
+        MigrationFormatException error = Assert.Throws<MigrationFormatException>(() =>
+            VfioQemuStreamReader.Load(
+                new MemoryStream(output.WrittenSpan.ToArray()), new VfioLoadChannel(new SimulatedVfioDevice()), new VfioQemuFrameReader(true)));
+        Assert.Contains("a second time", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void QemuStream_DataBlockOverTheLimit_IsRejectedBeforeItsBytesAreRead()
     {
         var output = new ArrayBufferWriter<byte>();

@@ -78,6 +78,11 @@ public sealed class VfioQemuFrameReader
                             throw Fail("DEV_INIT_DATA_SENT arrived, but the switchover acknowledgement is not in use.", at);
                         }
 
+                        if (channel.InitialDataComplete)
+                        {
+                            throw Fail("DEV_INIT_DATA_SENT arrived a second time; the source marks its initial data once.", at);
+                        }
+
                         channel.CompleteInitialData();
                         return VfioFramePartEnd.InitialDataSent;
                     case VfioQemuFraming.DeviceConfigState:

@@ -4,8 +4,8 @@ using System.Globalization;
 using System.IO;
 using System.Net.Sockets;
 using System.Threading;
-using MigrationFormat.DeviceState.Linux;
 using Microsoft.Win32.SafeHandles;
+using MigrationFormat.DeviceState.Linux;
 
 namespace MigrationFormat.DeviceState.VhostUser;
 

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
-using MigrationFormat.DeviceState.Linux;
 using Microsoft.Win32.SafeHandles;
+using MigrationFormat.DeviceState.Linux;
 
 namespace MigrationFormat.DeviceState.VhostUser;
 

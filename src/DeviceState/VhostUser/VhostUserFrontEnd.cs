@@ -2,9 +2,8 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
-using System.Threading;
-using MigrationFormat.DeviceState.Linux;
 using Microsoft.Win32.SafeHandles;
+using MigrationFormat.DeviceState.Linux;
 
 namespace MigrationFormat.DeviceState.VhostUser;
 

@@ -19,8 +19,14 @@ internal static class Qemu10
         ["QEMU_MODULE_DIR"] = Path.Combine(Directory, "usr/lib/x86_64-linux-gnu/qemu"),
     };
 
-    /// <summary>Its own data folder first, then the system's (SeaBIOS and iPXE images).</summary>
-    public static IEnumerable<string> DataArguments => ["-L", Path.Combine(Directory, "usr/share/qemu"), "-L", "/usr/share/qemu"];
+    /// <summary>
+    /// Its own data folder first, then the system's when there is one (QEMU 7.2's); SeaBIOS and iPXE come from the
+    /// firmware folders built into Debian's QEMU (/usr/share/seabios, /usr/lib/ipxe/qemu), which .ci/qemu10.sh installs.
+    /// </summary>
+    public static IEnumerable<string> DataArguments =>
+        System.IO.Directory.Exists("/usr/share/qemu")
+            ? ["-L", Path.Combine(Directory, "usr/share/qemu"), "-L", "/usr/share/qemu"]
+            : ["-L", Path.Combine(Directory, "usr/share/qemu")];
 
     private static string Locate()
     {

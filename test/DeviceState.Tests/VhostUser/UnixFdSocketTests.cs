@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using MigrationFormat.DeviceState.Linux;
 using Microsoft.Win32.SafeHandles;
+using MigrationFormat.DeviceState.Linux;
 using Xunit;
 
 namespace MigrationFormat.DeviceState.Tests.VhostUser;
