@@ -14,7 +14,8 @@ public static class SampleCatalog
     public static IReadOnlyList<DeviceType> DeviceTypes { get; } =
         [Uart16550.DeviceType, Mc146818Rtc.DeviceType, VirtioNet.DeviceType, VhostUserBackend.DeviceType];
 
-    /// <summary>Creates a device of <paramref name="type"/> running as <paramref name="version"/>, with deterministic non-default values in every field.</summary>
+    /// <summary>Creates a device of <paramref name="type"/> running as <paramref name="version"/>, with deterministic non-default values in every
+    /// field.</summary>
     /// <param name="type">One of <see cref="DeviceTypes"/>.</param>
     /// <param name="version">A version the type supports.</param>
     /// <returns>The device.</returns>
@@ -85,7 +86,11 @@ public static class SampleCatalog
                 net.RxPackets = ulong.MaxValue;
                 net.Mtu = 9000;
                 net.RssEnabled = true;
-                net.RssKey = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40];
+                net.RssKey =
+                [
+                    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                    21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+                ];
                 for (int i = 0; i < net.IndirectionTable.Length; i++)
                 {
                     net.IndirectionTable[i] = (ushort)(i % 3);

@@ -15,7 +15,13 @@ public sealed class VhostUserBackend : IDeviceState, IBlobState
     public const int InflightRegions = 4;
 
     /// <summary>The device type: section id <c>vhost-user-backend</c>, versions 1 to 3.</summary>
-    public static readonly DeviceType DeviceType = new("vhost-user-backend", "urn:migfmt:sample:vhost-user-backend", currentVersion: 3, minimumVersion: 1, version => new VhostUserBackend(version), "vhost-user back-end with opaque state");
+    public static readonly DeviceType DeviceType = new(
+        "vhost-user-backend",
+        "urn:migfmt:sample:vhost-user-backend",
+        currentVersion: 3,
+        minimumVersion: 1,
+        version => new VhostUserBackend(version),
+        "vhost-user back-end with opaque state");
 
     private ulong _protocolFeatures;
     private string _lastError = string.Empty;

@@ -21,7 +21,13 @@ public sealed class VirtioNet : IDeviceState
     public const int MaxQueues = 64;
 
     /// <summary>The device type: section id <c>virtio-net</c>, versions 1 to 3.</summary>
-    public static readonly DeviceType DeviceType = new("virtio-net", "urn:migfmt:sample:virtio-net", currentVersion: 3, minimumVersion: 1, version => new VirtioNet(version), "Virtio network device");
+    public static readonly DeviceType DeviceType = new(
+        "virtio-net",
+        "urn:migfmt:sample:virtio-net",
+        currentVersion: 3,
+        minimumVersion: 1,
+        version => new VirtioNet(version),
+        "Virtio network device");
 
     private ulong _features;
     private byte _status;

@@ -203,7 +203,8 @@ public static class Alloc
     }
 }
 
-/// <summary>The <c>loop</c> console mode: runs one <see cref="DeviceBenchmarks"/> method for a while, for <c>perf record</c> (set <c>DOTNET_PerfMapEnabled=1</c>).</summary>
+/// <summary>The <c>loop</c> console mode: runs one <see cref="DeviceBenchmarks"/> method for a while, for <c>perf record</c> (set
+/// <c>DOTNET_PerfMapEnabled=1</c>).</summary>
 public static class Loop
 {
     public static int Run(string method, string data, double seconds)
@@ -241,7 +242,12 @@ public static class Loop
             count += 10_000;
         }
 
-        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} {1}: {2:F1} ns/op", method, data, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalNanoseconds / count));
+        Console.WriteLine(string.Format(
+            CultureInfo.InvariantCulture,
+            "{0} {1}: {2:F1} ns/op",
+            method,
+            data,
+            System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalNanoseconds / count));
         return 0;
     }
 }
@@ -303,7 +309,13 @@ public static class Quick
                 tokenBest = Math.Min(tokenBest, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalNanoseconds / n);
             }
 
-            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-7} {1,-16} {2,9:F1} ns ({3} tokens)", data, "BerInputSource", tokenBest, tokens));
+            Console.WriteLine(string.Format(
+                CultureInfo.InvariantCulture,
+                "{0,-7} {1,-16} {2,9:F1} ns ({3} tokens)",
+                data,
+                "BerInputSource",
+                tokenBest,
+                tokens));
             double readerBest = double.MaxValue;
             for (int round = 0; round < 9; round++)
             {

@@ -46,7 +46,8 @@ public static class Targets
         ["verify", "-"],
     ];
 
-    /// <summary>Walks every token of <paramref name="data"/> with <see cref="Ber.BerReader"/>, calling every typed getter on every primitive; then again in pieces, checking both walks agree.</summary>
+    /// <summary>Walks every token of <paramref name="data"/> with <see cref="Ber.BerReader"/>, calling every typed getter on every primitive; then again in
+    /// pieces, checking both walks agree.</summary>
     /// <param name="data">The input.</param>
     public static void BerReader(ReadOnlySpan<byte> data)
     {
@@ -220,7 +221,8 @@ public static class Targets
         }
     }
 
-    /// <summary>Loads <paramref name="data"/> with <see cref="LegacyDeviceSerializer"/>; the first byte picks the device as for <see cref="DeviceState"/>.</summary>
+    /// <summary>Loads <paramref name="data"/> with <see cref="LegacyDeviceSerializer"/>; the first byte picks the device as for
+    /// <see cref="DeviceState"/>.</summary>
     /// <param name="data">The input.</param>
     public static void Legacy(ReadOnlySpan<byte> data)
     {

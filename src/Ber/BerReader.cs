@@ -164,7 +164,10 @@ public ref partial struct BerReader
         long limit = _depth > 0 ? _scopes!.Limits[_depth - 1] : -1;
         if (limit >= 0 && Position >= limit)
         {
-            BerThrowHelper.ThrowInvalidEncoding($"The indefinite-length value that began at offset {_scopes!.Starts[_depth - 1]} has no end-of-contents before offset {limit}, where an enclosing definite-length value ends.", Position);
+            BerThrowHelper.ThrowInvalidEncoding(
+                $"The indefinite-length value that began at offset {_scopes!.Starts[_depth - 1]} has no end-of-contents before offset {limit}, where an "
+                    + "enclosing definite-length value ends.",
+                Position);
         }
 
         long available = Available;
@@ -175,7 +178,9 @@ public ref partial struct BerReader
                 return false;
             }
 
-            BerThrowHelper.ThrowTruncated($"The input ended inside the constructed value that began at offset {_scopes!.Starts[_depth - 1]}; its end was expected.", Position);
+            BerThrowHelper.ThrowTruncated(
+                $"The input ended inside the constructed value that began at offset {_scopes!.Starts[_depth - 1]}; its end was expected.",
+                Position);
         }
 
         // Only a multi-segment input needs a scratch copy of the header; a span is read in place.
@@ -203,7 +208,9 @@ public ref partial struct BerReader
         {
             if (limit >= 0 && Position + window.Length >= limit)
             {
-                BerThrowHelper.ThrowInvalidEncoding($"The identifier and length octets at offset {Position} run past offset {limit}, where an enclosing definite-length value ends.", Position);
+                BerThrowHelper.ThrowInvalidEncoding(
+                    $"The identifier and length octets at offset {Position} run past offset {limit}, where an enclosing definite-length value ends.",
+                    Position);
             }
 
             if (!_isFinalBlock)
@@ -227,7 +234,9 @@ public ref partial struct BerReader
 
         if (length < 0 && !tag.IsConstructed)
         {
-            BerThrowHelper.ThrowInvalidEncoding($"The primitive value {tag} has an indefinite length; primitive values take a definite length (X.690 8.1.3.2 a).", start);
+            BerThrowHelper.ThrowInvalidEncoding(
+                $"The primitive value {tag} has an indefinite length; primitive values take a definite length (X.690 8.1.3.2 a).",
+                start);
         }
 
         CheckUniversalForm(tag, start);
@@ -244,13 +253,18 @@ public ref partial struct BerReader
             end = start + headerLength + length;
             if (limit >= 0 && end > limit)
             {
-                BerThrowHelper.ThrowInvalidEncoding($"The value {tag} of length {length} runs {end - limit} bytes past offset {limit}, where its enclosing definite-length value ends; its parent began at offset {_scopes!.Starts[_depth - 1]}.", start);
+                BerThrowHelper.ThrowInvalidEncoding(
+                    $"The value {tag} of length {length} runs {end - limit} bytes past offset {limit}, where its enclosing definite-length value ends; its "
+                        + $"parent began at offset {_scopes!.Starts[_depth - 1]}.",
+                    start);
             }
 
             // Checked before truncation, so that the outcome does not depend on how much of the input has arrived.
             if (!tag.IsConstructed && length > _options.EffectiveMaxPrimitiveLength)
             {
-                BerThrowHelper.ThrowLimitExceeded($"The primitive value {tag} declares {length} bytes, more than the limit of {_options.EffectiveMaxPrimitiveLength}.", start);
+                BerThrowHelper.ThrowLimitExceeded(
+                    $"The primitive value {tag} declares {length} bytes, more than the limit of {_options.EffectiveMaxPrimitiveLength}.",
+                    start);
             }
 
             if (_isFinalBlock && headerLength + length > available)
@@ -260,7 +274,9 @@ public ref partial struct BerReader
         }
         else if (limit >= 0 && start + headerLength > limit)
         {
-            BerThrowHelper.ThrowInvalidEncoding($"The identifier and length octets of {tag} run past offset {limit}, where its enclosing definite-length value ends.", start);
+            BerThrowHelper.ThrowInvalidEncoding(
+                $"The identifier and length octets of {tag} run past offset {limit}, where its enclosing definite-length value ends.",
+                start);
         }
 
         Tag = tag;
@@ -281,7 +297,9 @@ public ref partial struct BerReader
 
         if (_depth >= _options.EffectiveMaxDepth)
         {
-            BerThrowHelper.ThrowLimitExceeded($"The constructed value {tag} is nested {_depth + 1} deep, more than the limit of {_options.EffectiveMaxDepth}.", start);
+            BerThrowHelper.ThrowLimitExceeded(
+                $"The constructed value {tag} is nested {_depth + 1} deep, more than the limit of {_options.EffectiveMaxDepth}.",
+                start);
         }
 
         _scopes ??= new BerScopeStack();
@@ -458,7 +476,10 @@ public ref partial struct BerReader
                 BerThrowHelper.ThrowInvalidEncoding($"{Name(tag.TagNumber)} is always primitive; found the constructed form (X.690 8.1.2.5).", start);
                 break;
             case 8 or 11 or 16 or 17 or 29 when !tag.IsConstructed:
-                BerThrowHelper.ThrowInvalidEncoding($"{Name(tag.TagNumber)} is always constructed; found the primitive form (X.690 8.9.1, 8.11.1; EXTERNAL, EMBEDDED PDV and CHARACTER STRING encode as SEQUENCEs).", start);
+                BerThrowHelper.ThrowInvalidEncoding(
+                    $"{Name(tag.TagNumber)} is always constructed; found the primitive form (X.690 8.9.1, 8.11.1; EXTERNAL, EMBEDDED PDV and CHARACTER STRING "
+                        + "encode as SEQUENCEs).",
+                    start);
                 break;
         }
 
@@ -484,7 +505,9 @@ public ref partial struct BerReader
     {
         if (tag.IsConstructed)
         {
-            BerThrowHelper.ThrowInvalidEncoding("Found a constructed [UNIVERSAL 0]; tag 0 is reserved for end-of-contents, which is primitive (X.690 8.1.5).", start);
+            BerThrowHelper.ThrowInvalidEncoding(
+                "Found a constructed [UNIVERSAL 0]; tag 0 is reserved for end-of-contents, which is primitive (X.690 8.1.5).",
+                start);
         }
 
         if (length != 0)
@@ -494,12 +517,16 @@ public ref partial struct BerReader
 
         if (headerLength != 2)
         {
-            BerThrowHelper.ThrowInvalidEncoding($"End-of-contents must be exactly 00 00; found its zero length written in {headerLength - 1} octets (X.690 8.1.5).", start);
+            BerThrowHelper.ThrowInvalidEncoding(
+                $"End-of-contents must be exactly 00 00; found its zero length written in {headerLength - 1} octets (X.690 8.1.5).",
+                start);
         }
 
         if (limit >= 0 && start + headerLength > limit)
         {
-            BerThrowHelper.ThrowInvalidEncoding($"The end-of-contents at offset {start} runs past offset {limit}, where an enclosing definite-length value ends.", start);
+            BerThrowHelper.ThrowInvalidEncoding(
+                $"The end-of-contents at offset {start} runs past offset {limit}, where an enclosing definite-length value ends.",
+                start);
         }
 
         if (_depth == 0 || _scopes!.Ends[_depth - 1] >= 0)

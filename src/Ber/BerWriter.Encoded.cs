@@ -57,7 +57,9 @@ public ref partial struct BerWriter
         nint tagLength = tag.Length;
 
         // Length and contents in one store: 01 then 00 or FF.
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref start, tagLength), (ushort)(BitConverter.IsLittleEndian ? 0x01 | (-(value ? 1 : 0) << 8) : (-(value ? 1 : 0) & 0xFF) | 0x0100));
+        Unsafe.WriteUnaligned(
+            ref Unsafe.Add(ref start, tagLength),
+            (ushort)(BitConverter.IsLittleEndian ? 0x01 | (-(value ? 1 : 0) << 8) : (-(value ? 1 : 0) & 0xFF) | 0x0100));
         return (int)tagLength + 2;
     }
 
@@ -125,7 +127,8 @@ public ref partial struct BerWriter
         }
     }
 
-    /// <summary>Reserves room for one value written by <see cref="StoreInteger"/> or <see cref="StoreUnsigned(ref byte, EncodedTag, ulong)"/>; pass what they return to <see cref="Advance"/>.</summary>
+    /// <summary>Reserves room for one value written by <see cref="StoreInteger"/> or <see cref="StoreUnsigned(ref byte, EncodedTag, ulong)"/>; pass what they
+    /// return to <see cref="Advance"/>.</summary>
     /// <remarks>
     /// A caller that reserves before it reads the tag and the value keeps neither alive across the (rare) call that
     /// grows the output, so they stay in registers instead of being spilled on every value.
@@ -134,7 +137,8 @@ public ref partial struct BerWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ref byte ReserveValue() => ref ReserveRef(MaxPackedPrimitive);
 
-    /// <summary>Gets a value indicating whether the room <see cref="ReserveValue"/> reserves is already there; then <see cref="NextValue"/> is where the value goes.</summary>
+    /// <summary>Gets a value indicating whether the room <see cref="ReserveValue"/> reserves is already there; then <see cref="NextValue"/> is where the value
+    /// goes.</summary>
     /// <remarks>
     /// For callers that hold the writer inside a struct of their own: they test this inline and call their own
     /// out-of-line method to reserve, so that no pointer to the writer has to live across that call.

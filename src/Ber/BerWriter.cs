@@ -349,7 +349,8 @@ public ref partial struct BerWriter
     /// <summary>Closes the innermost SEQUENCE; the same as <see cref="PopConstructed"/>.</summary>
     public void PopSequence() => PopConstructed();
 
-    /// <summary>The one identifier octet of <paramref name="tag"/> (a number below 31) in the primitive form, whatever its form says, as <see cref="WritePrimitive"/> writes it.</summary>
+    /// <summary>The one identifier octet of <paramref name="tag"/> (a number below 31) in the primitive form, whatever its form says, as
+    /// <see cref="WritePrimitive"/> writes it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte IdentifierOctet(BerTag tag) =>
         (byte)(((int)tag.TagClass << 6) | (int)tag.TagNumber);

@@ -28,7 +28,10 @@ public sealed class DeviceCatalogEntry
                     throw new ArgumentOutOfRangeException(
                         nameof(parameters),
                         pair.Key,
-                        string.Create(CultureInfo.InvariantCulture, $"Device '{type.Id}' supports versions {type.MinimumVersion} to {type.CurrentVersion}; parameters were given for version {pair.Key}."));
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"Device '{type.Id}' supports versions {type.MinimumVersion} to {type.CurrentVersion}; parameters were given for version "
+                                + $"{pair.Key}."));
                 }
 
                 ArgumentNullException.ThrowIfNull(pair.Value, nameof(parameters));
@@ -69,7 +72,9 @@ public sealed class DeviceCatalogEntry
     }
 
     internal static string UnsupportedVersion(DeviceType type, int version) =>
-        string.Create(CultureInfo.InvariantCulture, $"Device '{type.Id}' supports versions {type.MinimumVersion} to {type.CurrentVersion}; version {version} was requested.");
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"Device '{type.Id}' supports versions {type.MinimumVersion} to {type.CurrentVersion}; version {version} was requested.");
 }
 
 /// <summary>
@@ -299,7 +304,9 @@ public sealed class DeviceCatalog
             }
             else if (implied.TryGetValue(parameter.Key, out string? value) && !string.Equals(value, parameter.Value, StringComparison.Ordinal))
             {
-                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"Device '{deviceId}' version {version} implies {parameter.Key}={value}; the configuration has {parameter.Key}={parameter.Value}."));
+                reasons.Add(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Device '{deviceId}' version {version} implies {parameter.Key}={value}; the configuration has {parameter.Key}={parameter.Value}."));
             }
         }
 

@@ -50,7 +50,11 @@ public static class SchemaEmbedding
             string expected = DeviceCatalog.SchemaKey(schema.Id, schema.Version);
             if (!string.Equals(expected, entry.Key, StringComparison.Ordinal))
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"The embedded schema keyed '{entry.Key}' describes '{expected}'.", -1, entry.Key);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"The embedded schema keyed '{entry.Key}' describes '{expected}'.",
+                    -1,
+                    entry.Key);
             }
 
             schemas[entry.Key] = schema;

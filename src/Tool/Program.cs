@@ -310,7 +310,12 @@ public static class Program
         schema.SetAction(p => DeviceCommands.Schema(
             console,
             DeviceSet.From(p.GetValue(schemaAssembly)),
-            new SchemaRequest(p.GetValue(schemaDevice), p.GetValue(schemaVersion), p.GetValue(schemaFormat)!, p.GetValue(schemaSections), p.GetValue(schemaName)!)));
+            new SchemaRequest(
+                p.GetValue(schemaDevice),
+                p.GetValue(schemaVersion),
+                p.GetValue(schemaFormat)!,
+                p.GetValue(schemaSections),
+                p.GetValue(schemaName)!)));
         root.Add(schema);
 
         Argument<string> source = Options.Input(
@@ -325,7 +330,8 @@ public static class Program
         };
         var check = new Command(
             "check",
-            "Check that state saved with SRC loads with DST: exit 0 when compatible, 3 when not, 4 (QEMU dumps) when it depends on run-time state, with every reason.")
+            "Check that state saved with SRC loads with DST: exit 0 when compatible, 3 when not, 4 (QEMU dumps) when it depends on run-time state, with every "
+                + "reason.")
         {
             source, destination, checkJson, arrayCounts,
         };

@@ -159,7 +159,10 @@ internal static class VhostUserCommands
         }
 
         var device = new VhostUserFrontEndDevice(frontEnd);
-        using (var writer = new MigrationStreamWriter(output, new MigrationStreamWriterOptions { Producer = "migfmt vhost-user-frontend", Integrity = true }, leaveOpen: true))
+        using (var writer = new MigrationStreamWriter(
+            output,
+            new MigrationStreamWriterOptions { Producer = "migfmt vhost-user-frontend", Integrity = true },
+            leaveOpen: true))
         {
             writer.WriteDevice(device);
             writer.Complete();

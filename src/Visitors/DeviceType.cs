@@ -69,7 +69,9 @@ public sealed class DeviceType
             throw new ArgumentOutOfRangeException(
                 nameof(version),
                 version,
-                string.Create(CultureInfo.InvariantCulture, $"Device '{Id}' supports versions {MinimumVersion} to {CurrentVersion}; version {version} was requested."));
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Device '{Id}' supports versions {MinimumVersion} to {CurrentVersion}; version {version} was requested."));
         }
 
         return _factory(version);

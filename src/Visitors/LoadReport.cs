@@ -23,7 +23,8 @@ public sealed class LoadReport
     /// </summary>
     public IReadOnlyList<string> SkippedFields => _skipped;
 
-    /// <summary>Gets the fields the destination knows that the stream did not carry, which kept their defaults, as <c>serial.fifo_trigger_level [10]</c>.</summary>
+    /// <summary>Gets the fields the destination knows that the stream did not carry, which kept their defaults, as <c>serial.fifo_trigger_level
+    /// [10]</c>.</summary>
     public IReadOnlyList<string> DefaultedFields => _defaulted;
 
     /// <summary>Gets a value indicating whether nothing was skipped or defaulted.</summary>

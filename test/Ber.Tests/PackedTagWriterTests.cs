@@ -161,8 +161,12 @@ public class PackedTagWriterTests
         foreach (bool minimal in new[] { false, true })
         {
             Assert.Equal(Written(Each(wide)), Written((ref BerWriter w) => w.WriteUnsignedElements<ulong>(wide), minimal ? new MinimalSpanWriter() : null));
-            Assert.Equal(Written(Each(narrow.Select(v => (ulong)v))), Written((ref BerWriter w) => w.WriteUnsignedElements<uint>(narrow), minimal ? new MinimalSpanWriter() : null));
-            Assert.Equal(Written(Each(short16.Select(v => (ulong)v))), Written((ref BerWriter w) => w.WriteUnsignedElements<ushort>(short16), minimal ? new MinimalSpanWriter() : null));
+            Assert.Equal(
+                Written(Each(narrow.Select(v => (ulong)v))),
+                Written((ref BerWriter w) => w.WriteUnsignedElements<uint>(narrow), minimal ? new MinimalSpanWriter() : null));
+            Assert.Equal(
+                Written(Each(short16.Select(v => (ulong)v))),
+                Written((ref BerWriter w) => w.WriteUnsignedElements<ushort>(short16), minimal ? new MinimalSpanWriter() : null));
         }
 
         static PackedWrite Each(IEnumerable<ulong> values) => (ref BerWriter w) =>
@@ -194,7 +198,9 @@ public class PackedTagWriterTests
     [Fact]
     public void PackedWrite_OutputReturningAShorterSpanThanRequested_Throws()
     {
-        var ex = Record.Exception(() => Written((ref BerWriter w) => w.WriteInteger(EncodedTag.Create(new BerTag(BerTagClass.ContextSpecific, 1)), 1), new ShortSpanWriter()));
+        var ex = Record.Exception(() => Written(
+            (ref BerWriter w) => w.WriteInteger(EncodedTag.Create(new BerTag(BerTagClass.ContextSpecific, 1)), 1),
+            new ShortSpanWriter()));
 
         Assert.IsType<InvalidOperationException>(ex);
         Assert.Contains("at least", ex.Message, StringComparison.Ordinal);

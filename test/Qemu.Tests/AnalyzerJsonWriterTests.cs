@@ -137,7 +137,9 @@ public class AnalyzerJsonWriterTests
     [Fact]
     public void FormatInteger_PositiveSigned_PrintsHexOnly()
     {
-        VmDeviceDescription device = VmDescription.Parse("""{"page_size": 4096, "devices": [{"name": "d", "instance_id": 0, "fields": [{"name": "x", "type": "int16", "size": 2}]}]}"""u8.ToArray()).Devices[0];
+        VmDeviceDescription device = VmDescription.Parse(
+            """{"page_size": 4096, "devices": [{"name": "d", "instance_id": 0, "fields": [{"name": "x", "type": "int16", "size": 2}]}]}"""u8.ToArray())
+            .Devices[0];
 
         var value = (VmStateInteger)VmStateDecoder.Decode(device, new byte[] { 0x7f, 0xff })["x"]!;
 
@@ -163,6 +165,8 @@ public class AnalyzerJsonWriterTests
 
         string text = State(stream);
 
-        Assert.Equal((text.IndexOf("\"serial (2)\"", StringComparison.Ordinal) < text.IndexOf("\"serial (22)\"", StringComparison.Ordinal), false), (true, text.Contains("\"ram (2)\"", StringComparison.Ordinal)));
+        Assert.Equal(
+            (text.IndexOf("\"serial (2)\"", StringComparison.Ordinal) < text.IndexOf("\"serial (22)\"", StringComparison.Ordinal), false),
+            (true, text.Contains("\"ram (2)\"", StringComparison.Ordinal)));
     }
 }

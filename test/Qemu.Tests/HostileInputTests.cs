@@ -133,7 +133,10 @@ public class HostileInputTests
     [Fact]
     public void Read_FieldSizeDisagreesWithTheBytes_ThrowsWithDeviceAndFieldPath()
     {
-        byte[] stream = ReplaceInDescription("pc-serial-paused", "{\"name\": \"divider\", \"type\": \"uint16\", \"size\": 2}", "{\"name\": \"divider\", \"type\": \"uint16\", \"size\": 3}");
+        byte[] stream = ReplaceInDescription(
+            "pc-serial-paused",
+            "{\"name\": \"divider\", \"type\": \"uint16\", \"size\": 2}",
+            "{\"name\": \"divider\", \"type\": \"uint16\", \"size\": 3}");
 
         var ex = ReadFails(stream);
 
@@ -144,7 +147,10 @@ public class HostileInputTests
     [Fact]
     public void Read_BufferShorterInTheDescription_ThrowsMissingFooterAfterTheDescribedPayload()
     {
-        byte[] stream = ReplaceInDescription("pc-serial-paused", "{\"name\": \"runstate\", \"type\": \"buffer\", \"size\": 100}", "{\"name\": \"runstate\", \"type\": \"buffer\", \"size\": 99}");
+        byte[] stream = ReplaceInDescription(
+            "pc-serial-paused",
+            "{\"name\": \"runstate\", \"type\": \"buffer\", \"size\": 100}",
+            "{\"name\": \"runstate\", \"type\": \"buffer\", \"size\": 99}");
 
         var ex = ReadFails(stream);
 
@@ -154,7 +160,10 @@ public class HostileInputTests
     [Fact]
     public void Read_BufferShorterInTheDescriptionOfAPipe_ThrowsAtTheTrailerWithTheDevice()
     {
-        byte[] stream = ReplaceInDescription("pc-serial-paused", "{\"name\": \"runstate\", \"type\": \"buffer\", \"size\": 100}", "{\"name\": \"runstate\", \"type\": \"buffer\", \"size\": 99}");
+        byte[] stream = ReplaceInDescription(
+            "pc-serial-paused",
+            "{\"name\": \"runstate\", \"type\": \"buffer\", \"size\": 100}",
+            "{\"name\": \"runstate\", \"type\": \"buffer\", \"size\": 99}");
 
         var ex = Assert.Throws<MigrationFormatException>(() => Fixtures.Drain(new NonSeekableStream(new MemoryStream(stream))));
 
@@ -210,7 +219,11 @@ public class HostileInputTests
     [Fact]
     public void Read_RamBlocksLongerThanTheirTotal_ThrowsUnexpectedValue()
     {
-        byte[] stream = [.. "QEVM\0\0\0\u0003\u0001\0\0\0\u0002\u0003ram\0\0\0\0\0\0\0\u0004"u8, 0, 0, 0, 0, 0, 0, 0x10, 0x04, 2, (byte)'p', (byte)'c', 0, 0, 0, 0, 0, 0, 0x20, 0];
+        byte[] stream =
+        [
+            .. "QEVM\0\0\0\u0003\u0001\0\0\0\u0002\u0003ram\0\0\0\0\0\0\0\u0004"u8,
+            0, 0, 0, 0, 0, 0, 0x10, 0x04, 2, (byte)'p', (byte)'c', 0, 0, 0, 0, 0, 0, 0x20, 0,
+        ];
 
         var ex = ReadFails(stream);
 
@@ -251,7 +264,9 @@ public class HostileInputTests
     public void Read_SectionLargerThanTheLimitInAPipe_ThrowsLimitExceeded()
     {
         var ex = Assert.Throws<MigrationFormatException>(() =>
-            Fixtures.Drain(new NonSeekableStream(new MemoryStream(Fixtures.Stream("pc-serial-paused"))), new QemuStreamReaderOptions { MaxSectionLength = 1000 }));
+            Fixtures.Drain(
+                new NonSeekableStream(new MemoryStream(Fixtures.Stream("pc-serial-paused"))),
+                new QemuStreamReaderOptions { MaxSectionLength = 1000 }));
 
         Assert.Equal((MigrationErrorKind.LimitExceeded, 0x03a5f2L + 17), (ex.Kind, ex.Offset));
     }
@@ -308,9 +323,14 @@ public class HostileInputTests
     [Fact]
     public void WriteState_DescriptionDisagreesWithTheBytes_ThrowsMigrationFormatException()
     {
-        byte[] stream = ReplaceInDescription("pc-serial-paused", "{\"name\": \"divider\", \"type\": \"uint16\", \"size\": 2}", "{\"name\": \"divider\", \"type\": \"uint16\", \"size\": 3}");
+        byte[] stream = ReplaceInDescription(
+            "pc-serial-paused",
+            "{\"name\": \"divider\", \"type\": \"uint16\", \"size\": 2}",
+            "{\"name\": \"divider\", \"type\": \"uint16\", \"size\": 3}");
 
-        var ex = Assert.Throws<MigrationFormatException>(() => AnalyzerJsonWriter.WriteState(new MemoryStream(stream), new System.Buffers.ArrayBufferWriter<byte>()));
+        var ex = Assert.Throws<MigrationFormatException>(() => AnalyzerJsonWriter.WriteState(
+            new MemoryStream(stream),
+            new System.Buffers.ArrayBufferWriter<byte>()));
 
         Assert.Equal("serial", ex.Device);
     }

@@ -136,7 +136,9 @@ public class QemuStreamReaderTests
     {
         byte[] stream = Fixtures.Stream("pc-devices");
         var with = Fixtures.ReadAll(stream).Select(r => (r.Kind, r.Offset, r.Length)).ToList();
-        var without = Fixtures.ReadAll(stream, new QemuStreamReaderOptions { SkipDescriptionLookahead = true }).Select(r => (r.Kind, r.Offset, r.Length)).ToList();
+        var without = Fixtures.ReadAll(stream, new QemuStreamReaderOptions { SkipDescriptionLookahead = true })
+            .Select(r => (r.Kind, r.Offset, r.Length))
+            .ToList();
 
         Assert.Equal(with, without);
     }
@@ -147,7 +149,9 @@ public class QemuStreamReaderTests
         byte[] stream = SyntheticStreams.Build(description: null);
         VmDescription description = VmDescription.Parse(System.Text.Encoding.UTF8.GetBytes(SyntheticStreams.SerialDescription));
 
-        QemuSectionRecord serial = Fixtures.ReadAll(stream, new QemuStreamReaderOptions { Description = description }).OfType<QemuSectionRecord>().Single(s => s.IdStr == "serial");
+        QemuSectionRecord serial = Fixtures.ReadAll(stream, new QemuStreamReaderOptions { Description = description })
+            .OfType<QemuSectionRecord>()
+            .Single(s => s.IdStr == "serial");
 
         Assert.Equal(SyntheticStreams.SerialPayload(), serial.Payload.ToArray());
     }
@@ -163,7 +167,10 @@ public class QemuStreamReaderTests
     [Fact]
     public void Read_SyntheticStream_RamRecordsCarryBlocksAndData()
     {
-        var ram = Fixtures.ReadAll(SyntheticStreams.Build()).OfType<QemuRamRecord>().Where(r => r.RecordType is QemuRamRecordType.ZeroPage or QemuRamRecordType.Page).ToList();
+        var ram = Fixtures.ReadAll(SyntheticStreams.Build())
+            .OfType<QemuRamRecord>()
+            .Where(r => r.RecordType is QemuRamRecordType.ZeroPage or QemuRamRecordType.Page)
+            .ToList();
 
         Assert.Equal(
             new List<(QemuRamRecordType, string?, string?, ulong, int)>
@@ -227,10 +234,18 @@ public class QemuStreamReaderTests
             w.WriteFooter(7);
         });
 
-        var bodies = Fixtures.ReadAll(stream).OfType<QemuSectionRecord>().Where(s => s.SectionId == 7).Select(s => (s.Kind, s.Body, Convert.ToHexString(s.Payload.Span))).ToList();
+        var bodies = Fixtures.ReadAll(stream)
+            .OfType<QemuSectionRecord>()
+            .Where(s => s.SectionId == 7)
+            .Select(s => (s.Kind, s.Body, Convert.ToHexString(s.Payload.Span)))
+            .ToList();
 
         Assert.Equal(
-            new List<(QemuRecordKind, QemuSectionBody, string)> { (QemuRecordKind.SectionStart, QemuSectionBody.Opaque, "017E02"), (QemuRecordKind.SectionEnd, QemuSectionBody.Opaque, "03") },
+            new List<(QemuRecordKind, QemuSectionBody, string)>
+            {
+                (QemuRecordKind.SectionStart, QemuSectionBody.Opaque, "017E02"),
+                (QemuRecordKind.SectionEnd, QemuSectionBody.Opaque, "03"),
+            },
             bodies);
     }
 }

@@ -5,7 +5,10 @@ namespace MigrationFormat.Qemu.Tests;
 public class VmStateDecoderTests
 {
     private static VmDeviceDescription Device(string fieldsAndSubsections) =>
-        VmDescription.Parse(Encoding.UTF8.GetBytes($$"""{"page_size": 4096, "devices": [{"name": "d", "instance_id": 0, "vmsd_name": "d", "version": 1, {{fieldsAndSubsections}}}]}""")).Devices[0];
+        VmDescription.Parse(
+            Encoding.UTF8.GetBytes(
+                $$"""{"page_size": 4096, "devices": [{"name": "d", "instance_id": 0, "vmsd_name": "d", "version": 1, {{fieldsAndSubsections}}}]}"""))
+            .Devices[0];
 
     private static VmDeviceDescription Serial() => VmDescription.Parse(Encoding.UTF8.GetBytes(SyntheticStreams.SerialDescription)).Devices[0];
 
@@ -30,7 +33,9 @@ public class VmStateDecoderTests
     {
         var extra = (VmStateStruct)VmStateDecoder.Decode(Serial(), SyntheticStreams.SerialPayload())["serial/extra"]!;
 
-        Assert.Equal(((uint?)1, -2L, "0xfffffffe (-2)"), (extra.StreamVersion, ((VmStateInteger)extra["value"]!).SignedValue, AnalyzerJsonWriter.FormatInteger((VmStateInteger)extra["value"]!)));
+        Assert.Equal(
+            ((uint?)1, -2L, "0xfffffffe (-2)"),
+            (extra.StreamVersion, ((VmStateInteger)extra["value"]!).SignedValue, AnalyzerJsonWriter.FormatInteger((VmStateInteger)extra["value"]!)));
     }
 
     [Fact]
@@ -87,7 +92,8 @@ public class VmStateDecoderTests
     public void Decode_StructSizeDisagreesWithItsFields_Throws()
     {
         VmDeviceDescription device = Device("""
-            "fields": [{"name": "s", "type": "struct", "struct": {"vmsd_name": "s", "version": 1, "fields": [{"name": "a", "type": "uint8", "size": 1}]}, "size": 2}]
+            "fields": [{"name": "s", "type": "struct",
+                "struct": {"vmsd_name": "s", "version": 1, "fields": [{"name": "a", "type": "uint8", "size": 1}]}, "size": 2}]
             """);
 
         var ex = Assert.Throws<MigrationFormatException>(() => VmStateDecoder.Decode(device, new byte[] { 1, 2 }));
@@ -99,7 +105,10 @@ public class VmStateDecoderTests
     public void Decode_StructArrayWithNestedSubsection_GivesPathsWithIndexes()
     {
         VmDeviceDescription device = Device("""
-            "fields": [{"name": "drives", "index": 0, "type": "struct", "struct": {"vmsd_name": "fdrive", "version": 1, "fields": [{"name": "head", "type": "uint8", "size": 1}], "subsections": [{"vmsd_name": "fdrive/r", "version": 1, "fields": [{"name": "r", "type": "uint8", "size": 1}]}]}, "size": 15}]
+            "fields": [{"name": "drives", "index": 0, "type": "struct",
+                "struct": {"vmsd_name": "fdrive", "version": 1, "fields": [{"name": "head", "type": "uint8", "size": 1}],
+                    "subsections": [{"vmsd_name": "fdrive/r", "version": 1, "fields": [{"name": "r", "type": "uint8", "size": 1}]}]},
+                "size": 15}]
             """);
         byte[] payload = [7, 5, 8, .. "fdrive/r"u8, 0, 0, 0, 1];
 

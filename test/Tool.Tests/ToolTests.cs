@@ -115,7 +115,16 @@ public class LoadCommandTests
     private static string Sample(TempDir dir, int version)
     {
         string file = dir.File($"serial-v{version}.ber");
-        Assert.Equal(0, ToolRunner.Run("sample", "--device", "serial", "--version", version.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", file).ExitCode);
+        Assert.Equal(
+            0,
+            ToolRunner.Run(
+                "sample",
+                "--device",
+                "serial",
+                "--version",
+                version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-o",
+                file).ExitCode);
         return file;
     }
 
@@ -219,7 +228,16 @@ public class DumpCommandTests
     private static string Sample(TempDir dir, int version = 3)
     {
         string file = dir.File("s.ber");
-        Assert.Equal(0, ToolRunner.Run("sample", "--device", "serial", "--version", version.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", file).ExitCode);
+        Assert.Equal(
+            0,
+            ToolRunner.Run(
+                "sample",
+                "--device",
+                "serial",
+                "--version",
+                version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-o",
+                file).ExitCode);
         return file;
     }
 

@@ -31,7 +31,8 @@ internal static class Fixtures
         var sections = new List<QemuSectionRecord>();
         foreach (QemuRecord record in reader.ReadAll())
         {
-            if (record is QemuSectionRecord { Kind: QemuRecordKind.SectionFull } section && (section.IdStr == idStr || section.IdStr.EndsWith("/" + idStr, StringComparison.Ordinal)))
+            if (record is QemuSectionRecord { Kind: QemuRecordKind.SectionFull } section
+                && (section.IdStr == idStr || section.IdStr.EndsWith("/" + idStr, StringComparison.Ordinal)))
             {
                 sections.Add(section);
             }

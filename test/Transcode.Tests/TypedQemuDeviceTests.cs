@@ -143,7 +143,17 @@ public sealed class TypedQemuDeviceTests
     [Fact]
     public void SerialSave_BusyFifoAndTimers_SendsEachSubsection()
     {
-        var serial = new QemuSerial { Ier = 0x02, Iir = 0x01, ThrIpending = 1, TsrRetry = 2, Lsr = 0x20, TimeoutIpending = 1, PollMsl = 0, FifoTimeoutTimer = 5 };
+        var serial = new QemuSerial
+        {
+            Ier = 0x02,
+            Iir = 0x01,
+            ThrIpending = 1,
+            TsrRetry = 2,
+            Lsr = 0x20,
+            TimeoutIpending = 1,
+            PollMsl = 0,
+            FifoTimeoutTimer = 5,
+        };
         serial.RecvFifo.Num = 3;
         serial.XmitFifo.Num = 1;
 

@@ -269,7 +269,8 @@ public class OptimisticLoadTests
     public void Load_HandWrittenUnsigned64BitValues_BothPathsGiveTheSameVerdict(string hex, string expectedStart)
     {
         // The value, then a 20-octet buffer: the value is read where the inline path reads, with room after it.
-        byte[] state = Convert.FromHexString(("62 80 " + hex + " 87 14" + string.Concat(Enumerable.Repeat(" 00", 20)) + " 00 00").Replace(" ", "", StringComparison.Ordinal));
+        byte[] state = Convert.FromHexString(
+            ("62 80 " + hex + " 87 14" + string.Concat(Enumerable.Repeat(" 00", 20)) + " 00 00").Replace(" ", "", StringComparison.Ordinal));
 
         string general = Outcome(state, Wide64Device.DeviceType, optimistic: false);
         Assert.StartsWith(expectedStart, general, StringComparison.Ordinal);
@@ -299,8 +300,14 @@ public class OptimisticLoadTests
         public static TailDevice<T> Random(int seed)
         {
             var random = new Random(seed);
-            ulong[] edges = [0, 1, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFF, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, long.MaxValue, 1UL << 63, ulong.MaxValue];
-            T Next() => T.CreateTruncating(random.Next(2) == 0 ? edges[random.Next(edges.Length)] ^ (random.Next(4) == 0 ? ulong.MaxValue : 0) : (ulong)random.NextInt64() << random.Next(2) >> random.Next(64));
+            ulong[] edges =
+            [
+                0, 1, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFF, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, long.MaxValue, 1UL << 63, ulong.MaxValue,
+            ];
+            T Next() => T.CreateTruncating(
+                random.Next(2) == 0
+                    ? edges[random.Next(edges.Length)] ^ (random.Next(4) == 0 ? ulong.MaxValue : 0)
+                    : (ulong)random.NextInt64() << random.Next(2) >> random.Next(64));
             var d = new TailDevice<T> { A = Next(), B = Next(), C = Next() };
             random.NextBytes(d.Pad);
             return d;
@@ -400,8 +407,13 @@ public class OptimisticLoadTests
         public static MixedDevice Random(int seed)
         {
             var random = new Random(seed);
-            ulong[] edges = [0, 1, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFF, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, long.MaxValue, 1UL << 63, ulong.MaxValue];
-            ulong Next() => random.Next(3) == 0 ? edges[random.Next(edges.Length)] ^ (random.Next(4) == 0 ? ulong.MaxValue : 0) : (ulong)random.NextInt64() << random.Next(2) >> random.Next(64);
+            ulong[] edges =
+            [
+                0, 1, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFF, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, long.MaxValue, 1UL << 63, ulong.MaxValue,
+            ];
+            ulong Next() => random.Next(3) == 0
+                ? edges[random.Next(edges.Length)] ^ (random.Next(4) == 0 ? ulong.MaxValue : 0)
+                : (ulong)random.NextInt64() << random.Next(2) >> random.Next(64);
             var d = new MixedDevice
             {
                 U8 = (byte)Next(), I8 = (sbyte)Next(), U16 = (ushort)Next(), I16 = (short)Next(), U32 = (uint)Next(), I32 = (int)Next(),

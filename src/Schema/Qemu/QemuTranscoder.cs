@@ -179,7 +179,10 @@ public static class QemuTranscoder
             string id = section.ReadCharacterString(UniversalTagNumber.UTF8String);
             if (id.Length == 0 || Encoding.UTF8.GetByteCount(id) > byte.MaxValue)
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected a section id of 1 to 255 UTF-8 bytes, as a QEMU id string is; found {Encoding.UTF8.GetByteCount(id)} bytes.", -1);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"Expected a section id of 1 to 255 UTF-8 bytes, as a QEMU id string is; found {Encoding.UTF8.GetByteCount(id)} bytes.",
+                    -1);
             }
 
             if (!section.TryReadUInt32(out uint instance) || !section.TryReadInt32(out int version))
@@ -202,7 +205,10 @@ public static class QemuTranscoder
             else
             {
                 VmDeviceDescription device = description?.FindDevice(id, instance)
-                    ?? throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"Section '{id}' instance {instance} is not in the VM description.", -1);
+                    ?? throw new MigrationFormatException(
+                        MigrationErrorKind.UnknownDevice,
+                        $"Section '{id}' instance {instance} is not in the VM description.",
+                        -1);
                 QemuShape shape = shapes.GetValueOrDefault(DeviceCatalog.SchemaKey(id, version))
                     ?? throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"Section '{id}' version {version} has no usable description.", -1);
                 if (!state.TryReadUInt32(out uint sectionId, new Asn1Tag(TagClass.Private, 0)))
@@ -348,7 +354,10 @@ public static class QemuTranscoder
         {
             if (!shape.TryGetSubsection(subsection.VmsdName!, out int tag, out QemuShape subShape))
             {
-                return new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Subsection '{subsection.VmsdName}' is not in the device's shape.", -1);
+                return new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"Subsection '{subsection.VmsdName}' is not in the device's shape.",
+                    -1);
             }
 
             AsnReader group = reader.ReadSequence(Context(tag));
@@ -370,7 +379,12 @@ public static class QemuTranscoder
         return null;
     }
 
-    private static MigrationFormatException? EncodeElement(AsnReader reader, QemuShapeField field, VmFieldDescription description, int tag, IBufferWriter<byte> output)
+    private static MigrationFormatException? EncodeElement(
+        AsnReader reader,
+        QemuShapeField field,
+        VmFieldDescription description,
+        int tag,
+        IBufferWriter<byte> output)
     {
         switch (field.Kind)
         {
@@ -411,7 +425,11 @@ public static class QemuTranscoder
         {
             if (content[i] != fill && !(i == 0 && content[i] == 0))
             {
-                return new MigrationFormatException(MigrationErrorKind.IntegerOutOfRange, $"Field '{field.Name}' takes {field.Size} bytes; the stream's INTEGER of {content.Length} octets does not fit.", -1, field.Name);
+                return new MigrationFormatException(
+                    MigrationErrorKind.IntegerOutOfRange,
+                    $"Field '{field.Name}' takes {field.Size} bytes; the stream's INTEGER of {content.Length} octets does not fit.",
+                    -1,
+                    field.Name);
             }
         }
 
@@ -461,7 +479,12 @@ public static class QemuTranscoder
             var blobSchema = new DeviceSchema(RecordSectionId, 1) { Description = "Raw QEMU records", MinimumVersion = 1, CurrentVersion = 1 };
             blobSchema.Fields.Add(new FieldSchema("bytes", 0, FieldKind.Blob));
             documents.Add(new(DeviceCatalog.SchemaKey(RecordSectionId, 1), SchemaDocument.ToUtf8(blobSchema)));
-            var vmdescSchema = new DeviceSchema(VmDescriptionSectionId, 1) { Description = "The QEMU VM description JSON", MinimumVersion = 1, CurrentVersion = 1 };
+            var vmdescSchema = new DeviceSchema(VmDescriptionSectionId, 1)
+            {
+                Description = "The QEMU VM description JSON",
+                MinimumVersion = 1,
+                CurrentVersion = 1,
+            };
             vmdescSchema.Fields.Add(new FieldSchema("json", 0, FieldKind.Blob));
             documents.Add(new(DeviceCatalog.SchemaKey(VmDescriptionSectionId, 1), SchemaDocument.ToUtf8(vmdescSchema)));
             foreach (KeyValuePair<string, QemuShape?> entry in shapes)
@@ -593,7 +616,8 @@ public static class QemuTranscoder
             return new QemuTranscodeResult(_devices, _opaque, _legacyBytes, _berDeviceBytes, _schemaBytes, _total);
         }
 
-        /// <summary>Writes a decoded structure as BER fields; <see langword="false"/> when a value does not have the shape's form (the section then travels as bytes).</summary>
+        /// <summary>Writes a decoded structure as BER fields; <see langword="false"/> when a value does not have the shape's form (the section then travels as
+        /// bytes).</summary>
         private static bool TryWriteStruct(ref BerWriter writer, QemuShape shape, VmStateDescription description, VmStateStruct value)
         {
             for (int p = 0; p < shape.Fields.Count; p++)

@@ -9,7 +9,10 @@ namespace MigrationFormat.Visitors;
 /// frame device state themselves; <see cref="MigrationStreamWriter"/> and <see cref="MigrationStreamReader"/>
 /// frame it in a whole stream. Loads are all or nothing.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The input source is over memory: it rents nothing and its Dispose does nothing.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Design",
+    "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The input source is over memory: it rents nothing and its Dispose does nothing.")]
 public sealed class BerDeviceSerializer
 {
     private readonly LoadTransaction _transaction = new();
@@ -66,7 +69,14 @@ public sealed class BerDeviceSerializer
         ArgumentNullException.ThrowIfNull(device);
         if (streamVersion < device.Type.MinimumVersion)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"Version {streamVersion} is older than the oldest version {device.Type.MinimumVersion} the destination loads.", 0, null, device.Type.Id, streamVersion, device.Version);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnsupportedVersion,
+                $"Version {streamVersion} is older than the oldest version {device.Type.MinimumVersion} the destination loads.",
+                0,
+                null,
+                device.Type.Id,
+                streamVersion,
+                device.Version);
         }
 
         BerInputSource input = _input;
@@ -95,7 +105,14 @@ public sealed class BerDeviceSerializer
             input.Reset(data, _options.Reader);
             if (!input.Peek() || input.TokenType != BerTokenType.StartConstructed || input.Tag != MigrationStreamFormat.StateTag)
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected a device state {MigrationStreamFormat.StateTag}.", input.TokenOffset, null, device.Type.Id, streamVersion, device.Version);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"Expected a device state {MigrationStreamFormat.StateTag}.",
+                    input.TokenOffset,
+                    null,
+                    device.Type.Id,
+                    streamVersion,
+                    device.Version);
             }
 
             input.Accept();
@@ -104,7 +121,14 @@ public sealed class BerDeviceSerializer
             session.End();
             if (input.Peek())
             {
-                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "Bytes follow the device state.", input.TokenOffset, null, device.Type.Id, streamVersion, device.Version);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.InvalidEncoding,
+                    "Bytes follow the device state.",
+                    input.TokenOffset,
+                    null,
+                    device.Type.Id,
+                    streamVersion,
+                    device.Version);
             }
         }
         catch

@@ -61,7 +61,9 @@ internal ref struct BerFastInputVisitor : IStateVisitor
         _data = fields;
         _version = version;
         _cursor = ref MemoryMarshal.GetReference(fields);
-        _shortEnd = ref fields.Length >= ShortValueRoom ? ref Unsafe.Add(ref MemoryMarshal.GetReference(fields), fields.Length - ShortValueRoom) : ref Unsafe.NullRef<byte>();
+        _shortEnd = ref fields.Length >= ShortValueRoom
+            ? ref Unsafe.Add(ref MemoryMarshal.GetReference(fields), fields.Length - ShortValueRoom)
+            : ref Unsafe.NullRef<byte>();
         _failed = false;
     }
 
@@ -289,7 +291,9 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             return false;
         }
 
-        if (Unsafe.IsAddressGreaterThan(ref start, ref Unsafe.Add(ref _shortEnd, !element ? 0 : ShortValueRoom - (typeof(T) == typeof(ulong) ? ShortElementRoom : NarrowElementRoom))))
+        if (Unsafe.IsAddressGreaterThan(
+            ref start,
+            ref Unsafe.Add(ref _shortEnd, !element ? 0 : ShortValueRoom - (typeof(T) == typeof(ulong) ? ShortElementRoom : NarrowElementRoom))))
         {
             return NearEnd(tag, ref value, element);
         }
@@ -353,7 +357,8 @@ internal ref struct BerFastInputVisitor : IStateVisitor
             // and the eight of a value of 2^63 and above.
             int nine = length == 9 ? 1 : 0;
             ulong v = BigEndian(TInput.Word(ref start, contentAt + nine, available)) >> ((8 - length + nine) * 8);
-            if (!(tagMatches & ((uint)(length - 1) < 9) & (BerEncoder.GetIntegerLength(v) == length) & ((TInput.Octet(ref start, contentAt, available) & -nine) == 0)))
+            if (!(tagMatches & ((uint)(length - 1) < 9) & (BerEncoder.GetIntegerLength(v) == length)
+                & ((TInput.Octet(ref start, contentAt, available) & -nine) == 0)))
             {
                 return ref Unsafe.NullRef<byte>();
             }

@@ -119,7 +119,8 @@ public sealed class FieldSet
         Integer<long>(name, tag, skippable, since, removedIn, description);
 
     /// <summary>Declares an integer field of the width and signedness of <typeparamref name="T"/>.</summary>
-    /// <typeparam name="T">One of <see cref="byte"/>, <see cref="sbyte"/>, <see cref="ushort"/>, <see cref="short"/>, <see cref="uint"/>, <see cref="int"/>, <see cref="ulong"/>, <see cref="long"/>.</typeparam>
+    /// <typeparam name="T">One of <see cref="byte"/>, <see cref="sbyte"/>, <see cref="ushort"/>, <see cref="short"/>, <see cref="uint"/>, <see cref="int"/>,
+    /// <see cref="ulong"/>, <see cref="long"/>.</typeparam>
     /// <inheritdoc cref="UInt8" path="/param"/>
     /// <returns>The field.</returns>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> is another integer type.</exception>
@@ -142,13 +143,27 @@ public sealed class FieldSet
     /// <param name="removedIn">The version that removed it, or 0.</param>
     /// <param name="description">A description for schemas.</param>
     /// <returns>The field.</returns>
-    public FieldSpec<string> String(string name, int tag, int maxLength = 0, bool skippable = false, int since = 1, int removedIn = 0, string? description = null) =>
+    public FieldSpec<string> String(
+        string name,
+        int tag,
+        int maxLength = 0,
+        bool skippable = false,
+        int since = 1,
+        int removedIn = 0,
+        string? description = null) =>
         new(this, FieldKind.String, new FieldOptions(name, tag, skippable, since, removedIn, description), RequireNonNegative(maxLength));
 
     /// <summary>Declares a variable-length byte string of at most <paramref name="maxLength"/> bytes (0: the reader's limit).</summary>
     /// <inheritdoc cref="String" path="/param"/>
     /// <returns>The field.</returns>
-    public FieldSpec<byte[]> Bytes(string name, int tag, int maxLength = 0, bool skippable = false, int since = 1, int removedIn = 0, string? description = null) =>
+    public FieldSpec<byte[]> Bytes(
+        string name,
+        int tag,
+        int maxLength = 0,
+        bool skippable = false,
+        int since = 1,
+        int removedIn = 0,
+        string? description = null) =>
         new(this, FieldKind.Bytes, new FieldOptions(name, tag, skippable, since, removedIn, description), RequireNonNegative(maxLength));
 
     /// <summary>Declares a byte buffer of exactly <paramref name="size"/> bytes.</summary>
@@ -160,7 +175,14 @@ public sealed class FieldSet
     /// <param name="removedIn">The version that removed it, or 0.</param>
     /// <param name="description">A description for schemas.</param>
     /// <returns>The field.</returns>
-    public ArrayFieldSpec<byte> FixedBytes(string name, int tag, int size, bool skippable = false, int since = 1, int removedIn = 0, string? description = null) =>
+    public ArrayFieldSpec<byte> FixedBytes(
+        string name,
+        int tag,
+        int size,
+        bool skippable = false,
+        int since = 1,
+        int removedIn = 0,
+        string? description = null) =>
         new(this, FieldKind.FixedBytes, new FieldOptions(name, tag, skippable, since, removedIn, description), RequireNonNegative(size));
 
     /// <summary>Declares a fixed-size array of unsigned integers of the width of <typeparamref name="T"/>.</summary>
@@ -208,7 +230,14 @@ public sealed class FieldSet
     /// <param name="description">A description for schemas.</param>
     /// <param name="legacyVersion">The version written in the legacy subsection header (QEMU's subsection vmsd version).</param>
     /// <returns>The field.</returns>
-    public OptionalSpec Optional(string name, int tag, bool skippable = false, int since = 1, int removedIn = 0, string? description = null, int legacyVersion = 1) =>
+    public OptionalSpec Optional(
+        string name,
+        int tag,
+        bool skippable = false,
+        int since = 1,
+        int removedIn = 0,
+        string? description = null,
+        int legacyVersion = 1) =>
         new(this, new FieldOptions(name, tag, skippable, since, removedIn, description), legacyVersion);
 
     /// <summary>Declares an opaque blob streamed in segments, of at most <paramref name="maxLength"/> bytes (0: the reader's limit).</summary>
@@ -233,7 +262,8 @@ public sealed class FieldSet
                     throw new ArgumentException(
                         string.Create(
                             CultureInfo.InvariantCulture,
-                            $"Field '{field.Path}' takes tag {field.Tag}, which '{existing.Path}' already has in the same versions; tags are unique within '{Path}'."),
+                            $"Field '{field.Path}' takes tag {field.Tag}, which '{existing.Path}' already has in the same versions; tags are unique within "
+                                + $"'{Path}'."),
                         nameof(field));
                 }
             }

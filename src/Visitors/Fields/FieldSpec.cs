@@ -111,7 +111,8 @@ public abstract class FieldSpec
     /// <summary>Gets the identifier octets this field is written with.</summary>
     internal byte[] TagOctets { get; }
 
-    /// <summary>Gets the identifier octets packed for one-store writes (a field's tag number is an <see cref="int"/>: at most five octets, always packed).</summary>
+    /// <summary>Gets the identifier octets packed for one-store writes (a field's tag number is an <see cref="int"/>: at most five octets, always
+    /// packed).</summary>
     internal EncodedTag EncodedTag { get; }
 
     /// <summary>Gets a value indicating whether a device running as <paramref name="version"/> has this field.</summary>
@@ -124,7 +125,8 @@ public abstract class FieldSpec
     public override string ToString() =>
         Path + (IsSkippable ? " [PRIVATE " : " [") + Tag.ToString(CultureInfo.InvariantCulture) + "]";
 
-    /// <summary>Gets the legacy subsection name of this optional group under <paramref name="parent"/>, remembered so that saving and loading a device build it once.</summary>
+    /// <summary>Gets the legacy subsection name of this optional group under <paramref name="parent"/>, remembered so that saving and loading a device build it
+    /// once.</summary>
     internal string SubsectionName(string parent)
     {
         SubsectionNameMemo? memo = _subsectionName;

@@ -56,7 +56,8 @@ public sealed class StructSpec : CompositeFieldSpec
     }
 }
 
-/// <summary>A list of structures whose length is part of the state; the element's members are declared through <see cref="CompositeFieldSpec.Members"/>.</summary>
+/// <summary>A list of structures whose length is part of the state; the element's members are declared through
+/// <see cref="CompositeFieldSpec.Members"/>.</summary>
 public sealed class ListSpec : CompositeFieldSpec
 {
     internal ListSpec(FieldSet owner, in FieldOptions options, int maxCount)
@@ -68,7 +69,8 @@ public sealed class ListSpec : CompositeFieldSpec
     public int MaxCount => Length;
 }
 
-/// <summary>A group of fields sent only when the device needs it (QEMU's subsection); its members are declared through <see cref="CompositeFieldSpec.Members"/>.</summary>
+/// <summary>A group of fields sent only when the device needs it (QEMU's subsection); its members are declared through
+/// <see cref="CompositeFieldSpec.Members"/>.</summary>
 public sealed class OptionalSpec : CompositeFieldSpec
 {
     internal OptionalSpec(FieldSet owner, in FieldOptions options, int legacyVersion)

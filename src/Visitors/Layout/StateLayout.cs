@@ -35,7 +35,8 @@ public sealed class StateLayout
     /// <param name="version">A version the type supports.</param>
     /// <returns>The layout.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is not supported.</exception>
-    /// <exception cref="InvalidOperationException">The device's <c>Visit</c> method misuses the contract (a tag used twice, a kind mismatch, unbalanced scopes).</exception>
+    /// <exception cref="InvalidOperationException">The device's <c>Visit</c> method misuses the contract (a tag used twice, a kind mismatch, unbalanced
+    /// scopes).</exception>
     public static StateLayout For(DeviceType type, int version)
     {
         ArgumentNullException.ThrowIfNull(type);

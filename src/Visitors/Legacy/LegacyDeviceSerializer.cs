@@ -43,7 +43,13 @@ public static class LegacyDeviceSerializer
     /// <param name="baseOffset">The payload's offset in its stream, for error messages.</param>
     /// <param name="options">Limits.</param>
     /// <exception cref="MigrationFormatException">The payload does not load; <paramref name="device"/> is unchanged.</exception>
-    public static void Load(IDeviceState device, ReadOnlySpan<byte> payload, int streamVersion, string? deviceName = null, long baseOffset = 0, LegacyLoadOptions options = default)
+    public static void Load(
+        IDeviceState device,
+        ReadOnlySpan<byte> payload,
+        int streamVersion,
+        string? deviceName = null,
+        long baseOffset = 0,
+        LegacyLoadOptions options = default)
     {
         ArgumentNullException.ThrowIfNull(device);
         string name = deviceName ?? device.Type.Id;
@@ -52,7 +58,8 @@ public static class LegacyDeviceSerializer
             // QEMU refuses a newer section outright, and one older than the device's minimum version.
             throw new MigrationFormatException(
                 MigrationErrorKind.UnsupportedVersion,
-                $"A legacy section of version {streamVersion} cannot load into version {device.Version} (it loads versions {device.Type.MinimumVersion} to {device.Version}).",
+                $"A legacy section of version {streamVersion} cannot load into version {device.Version} (it loads versions {device.Type.MinimumVersion} to "
+                    + $"{device.Version}).",
                 baseOffset,
                 null,
                 name,
@@ -69,7 +76,14 @@ public static class LegacyDeviceSerializer
             visitor.CheckNoUnknownSubsection();
             if (visitor.BytesConsumed != payload.Length)
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"The device consumed {visitor.BytesConsumed} of the section's {payload.Length} bytes.", baseOffset + visitor.BytesConsumed, null, name, streamVersion, device.Version);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"The device consumed {visitor.BytesConsumed} of the section's {payload.Length} bytes.",
+                    baseOffset + visitor.BytesConsumed,
+                    null,
+                    name,
+                    streamVersion,
+                    device.Version);
             }
         }
         catch

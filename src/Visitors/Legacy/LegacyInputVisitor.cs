@@ -29,7 +29,8 @@ public ref struct LegacyInputVisitor : IStateVisitor
     private int _position;
     private LegacyNameStack _names;
 
-    /// <summary>Gets the transaction that stages delivered blobs until the load commits; without one a blob's state is made current as soon as it arrives.</summary>
+    /// <summary>Gets the transaction that stages delivered blobs until the load commits; without one a blob's state is made current as soon as it
+    /// arrives.</summary>
     internal LoadTransaction? Transaction { get; init; }
 
     /// <summary>Creates a loading visitor over one device's payload.</summary>
@@ -39,7 +40,13 @@ public ref struct LegacyInputVisitor : IStateVisitor
     /// <param name="deviceName">The device's vmsd name (subsection prefix).</param>
     /// <param name="baseOffset">The payload's offset in the whole stream, for error messages.</param>
     /// <param name="options">Limits.</param>
-    public LegacyInputVisitor(ReadOnlySpan<byte> payload, int version, int streamVersion, string deviceName, long baseOffset = 0, LegacyLoadOptions options = default)
+    public LegacyInputVisitor(
+        ReadOnlySpan<byte> payload,
+        int version,
+        int streamVersion,
+        string deviceName,
+        long baseOffset = 0,
+        LegacyLoadOptions options = default)
     {
         _data = payload;
         _version = version;
@@ -88,7 +95,11 @@ public ref struct LegacyInputVisitor : IStateVisitor
             ReadOnlySpan<byte> bytes = TakeCounted(field);
             if (!System.Text.Unicode.Utf8.IsValid(bytes))
             {
-                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Field '{field.Name}' is not valid UTF-8.", _baseOffset + _position - bytes.Length, _names.Path(field.Name));
+                throw new MigrationFormatException(
+                    MigrationErrorKind.InvalidEncoding,
+                    $"Field '{field.Name}' is not valid UTF-8.",
+                    _baseOffset + _position - bytes.Length,
+                    _names.Path(field.Name));
             }
 
             value = Encoding.UTF8.GetString(bytes);
@@ -154,7 +165,11 @@ public ref struct LegacyInputVisitor : IStateVisitor
         int max = field.Length > 0 ? field.Length : _options.EffectiveMaxListCount;
         if (declared > (uint)max)
         {
-            throw Error(MigrationErrorKind.LimitExceeded, $"List '{field.Name}' declares {declared} elements; at most {max} are accepted.", field.Name, _position - 4);
+            throw Error(
+                MigrationErrorKind.LimitExceeded,
+                $"List '{field.Name}' declares {declared} elements; at most {max} are accepted.",
+                field.Name,
+                _position - 4);
         }
 
         _names.Push(field.Name);
@@ -206,7 +221,12 @@ public ref struct LegacyInputVisitor : IStateVisitor
         uint subsectionVersion = BinaryPrimitives.ReadUInt32BigEndian(Take(field, 4));
         if (subsectionVersion > (uint)field.LegacyVersion)
         {
-            throw Error(MigrationErrorKind.UnsupportedVersion, $"Subsection '{LegacySubsection.Name(parent, field.Name)}' has version {subsectionVersion}; this destination loads up to {field.LegacyVersion}.", field.Name, _position - 4);
+            throw Error(
+                MigrationErrorKind.UnsupportedVersion,
+                $"Subsection '{LegacySubsection.Name(parent, field.Name)}' has version {subsectionVersion}; this destination loads up to "
+                    + $"{field.LegacyVersion}.",
+                field.Name,
+                _position - 4);
         }
 
         _names.Push(field.SubsectionName(parent));
@@ -284,7 +304,11 @@ public ref struct LegacyInputVisitor : IStateVisitor
     {
         if (count < 0 || _data.Length - _position < count)
         {
-            throw Error(MigrationErrorKind.Truncated, $"Field '{field.Name}' ({field.Kind.SchemaName()}) needs {count} bytes; {_data.Length - _position} remain in the section.", field.Name, _position);
+            throw Error(
+                MigrationErrorKind.Truncated,
+                $"Field '{field.Name}' ({field.Kind.SchemaName()}) needs {count} bytes; {_data.Length - _position} remain in the section.",
+                field.Name,
+                _position);
         }
 
         ReadOnlySpan<byte> bytes = _data.Slice(_position, count);
@@ -297,7 +321,11 @@ public ref struct LegacyInputVisitor : IStateVisitor
         uint length = BinaryPrimitives.ReadUInt32BigEndian(Take(field, 4));
         if (field.Length > 0 && length > (uint)field.Length)
         {
-            throw Error(MigrationErrorKind.LimitExceeded, $"Field '{field.Name}' holds at most {field.Length} bytes; the stream declares {length}.", field.Name, _position - 4);
+            throw Error(
+                MigrationErrorKind.LimitExceeded,
+                $"Field '{field.Name}' holds at most {field.Length} bytes; the stream declares {length}.",
+                field.Name,
+                _position - 4);
         }
 
         return Take(field, length > int.MaxValue ? -1 : (int)length);

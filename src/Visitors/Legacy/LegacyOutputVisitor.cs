@@ -291,7 +291,9 @@ internal static class LegacySubsection
     public static string Name(string parent, string field) => field.Contains('/', StringComparison.Ordinal) ? field : parent + "/" + field;
 
     public static int NameLength(string parent, string field) =>
-        field.Contains('/', StringComparison.Ordinal) ? Encoding.UTF8.GetByteCount(field) : Encoding.UTF8.GetByteCount(parent) + 1 + Encoding.UTF8.GetByteCount(field);
+        field.Contains('/', StringComparison.Ordinal)
+            ? Encoding.UTF8.GetByteCount(field)
+            : Encoding.UTF8.GetByteCount(parent) + 1 + Encoding.UTF8.GetByteCount(field);
 
     public static int WriteName(Span<byte> destination, string parent, string field)
     {

@@ -16,7 +16,8 @@ public static class QemuStreamDumper
     private const string Indent = "    ";
 
     /// <summary>Dumps a stream.</summary>
-    /// <param name="migrationStream">The QEMU stream, positioned at its magic. A seekable stream lets fields print in place; otherwise they print after the trailer.</param>
+    /// <param name="migrationStream">The QEMU stream, positioned at its magic. A seekable stream lets fields print in place; otherwise they print after the
+    /// trailer.</param>
     /// <param name="output">The destination.</param>
     /// <param name="options">Choices, or <see langword="null"/> for the defaults.</param>
     /// <exception cref="MigrationFormatException">The stream is malformed; what was printed before stays printed.</exception>
@@ -116,7 +117,10 @@ public static class QemuStreamDumper
                 case QemuCommandRecord command:
                     FlushRam();
                     _commandBytes += command.Length;
-                    Line(record, $"COMMAND {command.Command} ({command.Data.Length} data bytes{(command.PackagedData.IsEmpty ? string.Empty : $", {command.PackagedData.Length} packaged bytes")})");
+                    Line(
+                        record,
+                        $"COMMAND {command.Command} ({command.Data.Length} data "
+                            + $"bytes{(command.PackagedData.IsEmpty ? string.Empty : $", {command.PackagedData.Length} packaged bytes")})");
                     break;
                 case QemuEndOfFileRecord:
                     FlushRam();
@@ -125,7 +129,10 @@ public static class QemuStreamDumper
                     break;
                 case QemuVmDescriptionRecord description:
                     _descriptionBytes = description.Length;
-                    Line(record, $"VMDESCRIPTION {description.Json.Length} bytes of JSON: {description.Description?.Devices.Count ?? 0} devices, page size {description.Description?.PageSize ?? 0}");
+                    Line(
+                        record,
+                        $"VMDESCRIPTION {description.Json.Length} bytes of JSON: {description.Description?.Devices.Count ?? 0} devices, page size "
+                            + $"{description.Description?.PageSize ?? 0}");
                     break;
                 default:
                     break;
@@ -150,8 +157,10 @@ public static class QemuStreamDumper
             output.WriteLine();
             output.WriteLine("Summary:");
             output.WriteLine($"{Indent}header {_headerBytes} bytes, configuration {_configurationBytes} bytes, EOF {_eofBytes} byte(s)");
-            output.WriteLine($"{Indent}RAM: {ram.Blocks.Count} blocks, {ram.DeclaredTotal} bytes (0x{ram.DeclaredTotal:x}) declared, page size {ram.PageSize}; {ram.Records} records, {ram.WireBytes} bytes on the wire");
-            output.WriteLine($"{Indent}{Indent}pages: {ram.ZeroPages} zero, {ram.NormalPages} whole ({ram.DataBytes} data bytes), {ram.CompressedPages} compressed, {ram.XbzrlePages} xbzrle, {ram.HookRecords} hooks");
+            output.WriteLine($"{Indent}RAM: {ram.Blocks.Count} blocks, {ram.DeclaredTotal} bytes (0x{ram.DeclaredTotal:x}) declared, page size {ram.PageSize}; "
+                + $"{ram.Records} records, {ram.WireBytes} bytes on the wire");
+            output.WriteLine($"{Indent}{Indent}pages: {ram.ZeroPages} zero, {ram.NormalPages} whole ({ram.DataBytes} data bytes), {ram.CompressedPages} "
+                + $"compressed, {ram.XbzrlePages} xbzrle, {ram.HookRecords} hooks");
             if (ram.Blocks.Count > 0)
             {
                 int width = 8;
@@ -273,7 +282,8 @@ public static class QemuStreamDumper
                 return;
             }
 
-            output.WriteLine($"{Pad}{Indent}RAM records: {_ramCounts.Records} ({_ramCounts.Zero} zero pages, {_ramCounts.Whole} whole pages, {_ramCounts.Other} compressed or xbzrle), {_ramCounts.Bytes} bytes");
+            output.WriteLine($"{Pad}{Indent}RAM records: {_ramCounts.Records} ({_ramCounts.Zero} zero pages, {_ramCounts.Whole} whole pages, "
+                + $"{_ramCounts.Other} compressed or xbzrle), {_ramCounts.Bytes} bytes");
             _ramCounts.Active = false;
         }
 
@@ -286,7 +296,12 @@ public static class QemuStreamDumper
                 return;
             }
 
-            if (!VmStateDecoder.TryDecode(device, section.Payload, section.Offset + section.HeaderLength, out VmStateStruct? state, out MigrationFormatException? error))
+            if (!VmStateDecoder.TryDecode(
+                device,
+                section.Payload,
+                section.Offset + section.HeaderLength,
+                out VmStateStruct? state,
+                out MigrationFormatException? error))
             {
                 output.WriteLine($"{indent}(cannot decode: {error.Message})");
                 return;

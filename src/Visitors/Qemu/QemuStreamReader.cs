@@ -203,7 +203,10 @@ public sealed class QemuStreamReader : IDisposable
         uint version = _input.ReadUInt32("the stream version");
         if (version == QemuStreamFormat.ObsoleteVersion)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, "Expected stream version 3, found 2: the SaveVM v2 format is obsolete.", 4);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnsupportedVersion,
+                "Expected stream version 3, found 2: the SaveVM v2 format is obsolete.",
+                4);
         }
 
         if (version != QemuStreamFormat.Version)
@@ -240,7 +243,10 @@ public sealed class QemuStreamReader : IDisposable
         uint length = _input.ReadUInt32("the machine type length");
         if (length > (uint)_options.EffectiveMaxSectionLength)
         {
-            throw new MigrationFormatException(MigrationErrorKind.LimitExceeded, $"The machine type name is {length} bytes long, more than the limit of {_options.EffectiveMaxSectionLength} (MaxSectionLength).", offset + 1);
+            throw new MigrationFormatException(
+                MigrationErrorKind.LimitExceeded,
+                $"The machine type name is {length} bytes long, more than the limit of {_options.EffectiveMaxSectionLength} (MaxSectionLength).",
+                offset + 1);
         }
 
         byte[] machine = _input.ReadBytes((int)length, "the machine type name");
@@ -256,7 +262,11 @@ public sealed class QemuStreamReader : IDisposable
             uint version = _input.ReadUInt32("the configuration subsection version");
             if (version != 1)
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"Expected version 1 of the configuration subsection '{name}', found {version}.", subOffset, name);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnsupportedVersion,
+                    $"Expected version 1 of the configuration subsection '{name}', found {version}.",
+                    subOffset,
+                    name);
             }
 
             switch (name)
@@ -265,7 +275,11 @@ public sealed class QemuStreamReader : IDisposable
                     pageBits = _input.ReadUInt32("the target page bits");
                     if (pageBits is < 9 or > 20)
                     {
-                        throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected target page bits between 9 and 20, found {pageBits}.", _input.Position - 4, name);
+                        throw new MigrationFormatException(
+                            MigrationErrorKind.UnexpectedValue,
+                            $"Expected target page bits between 9 and 20, found {pageBits}.",
+                            _input.Position - 4,
+                            name);
                     }
 
                     break;
@@ -273,7 +287,11 @@ public sealed class QemuStreamReader : IDisposable
                     uint count = _input.ReadUInt32("the capability count");
                     if (count > 256)
                     {
-                        throw new MigrationFormatException(MigrationErrorKind.LimitExceeded, $"The configuration lists {count} capabilities; at most 256 are accepted.", _input.Position - 4, name);
+                        throw new MigrationFormatException(
+                            MigrationErrorKind.LimitExceeded,
+                            $"The configuration lists {count} capabilities; at most 256 are accepted.",
+                            _input.Position - 4,
+                            name);
                     }
 
                     capabilities = new byte[count][];
@@ -291,7 +309,11 @@ public sealed class QemuStreamReader : IDisposable
                     uuid = _input.ReadBytes(16, "the VM UUID");
                     break;
                 default:
-                    throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Unknown configuration subsection '{name}': expected target-page-bits, capabilities or uuid.", subOffset, name);
+                    throw new MigrationFormatException(
+                        MigrationErrorKind.UnexpectedValue,
+                        $"Unknown configuration subsection '{name}': expected target-page-bits, capabilities or uuid.",
+                        subOffset,
+                        name);
             }
 
             order.Add(name);
@@ -307,7 +329,10 @@ public sealed class QemuStreamReader : IDisposable
         long offset = _input.Position;
         if (_input.AtEnd)
         {
-            throw new MigrationFormatException(MigrationErrorKind.Truncated, "Expected a record type byte (at least the EOF record 0x00), but the stream ends.", offset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.Truncated,
+                "Expected a record type byte (at least the EOF record 0x00), but the stream ends.",
+                offset);
         }
 
         byte type = _input.ReadByte("a record type");
@@ -327,9 +352,15 @@ public sealed class QemuStreamReader : IDisposable
             case QemuStreamFormat.SectionFooter:
                 throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "Found a section footer (0x7E) that follows no section body.", offset);
             case QemuStreamFormat.Configuration:
-                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "Found a configuration record (0x07) that does not directly follow the file header.", offset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.InvalidEncoding,
+                    "Found a configuration record (0x07) that does not directly follow the file header.",
+                    offset);
             case QemuStreamFormat.VmDescription:
-                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "Found the VM description record (0x06) before the EOF record (0x00).", offset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.InvalidEncoding,
+                    "Found the VM description record (0x06) before the EOF record (0x00).",
+                    offset);
             default:
                 throw new MigrationFormatException(
                     MigrationErrorKind.InvalidEncoding,
@@ -407,7 +438,8 @@ public sealed class QemuStreamReader : IDisposable
             {
                 throw new MigrationFormatException(
                     MigrationErrorKind.LimitExceeded,
-                    $"The VM description gives the device section a payload of {length} bytes, more than the limit of {_options.EffectiveMaxSectionLength} (MaxSectionLength).",
+                    $"The VM description gives the device section a payload of {length} bytes, more than the limit of {_options.EffectiveMaxSectionLength} "
+                        + "(MaxSectionLength).",
                     payloadOffset);
             }
 
@@ -479,7 +511,18 @@ public sealed class QemuStreamReader : IDisposable
         switch (kind)
         {
             case QemuRamFlagBits.MemSize:
-                record = new QemuRamRecord(QemuRamRecordType.BlockList, word, pageSize, section.Id, null, null, 0, 0, default, ReadBlockList(address, offset), offset);
+                record = new QemuRamRecord(
+                    QemuRamRecordType.BlockList,
+                    word,
+                    pageSize,
+                    section.Id,
+                    null,
+                    null,
+                    0,
+                    0,
+                    default,
+                    ReadBlockList(address, offset),
+                    offset);
                 break;
             case QemuRamFlagBits.Zero:
             {
@@ -505,7 +548,10 @@ public sealed class QemuStreamReader : IDisposable
                 long bound = (long)pageSize + (pageSize >> 12) + (pageSize >> 14) + (pageSize >> 25) + 13;
                 if (length > bound)
                 {
-                    throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Invalid compressed page length {length}: at most {bound} for a {pageSize}-byte page.", lengthOffset);
+                    throw new MigrationFormatException(
+                        MigrationErrorKind.UnexpectedValue,
+                        $"Invalid compressed page length {length}: at most {bound} for a {pageSize}-byte page.",
+                        lengthOffset);
                 }
 
                 byte[] data = _input.ReadBytes((int)length, "the compressed page data");
@@ -520,13 +566,19 @@ public sealed class QemuStreamReader : IDisposable
                 byte encoding = _input.ReadByte("the XBZRLE encoding flag");
                 if (encoding != 1)
                 {
-                    throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected the XBZRLE encoding flag 0x01, found 0x{encoding:x2}.", encodingOffset);
+                    throw new MigrationFormatException(
+                        MigrationErrorKind.UnexpectedValue,
+                        $"Expected the XBZRLE encoding flag 0x01, found 0x{encoding:x2}.",
+                        encodingOffset);
                 }
 
                 ushort length = _input.ReadUInt16("the XBZRLE data length");
                 if (length > pageSize)
                 {
-                    throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Invalid XBZRLE data length {length}: at most the page size {pageSize}.", encodingOffset + 1);
+                    throw new MigrationFormatException(
+                        MigrationErrorKind.UnexpectedValue,
+                        $"Invalid XBZRLE data length {length}: at most the page size {pageSize}.",
+                        encodingOffset + 1);
                 }
 
                 byte[] data = _input.ReadBytes(length, "the XBZRLE data");
@@ -557,7 +609,10 @@ public sealed class QemuStreamReader : IDisposable
         if (continues)
         {
             return _lastRamBlock is null
-                ? throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "A RAM page record says CONTINUE (same block as the previous page), but no page record named a block before it.", offset)
+                ? throw new MigrationFormatException(
+                    MigrationErrorKind.InvalidEncoding,
+                    "A RAM page record says CONTINUE (same block as the previous page), but no page record named a block before it.",
+                    offset)
                 : (null, _lastRamBlock);
         }
 
@@ -574,7 +629,10 @@ public sealed class QemuStreamReader : IDisposable
         {
             if (blocks.Count >= _options.EffectiveMaxRamBlocks)
             {
-                throw new MigrationFormatException(MigrationErrorKind.LimitExceeded, $"The RAM block list has more than {_options.EffectiveMaxRamBlocks} entries (MaxRamBlocks).", _input.Position);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.LimitExceeded,
+                    $"The RAM block list has more than {_options.EffectiveMaxRamBlocks} entries (MaxRamBlocks).",
+                    _input.Position);
             }
 
             long entryOffset = _input.Position;
@@ -609,7 +667,10 @@ public sealed class QemuStreamReader : IDisposable
 
         if (FixedCommandLengths.TryGetValue(known, out int expected) && expected != length)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"The command {known} has {expected} bytes of data, but the record says {length}.", offset + 3);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                $"The command {known} has {expected} bytes of data, but the record says {length}.",
+                offset + 3);
         }
 
         byte[] data = _input.ReadBytes(length, $"the data of command {known}");
@@ -619,7 +680,10 @@ public sealed class QemuStreamReader : IDisposable
             uint packagedLength = BinaryPrimitives.ReadUInt32BigEndian(data);
             if (packagedLength > (uint)_options.EffectiveMaxSectionLength)
             {
-                throw new MigrationFormatException(MigrationErrorKind.LimitExceeded, $"The packaged stream is {packagedLength} bytes long, more than the limit of {_options.EffectiveMaxSectionLength} (MaxSectionLength).", offset + 5);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.LimitExceeded,
+                    $"The packaged stream is {packagedLength} bytes long, more than the limit of {_options.EffectiveMaxSectionLength} (MaxSectionLength).",
+                    offset + 5);
             }
 
             packaged = _input.ReadBytes((int)packagedLength, "the packaged stream");
@@ -651,7 +715,8 @@ public sealed class QemuStreamReader : IDisposable
         {
             throw new MigrationFormatException(
                 MigrationErrorKind.LimitExceeded,
-                $"The VM description is declared as {length} bytes, more than the limit of {_options.EffectiveMaxVmDescriptionLength} (MaxVmDescriptionLength).",
+                $"The VM description is declared as {length} bytes, more than the limit of {_options.EffectiveMaxVmDescriptionLength} "
+                    + "(MaxVmDescriptionLength).",
                 offset + 1);
         }
 

@@ -207,7 +207,8 @@ internal sealed class StateSnapshot
     }
 }
 
-/// <summary>Whether a <see cref="SnapshotVisitor{TMode}"/> takes or restores: a type argument, so each direction compiles to its own straight-line code.</summary>
+/// <summary>Whether a <see cref="SnapshotVisitor{TMode}"/> takes or restores: a type argument, so each direction compiles to its own straight-line
+/// code.</summary>
 internal interface ISnapshotMode
 {
     /// <summary>Gets a value indicating whether the visitor restores (rather than takes) the snapshot.</summary>

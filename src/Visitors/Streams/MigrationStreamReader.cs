@@ -143,7 +143,14 @@ public sealed class MigrationStreamReader : IDisposable
         Expect(BerTokenType.StartConstructed, "the device state");
         if (_input.Tag != MigrationStreamFormat.StateTag)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected the device state {MigrationStreamFormat.StateTag}; found {_input.Tag}.", _input.TokenOffset, null, id, (int)version, null);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                $"Expected the device state {MigrationStreamFormat.StateTag}; found {_input.Tag}.",
+                _input.TokenOffset,
+                null,
+                id,
+                (int)version,
+                null);
         }
 
         _input.Accept();
@@ -172,7 +179,8 @@ public sealed class MigrationStreamReader : IDisposable
     /// </summary>
     /// <param name="resolve">Gives the device a section loads into, or <see langword="null"/> to pass the section over.</param>
     /// <returns>One entry per section read, in stream order: its header, the device, and its load report (null for a section passed over).</returns>
-    /// <exception cref="MigrationFormatException">A section does not load, or the stream is malformed, cut before its trailer or fails a checksum; every device is unchanged.</exception>
+    /// <exception cref="MigrationFormatException">A section does not load, or the stream is malformed, cut before its trailer or fails a checksum; every device
+    /// is unchanged.</exception>
     public IReadOnlyList<SectionLoadResult> LoadAll(Func<SectionHeader, IDeviceState?> resolve)
     {
         ArgumentNullException.ThrowIfNull(resolve);
@@ -232,19 +240,34 @@ public sealed class MigrationStreamReader : IDisposable
         return results;
     }
 
-    /// <summary>Loads the current section into <paramref name="device"/> inside <paramref name="transaction"/>, which the caller commits; aborts it on failure.</summary>
+    /// <summary>Loads the current section into <paramref name="device"/> inside <paramref name="transaction"/>, which the caller commits; aborts it on
+    /// failure.</summary>
     private void LoadCurrent(IDeviceState device, LoadTransaction transaction)
     {
         ArgumentNullException.ThrowIfNull(device);
         SectionHeader section = _current ?? throw new InvalidOperationException("No section is current; call TryReadSection first.");
         if (!string.Equals(section.Id, device.Type.Id, StringComparison.Ordinal))
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"The section is for device '{section.Id}', not '{device.Type.Id}'.", section.Offset, null, section.Id, section.Version, device.Version);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnknownDevice,
+                $"The section is for device '{section.Id}', not '{device.Type.Id}'.",
+                section.Offset,
+                null,
+                section.Id,
+                section.Version,
+                device.Version);
         }
 
         if (section.Version < device.Type.MinimumVersion)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"Version {section.Version} is older than the oldest version {device.Type.MinimumVersion} the destination loads.", section.Offset, null, section.Id, section.Version, device.Version);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnsupportedVersion,
+                $"Version {section.Version} is older than the oldest version {device.Type.MinimumVersion} the destination loads.",
+                section.Offset,
+                null,
+                section.Id,
+                section.Version,
+                device.Version);
         }
 
         StateLayout layout = StateLayout.For(device.Type, device.Version);
@@ -371,14 +394,20 @@ public sealed class MigrationStreamReader : IDisposable
 
         if (_input.TokenType != BerTokenType.StartConstructed || _input.Tag != MigrationStreamFormat.StreamTag)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Not a BER migration stream: expected {MigrationStreamFormat.StreamTag} (bytes 7F CD 46), found {_input.Tag}.", 0);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                $"Not a BER migration stream: expected {MigrationStreamFormat.StreamTag} (bytes 7F CD 46), found {_input.Tag}.",
+                0);
         }
 
         _input.Accept();
         Expect(BerTokenType.StartConstructed, "the header");
         if (_input.Tag != MigrationStreamFormat.HeaderTag)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected the header {MigrationStreamFormat.HeaderTag}; found {_input.Tag}.", _input.TokenOffset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                $"Expected the header {MigrationStreamFormat.HeaderTag}; found {_input.Tag}.",
+                _input.TokenOffset);
         }
 
         _input.Accept();
@@ -420,7 +449,10 @@ public sealed class MigrationStreamReader : IDisposable
         {
             if (_input.TokenType != BerTokenType.StartConstructed || _input.Tag != BerTag.Sequence)
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected an embedded schema (SEQUENCE); found {_input.Tag}.", _input.TokenOffset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"Expected an embedded schema (SEQUENCE); found {_input.Tag}.",
+                    _input.TokenOffset);
             }
 
             _input.Accept();
@@ -439,7 +471,10 @@ public sealed class MigrationStreamReader : IDisposable
             }
             else
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected a schema document (OCTET STRING, or [0] compressed); found {tag}.", offset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"Expected a schema document (OCTET STRING, or [0] compressed); found {tag}.",
+                    offset);
             }
             ExpectEnd("an embedded schema");
         }
@@ -453,7 +488,10 @@ public sealed class MigrationStreamReader : IDisposable
         long count = ReadInteger("the section count", 0, int.MaxValue);
         if (count != _sections)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"The trailer counts {count} sections; the stream carried {_sections}.", _input.TokenOffset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                $"The trailer counts {count} sections; the stream carried {_sections}.",
+                _input.TokenOffset);
         }
 
         CheckIntegrity(_input.StreamChecksum, "the stream");
@@ -483,7 +521,8 @@ public sealed class MigrationStreamReader : IDisposable
             MigrationErrorKind.Truncated,
             string.Create(
                 System.Globalization.CultureInfo.InvariantCulture,
-                $"Expected a section or the trailer; found the mark {MigrationStreamFormat.AbandonedTag} of a writer disposed before it completed the stream, after {written} section(s): the stream is incomplete."),
+                $"Expected a section or the trailer; found the mark {MigrationStreamFormat.AbandonedTag} of a writer disposed before it completed the stream, "
+                    + $"after {written} section(s): the stream is incomplete."),
             offset);
     }
 
@@ -514,7 +553,15 @@ public sealed class MigrationStreamReader : IDisposable
 
         if (NextIsChecksum())
         {
-            throw new MigrationFormatException(MigrationErrorKind.IntegrityCheckFailed, $"{char.ToUpperInvariant(what[0])}{what[1..]} carries a checksum {MigrationStreamFormat.ChecksumTag}, but the header does not announce \"{MigrationStreamFormat.IntegrityCapability}\".", _input.TokenOffset, null, _current?.Id, _current?.Version, null);
+            throw new MigrationFormatException(
+                MigrationErrorKind.IntegrityCheckFailed,
+                $"{char.ToUpperInvariant(what[0])}{what[1..]} carries a checksum {MigrationStreamFormat.ChecksumTag}, but the header does not announce "
+                    + $"\"{MigrationStreamFormat.IntegrityCapability}\".",
+                _input.TokenOffset,
+                null,
+                _current?.Id,
+                _current?.Version,
+                null);
         }
     }
 
@@ -526,7 +573,14 @@ public sealed class MigrationStreamReader : IDisposable
     {
         if (!_input.Peek() || _input.TokenType != BerTokenType.Primitive || _input.Tag != MigrationStreamFormat.ChecksumTag)
         {
-            throw new MigrationFormatException(MigrationErrorKind.IntegrityCheckFailed, $"The stream announces CRC-32C checksums but {what} has none where its checksum {MigrationStreamFormat.ChecksumTag} was expected.", _input.TokenOffset, null, _current?.Id, _current?.Version, null);
+            throw new MigrationFormatException(
+                MigrationErrorKind.IntegrityCheckFailed,
+                $"The stream announces CRC-32C checksums but {what} has none where its checksum {MigrationStreamFormat.ChecksumTag} was expected.",
+                _input.TokenOffset,
+                null,
+                _current?.Id,
+                _current?.Version,
+                null);
         }
 
         long offset = _input.TokenOffset;
@@ -537,7 +591,9 @@ public sealed class MigrationStreamReader : IDisposable
         {
             throw new MigrationFormatException(
                 MigrationErrorKind.IntegrityCheckFailed,
-                $"The CRC-32C of {what} is {computed:X8} but the stream says {(stored.Length == 4 ? expected.ToString("X8", System.Globalization.CultureInfo.InvariantCulture) : stored.Length + " bytes")}: the bytes were changed.",
+                $"The CRC-32C of {what} is {computed:X8} but the stream says "
+                    + $"{(stored.Length == 4 ? expected.ToString("X8", System.Globalization.CultureInfo.InvariantCulture) : stored.Length + " bytes")}: the "
+                    + "bytes were changed.",
                 offset,
                 null,
                 _current?.Id,
@@ -581,17 +637,26 @@ public sealed class MigrationStreamReader : IDisposable
         BerDecodeStatus status = BerDecoder.TryDecodeInt64(content, out long value);
         if (status == BerDecodeStatus.OutOfRange)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected {what} between {min} and {max}; found an INTEGER of {content.Length} octets.", _input.TokenOffset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                $"Expected {what} between {min} and {max}; found an INTEGER of {content.Length} octets.",
+                _input.TokenOffset);
         }
 
         if (status != BerDecodeStatus.Done)
         {
-            throw new MigrationFormatException(BerThrowHelper.KindOf(status), $"Expected {what}; {BerThrowHelper.DescribeInteger(status, content, content.Length, unsigned: false)}.", _input.TokenOffset);
+            throw new MigrationFormatException(
+                BerThrowHelper.KindOf(status),
+                $"Expected {what}; {BerThrowHelper.DescribeInteger(status, content, content.Length, unsigned: false)}.",
+                _input.TokenOffset);
         }
 
         if (value < min || value > max)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected {what} between {min} and {max}; found {value}.", _input.TokenOffset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                $"Expected {what} between {min} and {max}; found {value}.",
+                _input.TokenOffset);
         }
 
         return value;
@@ -609,7 +674,10 @@ public sealed class MigrationStreamReader : IDisposable
         ReadOnlySpan<byte> content = _input.Value;
         if (!System.Text.Unicode.Utf8.IsValid(content))
         {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Expected {what} as UTF-8 text; it is not valid UTF-8.", _input.TokenOffset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.InvalidEncoding,
+                $"Expected {what} as UTF-8 text; it is not valid UTF-8.",
+                _input.TokenOffset);
         }
 
         return System.Text.Encoding.UTF8.GetString(content);
