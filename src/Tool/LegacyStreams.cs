@@ -43,6 +43,16 @@ internal static class LegacyStreams
     /// </summary>
     public static int Convert(ToolConsole console, DeviceSet devices, string to, string inputPath, string outputPath)
     {
+        if (to == "ber" && OpenDescribedQemuFile(inputPath) is { } file)
+        {
+            using (file)
+            {
+                ToolFiles.Write(console, outputPath, output => QemuTranscoder.ToBer(file, output));
+            }
+
+            return Program.ExitOk;
+        }
+
         byte[] data;
         InputFormat format;
         string start;
@@ -81,6 +91,48 @@ internal static class LegacyStreams
 
         ToolFiles.Write(console, outputPath, stream => stream.Write(result));
         return Program.ExitOk;
+    }
+
+    /// <summary>
+    /// Opens a QEMU stream in a regular file that carries its VM description, positioned at its start; otherwise
+    /// <see langword="null"/>. Such a stream goes to the transcoder straight from the file: the reader finds the
+    /// description at the end by seeking, and everything else, RAM included, streams through in bounded memory.
+    /// </summary>
+    private static FileStream? OpenDescribedQemuFile(string path)
+    {
+        if (path == "-" || !File.Exists(path))
+        {
+            return null;
+        }
+
+        FileStream file = File.OpenRead(path);
+        try
+        {
+            Span<byte> magic = stackalloc byte[4];
+            if (file.CanSeek && file.Read(magic) == magic.Length && magic.SequenceEqual("QEVM"u8))
+            {
+                file.Position = 0;
+                bool described;
+                using (var reader = new QemuStreamReader(file, default, leaveOpen: true))
+                {
+                    reader.Read();
+                    described = reader.Description is not null;
+                }
+
+                if (described)
+                {
+                    file.Position = 0;
+                    return file;
+                }
+            }
+        }
+        catch (MigrationFormatException)
+        {
+            // Malformed: the general path reads it again and reports what is wrong where.
+        }
+
+        file.Dispose();
+        return null;
     }
 
     private static byte[] ToBer(byte[] data, DeviceSet devices)
