@@ -53,6 +53,16 @@ internal static class LegacyStreams
             return Program.ExitOk;
         }
 
+        if (to == "legacy" && OpenTranscodedFile(inputPath) is { } transcoded)
+        {
+            using (transcoded)
+            {
+                ToolFiles.Write(console, outputPath, output => QemuTranscoder.ToLegacy(transcoded, output));
+            }
+
+            return Program.ExitOk;
+        }
+
         byte[] data;
         InputFormat format;
         string start;
@@ -120,6 +130,47 @@ internal static class LegacyStreams
                 }
 
                 if (described)
+                {
+                    file.Position = 0;
+                    return file;
+                }
+            }
+        }
+        catch (MigrationFormatException)
+        {
+            // Malformed: the general path reads it again and reports what is wrong where.
+        }
+
+        file.Dispose();
+        return null;
+    }
+
+    /// <summary>
+    /// Opens a BER stream in a regular file that the transcoder made (its header names the transcoder's capability),
+    /// positioned at its start; otherwise <see langword="null"/>. Such a stream goes back to QEMU bytes straight from the
+    /// file, its raw records (RAM included) copied segment by segment.
+    /// </summary>
+    private static FileStream? OpenTranscodedFile(string path)
+    {
+        if (path == "-" || !File.Exists(path))
+        {
+            return null;
+        }
+
+        FileStream file = File.OpenRead(path);
+        try
+        {
+            Span<byte> magic = stackalloc byte[4];
+            if (file.CanSeek && file.Read(magic) == magic.Length && MigrationStreamFormat.IsMigrationStream(magic))
+            {
+                file.Position = 0;
+                bool transcoded;
+                using (var probe = new MigrationStreamReader(file, default, leaveOpen: true))
+                {
+                    transcoded = System.Linq.Enumerable.Contains(probe.Header.Capabilities, QemuTranscoder.Capability);
+                }
+
+                if (transcoded)
                 {
                     file.Position = 0;
                     return file;

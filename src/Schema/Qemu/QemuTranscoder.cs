@@ -19,7 +19,7 @@ namespace MigrationFormat.Schema.Qemu;
 /// description JSON as the first section, <c>qemu:vmdesc</c>.
 /// </summary>
 /// <remarks>See docs/legacy-format.md for the mapping.</remarks>
-public static class QemuTranscoder
+public static partial class QemuTranscoder
 {
     /// <summary>The section id of raw QEMU records.</summary>
     public const string RecordSectionId = "qemu:record";
@@ -36,13 +36,8 @@ public static class QemuTranscoder
     private const int SegmentSize = 64 * 1024;
 
     private static readonly BerTag SectionIdTag = new(BerTagClass.Private, 0);
-    private static readonly Asn1Tag AsnStreamTag = new(TagClass.Application, (int)MigrationStreamFormat.StreamTagNumber, isConstructed: true);
     private static readonly Asn1Tag AsnHeaderTag = new(TagClass.Application, 0, isConstructed: true);
-    private static readonly Asn1Tag AsnSectionTag = new(TagClass.Application, 1, isConstructed: true);
     private static readonly Asn1Tag AsnStateTag = new(TagClass.Application, 2, isConstructed: true);
-    private static readonly Asn1Tag AsnSchemasTag = new(TagClass.Application, 3, isConstructed: true);
-    private static readonly Asn1Tag AsnTrailerTag = new(TagClass.Application, 4, isConstructed: true);
-    private static readonly Asn1Tag AsnSectionsTag = new(TagClass.Application, 6, isConstructed: true);
 
     /// <summary>Converts a QEMU savevm stream into a BER migration stream.</summary>
     /// <param name="qemuStream">The QEMU stream (read to its end; copied to memory first when it cannot seek).</param>
@@ -106,157 +101,6 @@ public static class QemuTranscoder
         {
             copy?.Dispose();
         }
-    }
-
-    /// <summary>Converts a BER stream made by <see cref="ToBer"/> back into the original QEMU savevm stream.</summary>
-    /// <param name="ber">The BER stream.</param>
-    /// <param name="qemuOutput">Where the QEMU stream goes.</param>
-    /// <returns>The number of QEMU bytes written.</returns>
-    /// <exception cref="MigrationFormatException">The BER stream is malformed or was not made by the transcoder.</exception>
-    public static long ToLegacy(Stream ber, Stream qemuOutput)
-    {
-        ArgumentNullException.ThrowIfNull(ber);
-        ArgumentNullException.ThrowIfNull(qemuOutput);
-        using var buffer = new MemoryStream();
-        ber.CopyTo(buffer);
-        ReadOnlyMemory<byte> data = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        try
-        {
-            return ToLegacyCore(data, qemuOutput);
-        }
-        catch (AsnContentException ex)
-        {
-            // AsnReader reports malformed BER only by throwing; this is where it becomes the documented exception.
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The BER stream is malformed: " + ex.Message, -1, null, ex);
-        }
-    }
-
-    private static long ToLegacyCore(ReadOnlyMemory<byte> data, Stream qemuOutput)
-    {
-        if (!MigrationStreamFormat.IsMigrationStream(data.Span))
-        {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The input is not a BER migration stream.", 0);
-        }
-
-        var root = new AsnReader(data, AsnEncodingRules.BER);
-        AsnReader outer = root.ReadSequence(AsnStreamTag);
-        AsnReader header = outer.ReadSequence(AsnHeaderTag);
-        if (!header.TryReadInt32(out int formatVersion) || formatVersion is < MigrationStreamFormat.FirstFormatVersion or > MigrationStreamFormat.FormatVersion)
-        {
-            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, "The BER stream's format version is not one this reader supports.", -1);
-        }
-
-        // Format version 2 wraps the sections; version 1 carried them in the stream's own value.
-        if (formatVersion >= 2 && outer.HasData && outer.PeekTag() == AsnSchemasTag)
-        {
-            outer.ReadEncodedValue();
-        }
-
-        AsnReader stream = formatVersion >= 2 ? outer.ReadSequence(AsnSectionsTag) : outer;
-        VmDescription? description = null;
-        Dictionary<string, QemuShape?> shapes = [];
-        byte[]? vmdescJson = null;
-        long written = 0;
-        var writer = new ArrayBufferWriter<byte>();
-        bool trailer = false;
-        while (stream.HasData)
-        {
-            Asn1Tag tag = stream.PeekTag();
-            if (tag == AsnSchemasTag && formatVersion == MigrationStreamFormat.FirstFormatVersion)
-            {
-                stream.ReadEncodedValue();
-                continue;
-            }
-
-            if (tag == AsnTrailerTag && formatVersion == MigrationStreamFormat.FirstFormatVersion)
-            {
-                stream.ReadSequence(AsnTrailerTag);
-                trailer = true;
-                break;
-            }
-
-            AsnReader section = stream.ReadSequence(AsnSectionTag);
-            string id = section.ReadCharacterString(UniversalTagNumber.UTF8String);
-            if (id.Length == 0 || Encoding.UTF8.GetByteCount(id) > byte.MaxValue)
-            {
-                throw new MigrationFormatException(
-                    MigrationErrorKind.UnexpectedValue,
-                    $"Expected a section id of 1 to 255 UTF-8 bytes, as a QEMU id string is; found {Encoding.UTF8.GetByteCount(id)} bytes.",
-                    -1);
-            }
-
-            if (!section.TryReadUInt32(out uint instance) || !section.TryReadInt32(out int version))
-            {
-                throw new MigrationFormatException(MigrationErrorKind.IntegerOutOfRange, $"Section '{id}' has an instance id or version out of range.", -1);
-            }
-
-            AsnReader state = section.ReadSequence(AsnStateTag);
-            writer.Clear();
-            if (id == VmDescriptionSectionId)
-            {
-                vmdescJson = ReadBlob(state);
-                description = VmDescription.Parse(vmdescJson);
-                shapes = BuildShapes(description);
-            }
-            else if (id == RecordSectionId)
-            {
-                writer.Write(ReadBlob(state));
-            }
-            else
-            {
-                VmDeviceDescription device = description?.FindDevice(id, instance)
-                    ?? throw new MigrationFormatException(
-                        MigrationErrorKind.UnknownDevice,
-                        $"Section '{id}' instance {instance} is not in the VM description.",
-                        -1);
-                QemuShape shape = shapes.GetValueOrDefault(DeviceCatalog.SchemaKey(id, version))
-                    ?? throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"Section '{id}' version {version} has no usable description.", -1);
-                if (!state.TryReadUInt32(out uint sectionId, new Asn1Tag(TagClass.Private, 0)))
-                {
-                    throw new MigrationFormatException(MigrationErrorKind.IntegerOutOfRange, $"Section '{id}' has a QEMU section id out of range.", -1);
-                }
-
-                var payload = new ArrayBufferWriter<byte>();
-                if (EncodeStruct(state, shape, device, payload) is { } mismatch)
-                {
-                    throw mismatch;
-                }
-
-                using var qemu = new QemuStreamWriter(writer);
-                qemu.WriteFullSection(sectionId, id, instance, (uint)version, payload.WrittenSpan, footer: false);
-                qemu.Flush();
-            }
-
-            state.ThrowIfNotEmpty();
-            section.ThrowIfNotEmpty();
-            qemuOutput.Write(writer.WrittenSpan);
-            written += writer.WrittenCount;
-        }
-
-        if (formatVersion >= 2 && outer.HasData && outer.PeekTag() == AsnTrailerTag)
-        {
-            outer.ReadSequence(AsnTrailerTag);
-            trailer = true;
-        }
-
-        if (!trailer)
-        {
-            throw new MigrationFormatException(MigrationErrorKind.Truncated, "The BER stream ends before its trailer.", data.Length);
-        }
-
-        stream.ThrowIfNotEmpty();
-        outer.ThrowIfNotEmpty();
-        if (vmdescJson is not null)
-        {
-            writer.Clear();
-            using var qemu = new QemuStreamWriter(writer);
-            qemu.WriteVmDescription(vmdescJson);
-            qemu.Flush();
-            qemuOutput.Write(writer.WrittenSpan);
-            written += writer.WrittenCount;
-        }
-
-        return written;
     }
 
     private static Dictionary<string, QemuShape?> BuildShapes(VmDescription description)
