@@ -52,12 +52,18 @@ internal sealed class BerStreamInput(Stream stream)
 
         if (status != BerDecodeStatus.Done)
         {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Expected {what}; found octets that are not a BER header ({status}).", _position);
+            throw new MigrationFormatException(
+                MigrationErrorKind.InvalidEncoding,
+                $"Expected {what}; found octets that are not a BER header ({status}).",
+                _position);
         }
 
         if (length < 0 && !tag.IsConstructed)
         {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Expected {what}; found a primitive value of indefinite length.", _position);
+            throw new MigrationFormatException(
+                MigrationErrorKind.InvalidEncoding,
+                $"Expected {what}; found a primitive value of indefinite length.",
+                _position);
         }
 
         var header = new BerHeaderRead(tag, length, _position, available[..headerLength].ToArray());
@@ -85,7 +91,8 @@ internal sealed class BerStreamInput(Stream stream)
         {
             throw new MigrationFormatException(
                 MigrationErrorKind.UnexpectedValue,
-                $"Expected {what}, a primitive value of at most {limit} bytes; found {(header.Tag.IsConstructed ? "a constructed value" : $"{header.Length} bytes")}.",
+                $"Expected {what}, a primitive value of at most {limit} bytes; "
+                + $"found {(header.Tag.IsConstructed ? "a constructed value" : $"{header.Length} bytes")}.",
                 header.Offset);
         }
 
@@ -148,7 +155,10 @@ internal sealed class BerStreamInput(Stream stream)
 
         if (depth >= MaxDepth)
         {
-            throw new MigrationFormatException(MigrationErrorKind.LimitExceeded, $"Expected {what} nested at most {MaxDepth} deep; found deeper.", header.Offset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.LimitExceeded,
+                $"Expected {what} nested at most {MaxDepth} deep; found deeper.",
+                header.Offset);
         }
 
         while (!TryReadEndOfContents())
@@ -167,7 +177,10 @@ internal sealed class BerStreamInput(Stream stream)
         {
             if (_end == _start && !Fill(1))
             {
-                throw new MigrationFormatException(MigrationErrorKind.Truncated, $"Expected {target.Length} more bytes of {what}; the stream ends first.", _position);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.Truncated,
+                    $"Expected {target.Length} more bytes of {what}; the stream ends first.",
+                    _position);
             }
 
             int chunk = Math.Min(target.Length, _end - _start);

@@ -66,7 +66,10 @@ public static partial class QemuTranscoder
             if (!headerReader.TryReadInt32(out int formatVersion)
                 || formatVersion is < MigrationStreamFormat.FirstFormatVersion or > MigrationStreamFormat.FormatVersion)
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, "The BER stream's format version is not one this reader supports.", header.Offset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnsupportedVersion,
+                    "The BER stream's format version is not one this reader supports.",
+                    header.Offset);
             }
 
             bool trailer = false;
@@ -127,9 +130,13 @@ public static partial class QemuTranscoder
         private void WriteSection(BerHeaderRead section)
         {
             string id = ReadId();
-            if (!TryReadInteger(out long instance) || instance is < 0 or > uint.MaxValue || !TryReadInteger(out long version) || version is < int.MinValue or > int.MaxValue)
+            if (!TryReadInteger(out long instance) || instance is < 0 or > uint.MaxValue
+                || !TryReadInteger(out long version) || version is < int.MinValue or > int.MaxValue)
             {
-                throw new MigrationFormatException(MigrationErrorKind.IntegerOutOfRange, $"Section '{id}' has an instance id or version out of range.", input.Position);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.IntegerOutOfRange,
+                    $"Section '{id}' has an instance id or version out of range.",
+                    input.Position);
             }
 
             BerHeaderRead state = Expect(input.ReadHeader($"the state of section '{id}'"), MigrationStreamFormat.StateTag, $"the state of section '{id}'");
@@ -147,7 +154,10 @@ public static partial class QemuTranscoder
 
             if (!AtEnd(section, End(section)))
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected the end of section '{id}' after its state; found more.", input.Position);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"Expected the end of section '{id}' after its state; found more.",
+                    input.Position);
             }
         }
 
@@ -159,7 +169,10 @@ public static partial class QemuTranscoder
             CopySegments(blob, 0);
             if (!AtEnd(state, stateEnd))
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "Expected the end of a raw records' state after its blob; found more.", input.Position);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    "Expected the end of a raw records' state after its blob; found more.",
+                    input.Position);
             }
         }
 
@@ -200,7 +213,10 @@ public static partial class QemuTranscoder
             }
 
             VmDeviceDescription device = _description?.FindDevice(id, instance)
-                ?? throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"Section '{id}' instance {instance} is not in the VM description.", -1);
+                ?? throw new MigrationFormatException(
+                    MigrationErrorKind.UnknownDevice,
+                    $"Section '{id}' instance {instance} is not in the VM description.",
+                    -1);
             QemuShape shape = _shapes.GetValueOrDefault(DeviceCatalog.SchemaKey(id, version))
                 ?? throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"Section '{id}' version {version} has no usable description.", -1);
             if (!state.TryReadUInt32(out uint sectionId, new Asn1Tag(TagClass.Private, 0)))
@@ -241,7 +257,12 @@ public static partial class QemuTranscoder
             }
             catch (DecoderFallbackException ex)
             {
-                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "Expected a section id in UTF-8; found invalid UTF-8.", header.Offset, null, ex);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.InvalidEncoding,
+                    "Expected a section id in UTF-8; found invalid UTF-8.",
+                    header.Offset,
+                    null,
+                    ex);
             }
         }
 
