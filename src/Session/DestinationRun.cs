@@ -382,7 +382,7 @@ internal sealed class DestinationRun : IDisposable
 
         RoundFigures figures = MessageCodec.ReadRoundEnd(_reader.GetContiguous(), _reader.ElementOffset);
         _rounds = figures.Round;
-        Emit(SessionEventKind.RoundCompleted, Invariant($"pre-copy round {figures.Round}: {figures.Bytes} bytes; the source has {figures.PendingInitial} initial + {figures.PendingDirty} dirty bytes pending"), round: figures.Round, bytes: figures.Bytes);
+        Emit(SessionEventKind.RoundCompleted, Invariant($"pre-copy round {figures.Round}: received {figures.Bytes} bytes; pending at the source {figures.PendingInitial} initial + {figures.PendingDirty} dirty"), round: figures.Round, bytes: figures.Bytes);
     }
 
     private void ReceiveSwitchover()
@@ -557,7 +557,7 @@ internal sealed class DestinationRun : IDisposable
         {
             // The devices are committed: the migration has happened here. A source that misses this message reports
             // its own failure; nothing here can be undone for it.
-            Emit(SessionEventKind.Failed, $"the commit could not be reported to the source: {exception.Message}");
+            Emit(SessionEventKind.Warning, $"the commit could not be reported to the source: {exception.Message}");
         }
     }
 

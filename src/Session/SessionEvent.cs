@@ -27,8 +27,11 @@ public enum SessionEventKind
     /// <summary>The migration completed: every device committed on the destination.</summary>
     Completed,
 
-    /// <summary>The session failed; <see cref="SessionEvent.Text"/> has the reason.</summary>
+    /// <summary>The session failed; <see cref="SessionEvent.Text"/> has the reason, as the exception's message.</summary>
     Failed,
+
+    /// <summary>Something went wrong that does not change the outcome (a device's saving session did not end cleanly, a commit could not be reported).</summary>
+    Warning,
 }
 
 /// <summary>One step of a session, for logs and progress displays.</summary>

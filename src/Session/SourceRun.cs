@@ -335,17 +335,17 @@ internal sealed class SourceRun : IDisposable
             }
 
             _watchdog.Device = null;
-            PendingBytes left = Pending(iterative);
-            MessageCodec.WriteRoundEnd(_writer, new RoundFigures(round, roundBytes, left.InitialBytes, left.DirtyBytes));
             await _writer.FlushAsync(Token).ConfigureAwait(false);
-
             if (_options.RoundInterval > TimeSpan.Zero)
             {
                 await WaitAsync(static () => false, _options.RoundInterval, "the next round", kind: null).ConfigureAwait(false);
             }
 
+            // The guest has run meanwhile; what it wrote is what the next round, or the stop-and-copy, must send.
             _options.RoundCompleted?.Invoke(round);
             PendingBytes pending = Pending(iterative);
+            MessageCodec.WriteRoundEnd(_writer, new RoundFigures(round, roundBytes, pending.InitialBytes, pending.DirtyBytes));
+            await _writer.FlushAsync(Token).ConfigureAwait(false);
             Emit(SessionEventKind.RoundCompleted, Invariant($"pre-copy round {round}: sent {roundBytes} bytes; pending {pending.InitialBytes} initial + {pending.DirtyBytes} dirty"), round: round, bytes: roundBytes);
             if (pending.Total > _options.PrecopyThreshold && round < _options.MaxPrecopyRounds)
             {
@@ -654,7 +654,7 @@ internal sealed class SourceRun : IDisposable
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                Emit(SessionEventKind.Failed, $"{device.Name}: ending its saving session failed: {exception.Message}", device.Name);
+                Emit(SessionEventKind.Warning, $"{device.Name}: ending its saving session failed: {exception.Message}", device.Name);
             }
         }
 

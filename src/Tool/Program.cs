@@ -135,6 +135,7 @@ public static class Program
         describe.SetAction(_ => Describe(stdout));
         root.Add(describe);
 
+        root.Add(MigrateCommand.Build(stdout, stderr));
         return root;
     }
 
