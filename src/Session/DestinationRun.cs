@@ -583,10 +583,42 @@ internal sealed class DestinationRun : IDisposable
 
     private async Task NextAsync(string what)
     {
-        if (!await _reader.ReadAsync(Token).ConfigureAwait(false))
+        bool read;
+        try
+        {
+            read = await _reader.ReadAsync(Token).ConfigureAwait(false);
+        }
+        catch (MigrationFormatException exception) when (exception.Kind == MigrationErrorKind.Truncated)
+        {
+            (string message, string? device) = DescribeCut(_reader.PendingPrefix);
+            throw new MigrationSessionException(SessionErrorKind.PeerClosed, _watchdog.Phase, device, Invariant($"the source closed the connection inside {message} ({_reader.PendingLength} bytes of it arrived)"), exception);
+        }
+
+        if (!read)
         {
             throw new MigrationSessionException(SessionErrorKind.PeerClosed, _watchdog.Phase, _watchdog.Device, $"the source closed the connection where {what} was due");
         }
+    }
+
+    /// <summary>Names the message the connection ended inside, and its device when it has one.</summary>
+    private (string Message, string? Device) DescribeCut(byte[] prefix)
+    {
+        if (BerDecoder.TryReadTag(prefix, out BerTag tag, out _) != BerDecodeStatus.Done)
+        {
+            return ("a message", null);
+        }
+
+        if (tag == MigrationStreamFormat.SectionTag && _nextSection < _offers.Count)
+        {
+            return ("a section", _offers[_nextSection].Name);
+        }
+
+        if (tag == SessionFormat.DeviceDataTag && prefix.Length >= 9 && prefix[6] == 0x02 && prefix[7] == 1 && prefix[8] < _offers.Count)
+        {
+            return ("device data", _offers[prefix[8]].Name);
+        }
+
+        return ("a message " + tag, null);
     }
 
     private void Expect(BerTag tag, string what)

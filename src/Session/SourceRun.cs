@@ -451,7 +451,7 @@ internal sealed class SourceRun : IDisposable
                 }
 
                 string seconds = limit.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-                throw new MigrationSessionException(kind.Value, _watchdog.Phase, FirstUnacknowledged(kind.Value), $"no {what} within {seconds} s");
+                throw new MigrationSessionException(kind.Value, _watchdog.Phase, FirstUnacknowledged(kind.Value), $"{what} did not come within {seconds} s");
             }
 
             if (_duplex && Stopwatch.GetElapsedTime(Math.Max(Volatile.Read(ref _lastHeard), start), now) >= _options.Timeout)
@@ -529,7 +529,7 @@ internal sealed class SourceRun : IDisposable
         }
         catch (Exception exception) when (!_returnPathStop.IsCancellationRequested)
         {
-            _watchdog.Translate(exception is MigrationFormatException format
+            _watchdog.Translate(exception is MigrationFormatException { Kind: not MigrationErrorKind.Truncated } format
                 ? new MigrationSessionException(SessionErrorKind.MalformedMessage, _watchdog.Phase, null, $"the destination sent a malformed message: {format.Message}", format)
                 : exception);
             _signal.Release();

@@ -75,6 +75,12 @@ internal sealed class MessageReader : IDisposable
     /// <summary>Gets the current value, whole.</summary>
     public ReadOnlySequence<byte> Element { get; private set; }
 
+    /// <summary>Gets the first bytes of a value the input ended inside (for naming what was cut), or empty.</summary>
+    public byte[] PendingPrefix { get; private set; } = [];
+
+    /// <summary>Gets the number of bytes of a value the input ended inside that had arrived.</summary>
+    public long PendingLength => _buffer.Length;
+
     /// <summary>Gets the stream offset where the current value begins.</summary>
     public long ElementOffset => _offset;
 
@@ -138,6 +144,7 @@ internal sealed class MessageReader : IDisposable
                     return false;
                 }
 
+                PendingPrefix = _buffer.Slice(0, Math.Min(_buffer.Length, 32)).ToArray();
                 throw new MigrationFormatException(MigrationErrorKind.Truncated, $"The input ended inside a value ({_buffer.Length} bytes of it arrived).", _offset);
             }
 

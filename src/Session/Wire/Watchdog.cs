@@ -100,6 +100,8 @@ internal sealed class Watchdog : IDisposable
         MigrationSessionException translated = exception switch
         {
             MigrationSessionException session => session,
+            MigrationFormatException format when format.Kind == MigrationErrorKind.Truncated =>
+                new(SessionErrorKind.PeerClosed, Phase, Device, $"the {_peer} closed the connection inside a message: {format.Message}", format),
             MigrationFormatException format when format.Kind == MigrationErrorKind.IntegrityCheckFailed =>
                 new(SessionErrorKind.IntegrityCheckFailed, Phase, Device, format.Message, format),
             MigrationFormatException format => new(SessionErrorKind.MalformedMessage, Phase, Device, $"the {_peer} sent a malformed message: {format.Message}", format),

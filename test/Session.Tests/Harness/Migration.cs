@@ -37,10 +37,11 @@ internal static class Migration
         SessionOptions sourceOptions,
         SessionOptions destinationOptions,
         Cut? cut = null,
+        Injection? injection = null,
         CancellationToken sourceCancellation = default,
         CancellationToken destinationCancellation = default)
     {
-        var wire = new TestWire(cut);
+        var wire = new TestWire(cut, injection);
         var log = new List<string>();
         Task<Outcome> receiving = CaptureAsync(() => new MigrationDestination(destination, WithLog(destinationOptions, log, "destination")).RunAsync(wire.Destination, destinationCancellation));
         Task<Outcome> sending = CaptureAsync(() => new MigrationSource(source, WithLog(sourceOptions, log, "source")).RunAsync(wire.Source, sourceCancellation));

@@ -11,6 +11,9 @@ internal sealed record Cut(bool Forward, long Offset)
     public override string ToString() => $"{(Forward ? "forward" : "return")}@{Offset}";
 }
 
+/// <summary>Bytes a <see cref="TestWire"/> slips into one direction after <see cref="Offset"/> bytes of it.</summary>
+internal sealed record Injection(bool Forward, long Offset, byte[] Bytes);
+
 /// <summary>
 /// A connection between a source and a destination in memory that records every byte each way and can break: once
 /// the direction named by the cut has carried its bytes and more arrive, both directions end at once, as when a
@@ -27,14 +30,14 @@ internal sealed class TestWire : IDisposable
     private readonly ArrayBufferWriter<byte> _backward = new();
     private readonly Task _pumps;
 
-    public TestWire(Cut? cut = null)
+    public TestWire(Cut? cut = null, Injection? injection = null)
     {
         Cut = cut;
         Source = SessionTransport.Create(_sourceIn.Reader, _sourceOut.Writer);
         Destination = SessionTransport.Create(_destinationIn.Reader, _destinationOut.Writer);
         _pumps = Task.WhenAll(
-            Task.Run(() => PumpAsync(_sourceOut.Reader, _destinationIn.Writer, _forward, cut is { Forward: true } ? cut.Offset : long.MaxValue)),
-            Task.Run(() => PumpAsync(_destinationOut.Reader, _sourceIn.Writer, _backward, cut is { Forward: false } ? cut.Offset : long.MaxValue)));
+            Task.Run(() => PumpAsync(_sourceOut.Reader, _destinationIn.Writer, _forward, cut is { Forward: true } ? cut.Offset : long.MaxValue, injection is { Forward: true } ? injection : null)),
+            Task.Run(() => PumpAsync(_destinationOut.Reader, _sourceIn.Writer, _backward, cut is { Forward: false } ? cut.Offset : long.MaxValue, injection is { Forward: false } ? injection : null)));
     }
 
     public Cut? Cut { get; }
@@ -77,9 +80,10 @@ internal sealed class TestWire : IDisposable
 
     private static Pipe NewPipe() => new(new PipeOptions(pauseWriterThreshold: 64L << 20, resumeWriterThreshold: 32L << 20, useSynchronizationContext: false));
 
-    private async Task PumpAsync(PipeReader from, PipeWriter to, ArrayBufferWriter<byte> record, long limit)
+    private async Task PumpAsync(PipeReader from, PipeWriter to, ArrayBufferWriter<byte> record, long limit, Injection? injection)
     {
         long passed = 0;
+        bool injected = injection is null;
         try
         {
             while (true)
@@ -88,19 +92,24 @@ internal sealed class TestWire : IDisposable
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 long allowed = limit - passed;
                 ReadOnlySequence<byte> through = buffer.Length <= allowed ? buffer : buffer.Slice(0, allowed);
-                foreach (ReadOnlyMemory<byte> segment in through)
+                if (!injected && passed + through.Length >= injection!.Offset)
                 {
-                    lock (record)
-                    {
-                        record.Write(segment.Span);
-                    }
-
-                    await to.WriteAsync(segment);
+                    long before = injection.Offset - passed;
+                    await ForwardAsync(through.Slice(0, before), to, record);
+                    await ForwardAsync(new ReadOnlySequence<byte>(injection.Bytes), to, record);
+                    await ForwardAsync(through.Slice(before), to, record);
+                    injected = true;
+                }
+                else
+                {
+                    await ForwardAsync(through, to, record);
                 }
 
+                // The buffer is the pipe's until AdvanceTo; nothing about it may be read afterwards.
+                bool cut = through.Length < buffer.Length;
                 passed += through.Length;
                 from.AdvanceTo(buffer.End);
-                if (through.Length < buffer.Length)
+                if (cut)
                 {
                     await _broken.CancelAsync();
                     break;
@@ -119,5 +128,18 @@ internal sealed class TestWire : IDisposable
 
         await to.CompleteAsync();
         await from.CompleteAsync();
+    }
+
+    private static async Task ForwardAsync(ReadOnlySequence<byte> bytes, PipeWriter to, ArrayBufferWriter<byte> record)
+    {
+        foreach (ReadOnlyMemory<byte> segment in bytes)
+        {
+            lock (record)
+            {
+                record.Write(segment.Span);
+            }
+
+            await to.WriteAsync(segment);
+        }
     }
 }
