@@ -54,6 +54,16 @@ internal sealed class DestinationRun : IDisposable
         _reader = new MessageReader(transport.Input!, _watchdog, options.MaxMessageLength);
         _writer = transport.Output is null ? null : new MessageWriter(transport.Output, _watchdog) { Summing = false };
         _batch = new DeviceLoadBatch(options.LoadOptions);
+        _watchdog.DescribeWait = () =>
+        {
+            if (_reader.PendingLength == 0)
+            {
+                return (null, null);
+            }
+
+            (string message, string? device) = DescribeCut(_reader.PendingPrefix);
+            return (device, message);
+        };
     }
 
     private CancellationToken Token => _watchdog.Token;
@@ -591,7 +601,8 @@ internal sealed class DestinationRun : IDisposable
         catch (MigrationFormatException exception) when (exception.Kind == MigrationErrorKind.Truncated)
         {
             (string message, string? device) = DescribeCut(_reader.PendingPrefix);
-            throw new MigrationSessionException(SessionErrorKind.PeerClosed, _watchdog.Phase, device, Invariant($"the source closed the connection inside {message} ({_reader.PendingLength} bytes of it arrived)"), exception);
+            long arrived = _reader.PendingLength;
+            throw new MigrationSessionException(SessionErrorKind.PeerClosed, _watchdog.Phase, device, Invariant($"the source closed the connection inside {message} ({arrived} bytes of it arrived)"), exception);
         }
 
         if (!read)
@@ -601,7 +612,7 @@ internal sealed class DestinationRun : IDisposable
     }
 
     /// <summary>Names the message the connection ended inside, and its device when it has one.</summary>
-    private (string Message, string? Device) DescribeCut(byte[] prefix)
+    private (string Message, string? Device) DescribeCut(ReadOnlySpan<byte> prefix)
     {
         if (BerDecoder.TryReadTag(prefix, out BerTag tag, out _) != BerDecodeStatus.Done)
         {

@@ -86,12 +86,12 @@ internal sealed class SourceRun : IDisposable
 
             bool checksums = answer.Has(SessionFormat.IntegrityCapability);
             _writer.Summing = checksums;
-            _ackUsed = new bool[_offers.Count];
-            for (int i = 0; i < _offers.Count; i++)
+            if (!_duplex)
             {
-                _ackUsed[i] = answer.Devices[i].SwitchoverAck;
-                _anyAck |= _ackUsed[i];
+                _ackUsed = new bool[_offers.Count];
             }
+
+            _anyAck = Array.IndexOf(_ackUsed, true) >= 0;
 
             Emit(SessionEventKind.Negotiated, Describe(answer));
 
@@ -549,7 +549,17 @@ internal sealed class SourceRun : IDisposable
                 throw Violation("a second answer");
             }
 
-            _answer = MessageCodec.ReadAnswer(element, offset);
+            SessionAnswer answer = MessageCodec.ReadAnswer(element, offset);
+
+            // Acknowledgements may follow at once: which devices use them is settled here, not by the main task.
+            bool[] ackUsed = new bool[_offers.Count];
+            for (int i = 0; i < ackUsed.Length && i < answer.Devices.Count; i++)
+            {
+                ackUsed[i] = answer.Devices[i].SwitchoverAck;
+            }
+
+            _ackUsed = ackUsed;
+            _answer = answer;
             _answered = true;
             return !_answer.IsAccepted;
         }

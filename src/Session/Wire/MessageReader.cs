@@ -29,6 +29,9 @@ internal sealed class MessageReader : IDisposable
     private bool _ended;
     private long _offset;
     private uint _checksum = Crc32C.Initial;
+    private readonly byte[] _pendingPrefix = new byte[32];
+    private int _pendingPrefixLength;
+    private long _pendingLength;
 
     // The walk of an indefinite-length value still arriving: how far it has got, and the reader state to resume with.
     private long _scanned;
@@ -75,11 +78,15 @@ internal sealed class MessageReader : IDisposable
     /// <summary>Gets the current value, whole.</summary>
     public ReadOnlySequence<byte> Element { get; private set; }
 
-    /// <summary>Gets the first bytes of a value the input ended inside (for naming what was cut), or empty.</summary>
-    public byte[] PendingPrefix { get; private set; } = [];
+    /// <summary>
+    /// Gets the first bytes of the value being waited for, as they stood when the last wait began (empty when it
+    /// began between values): what names the message a cut or a silence fell inside. A fixed buffer, so that no wait
+    /// allocates.
+    /// </summary>
+    public ReadOnlySpan<byte> PendingPrefix => _pendingPrefix.AsSpan(0, Volatile.Read(ref _pendingPrefixLength));
 
-    /// <summary>Gets the number of bytes of a value the input ended inside that had arrived.</summary>
-    public long PendingLength => _buffer.Length;
+    /// <summary>Gets the number of bytes of the value being waited for that had arrived when the last wait began.</summary>
+    public long PendingLength => Volatile.Read(ref _pendingLength);
 
     /// <summary>Gets the stream offset where the current value begins.</summary>
     public long ElementOffset => _offset;
@@ -144,7 +151,7 @@ internal sealed class MessageReader : IDisposable
                     return false;
                 }
 
-                PendingPrefix = _buffer.Slice(0, Math.Min(_buffer.Length, 32)).ToArray();
+                NotePending();
                 throw new MigrationFormatException(MigrationErrorKind.Truncated, $"The input ended inside a value ({_buffer.Length} bytes of it arrived).", _offset);
             }
 
@@ -214,6 +221,8 @@ internal sealed class MessageReader : IDisposable
 
     private async ValueTask FillAsync(CancellationToken cancellation)
     {
+        // The buffer belongs to the pipe again once it is advanced: note what it holds first.
+        NotePending();
         if (_holding)
         {
             _holding = false;
@@ -245,6 +254,15 @@ internal sealed class MessageReader : IDisposable
         {
             throw new OperationCanceledException(cancellation);
         }
+    }
+
+    /// <summary>Keeps the first bytes of the value being waited for, for <see cref="PendingPrefix"/>.</summary>
+    private void NotePending()
+    {
+        int prefix = (int)Math.Min(_buffer.Length, _pendingPrefix.Length);
+        _buffer.Slice(0, prefix).CopyTo(_pendingPrefix);
+        Volatile.Write(ref _pendingPrefixLength, prefix);
+        Volatile.Write(ref _pendingLength, _buffer.Length);
     }
 
     /// <summary>Frames the next value when it is all there.</summary>

@@ -56,6 +56,9 @@ internal sealed class Watchdog : IDisposable
         set => _device = value;
     }
 
+    /// <summary>Gets or sets what names the message a timed-out wait was inside (device, message), when it was inside one.</summary>
+    public Func<(string? Device, string? Message)>? DescribeWait { get; set; }
+
     /// <summary>Gets the first failure recorded, or <see langword="null"/>.</summary>
     public MigrationSessionException? Failure => Volatile.Read(ref _failure);
 
@@ -128,7 +131,8 @@ internal sealed class Watchdog : IDisposable
         string limit = _timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         if (receiving != 0 && now - receiving > _limit)
         {
-            Fail(SessionErrorKind.PeerSilent, null, $"nothing arrived from the {_peer} for {limit} s");
+            (string? device, string? inside) = DescribeWait?.Invoke() ?? default;
+            Fail(SessionErrorKind.PeerSilent, device, $"nothing arrived from the {_peer} for {limit} s{(inside is null ? string.Empty : ", inside " + inside)}");
         }
         else if (sending != 0 && now - sending > _limit)
         {
