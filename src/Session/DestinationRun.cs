@@ -447,7 +447,7 @@ internal sealed class DestinationRun : IDisposable
             throw Violation(Invariant($"{offer.Name} saved as version {layout.Version}; version {version} was agreed"));
         }
 
-        CheckSectionChecksum(section.Span, layout, offer.Name);
+        SectionCodec.VerifyChecksum(section.Span, layout, _checksums, _reader.ElementOffset);
         IDeviceState device = _targets[index].Device;
         LoadReport report;
         try
@@ -466,30 +466,6 @@ internal sealed class DestinationRun : IDisposable
         _watchdog.Device = null;
     }
 
-    private void CheckSectionChecksum(ReadOnlySpan<byte> section, SectionLayout layout, string device)
-    {
-        if (!_checksums)
-        {
-            if (layout.ChecksumStart >= 0)
-            {
-                throw new MigrationSessionException(SessionErrorKind.IntegrityCheckFailed, SessionPhase.StopCopy, device, "its section carries a checksum, but checksums were not negotiated");
-            }
-
-            return;
-        }
-
-        if (layout.ChecksumStart < 0)
-        {
-            throw new MigrationSessionException(SessionErrorKind.IntegrityCheckFailed, SessionPhase.StopCopy, device, "its section has no checksum, and checksums were negotiated");
-        }
-
-        uint computed = Crc32C.Compute(section.Slice(0, layout.ChecksumStart));
-        if (computed != layout.Checksum)
-        {
-            throw new MigrationSessionException(SessionErrorKind.IntegrityCheckFailed, SessionPhase.StopCopy, device, Invariant($"the CRC-32C of its section is {computed:X8}; the source says {layout.Checksum:X8}"));
-        }
-    }
-
     private void ReceiveTrailer()
     {
         if (_watchdog.Phase != SessionPhase.StopCopy || _nextSection != _offers.Count)
@@ -497,54 +473,10 @@ internal sealed class DestinationRun : IDisposable
             throw Violation(Invariant($"the trailer after {_nextSection} of {_offers.Count} sections{(_watchdog.Phase == SessionPhase.StopCopy ? string.Empty : " and before the switchover")}"));
         }
 
-        ReadOnlySpan<byte> trailer = _reader.GetContiguous();
-        var reader = new BerReader(trailer);
-        long count = -1;
-        int checksumStart = -1;
-        uint checksum = 0;
-        try
-        {
-            reader.Read();
-            if (reader.Read() && reader.TokenType == BerTokenType.Primitive && reader.Tag == BerTag.Integer)
-            {
-                count = reader.GetInt64();
-            }
-
-            while (reader.Read() && reader.CurrentDepth > 0)
-            {
-                if (reader.TokenType == BerTokenType.Primitive && reader.Tag == MigrationStreamFormat.ChecksumTag && reader.Length == 4 && checksumStart < 0)
-                {
-                    checksumStart = (int)reader.TokenStartOffset;
-                    checksum = BinaryPrimitives.ReadUInt32BigEndian(reader.ValueSpan);
-                }
-                else if (reader.TokenType == BerTokenType.StartConstructed)
-                {
-                    reader.TrySkip();
-                }
-            }
-        }
-        catch (MigrationFormatException exception)
-        {
-            throw exception.WithBaseOffset(_reader.ElementOffset);
-        }
-
+        long count = SectionCodec.ReadTrailer(_reader.GetContiguous(), _reader.ElementOffset, _reader.ChecksumState, _checksums);
         if (count != _offers.Count)
         {
             throw Violation(Invariant($"a trailer that counts {count} sections; {_offers.Count} came"));
-        }
-
-        if (_checksums != checksumStart >= 0)
-        {
-            throw new MigrationSessionException(SessionErrorKind.IntegrityCheckFailed, SessionPhase.StopCopy, null, _checksums ? "the trailer has no checksum, and checksums were negotiated" : "the trailer carries a checksum, but checksums were not negotiated");
-        }
-
-        if (_checksums)
-        {
-            uint computed = Crc32C.Finish(Crc32C.Append(_reader.ChecksumState, trailer.Slice(0, checksumStart)));
-            if (computed != checksum)
-            {
-                throw new MigrationSessionException(SessionErrorKind.IntegrityCheckFailed, SessionPhase.StopCopy, null, Invariant($"the CRC-32C of the stream is {computed:X8}; the source says {checksum:X8}"));
-            }
         }
 
         _watchdog.Phase = SessionPhase.Completion;

@@ -150,7 +150,7 @@ internal sealed class SourceRun : IDisposable
             }
 
             _watchdog.Device = null;
-            WriteTrailer(checksums);
+            SectionCodec.WriteTrailer(_writer, _devices.Count, checksums);
             _trailerSent = true;
             await _writer.FlushAsync(Token).ConfigureAwait(false);
 
@@ -399,26 +399,6 @@ internal sealed class SourceRun : IDisposable
         }
 
         return sent;
-    }
-
-    private void WriteTrailer(bool checksums)
-    {
-        Span<byte> trailer = stackalloc byte[16];
-        int count = 2 + Ber.BerEncoder.WriteIntegerContent(trailer.Slice(4), (long)_devices.Count);
-        trailer[2] = 0x02;
-        trailer[3] = (byte)(count - 2);
-        trailer[0] = 0x64;
-        trailer[1] = (byte)(count + (checksums ? 6 : 0));
-        _writer.Write(trailer.Slice(0, 2 + count));
-        if (checksums)
-        {
-            Span<byte> checksum = [0x45, 0x04, 0, 0, 0, 0];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(checksum.Slice(2), Ber.Crc32C.Finish(_writer.ChecksumState));
-            _writer.Write(checksum);
-        }
-
-        // The end of the outer value: the stream is complete.
-        _writer.Write([0, 0]);
     }
 
     /// <summary>

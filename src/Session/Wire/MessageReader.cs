@@ -60,6 +60,9 @@ internal sealed class MessageReader : IDisposable
     /// <summary>Gets the running CRC-32C state of every byte consumed.</summary>
     public uint ChecksumState => _checksum;
 
+    /// <summary>Gets the number of bytes that have arrived and are not consumed.</summary>
+    public long Buffered => _buffer.Length;
+
     /// <summary>Gets the stream offset of the next unconsumed byte.</summary>
     public long Position => _offset;
 

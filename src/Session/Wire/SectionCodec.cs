@@ -137,6 +137,114 @@ internal sealed class SectionCodec : IDisposable
         }
     }
 
+    /// <summary>
+    /// Checks a section's checksum: present and equal to the CRC-32C of the section's bytes before it when checksums are
+    /// in force, absent when they are not (so that a changed capability cannot switch checking off).
+    /// </summary>
+    /// <exception cref="MigrationFormatException">The checksum is missing, unexpected or wrong.</exception>
+    public static void VerifyChecksum(ReadOnlySpan<byte> section, SectionLayout layout, bool checksums, long offset)
+    {
+        if (!checksums)
+        {
+            if (layout.ChecksumStart >= 0)
+            {
+                throw new MigrationFormatException(MigrationErrorKind.IntegrityCheckFailed, "The section carries a checksum, but checksums are not in force.", offset + layout.ChecksumStart);
+            }
+
+            return;
+        }
+
+        if (layout.ChecksumStart < 0)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.IntegrityCheckFailed, "The section has no checksum, and checksums are in force.", offset);
+        }
+
+        uint computed = Crc32C.Compute(section.Slice(0, layout.ChecksumStart));
+        if (computed != layout.Checksum)
+        {
+            throw new MigrationFormatException(
+                MigrationErrorKind.IntegrityCheckFailed,
+                $"The CRC-32C of the section is {computed:X8}; the stream says {layout.Checksum:X8}: the bytes were changed.",
+                offset + layout.ChecksumStart);
+        }
+    }
+
+    /// <summary>
+    /// Reads a trailer held whole in <paramref name="trailer"/> and checks its stream checksum against
+    /// <paramref name="checksumState"/>, the running CRC-32C state of every byte before the trailer.
+    /// </summary>
+    /// <returns>The section count the trailer gives.</returns>
+    /// <exception cref="MigrationFormatException">The trailer is malformed, or its checksum is missing, unexpected or wrong.</exception>
+    public static long ReadTrailer(ReadOnlySpan<byte> trailer, long offset, uint checksumState, bool checksums)
+    {
+        long count;
+        int checksumStart = -1;
+        uint checksum = 0;
+        try
+        {
+            var reader = new BerReader(trailer);
+            Require(reader.Read() && reader.TokenType == BerTokenType.StartConstructed && reader.Tag == MigrationStreamFormat.TrailerTag, "the trailer", ref reader);
+            count = ReadInteger(ref reader, "the section count", int.MaxValue);
+            while (reader.Read() && reader.CurrentDepth > 0)
+            {
+                if (reader.TokenType == BerTokenType.Primitive && reader.Tag == MigrationStreamFormat.ChecksumTag && reader.Length == 4 && checksumStart < 0)
+                {
+                    checksumStart = (int)reader.TokenStartOffset;
+                    checksum = BinaryPrimitives.ReadUInt32BigEndian(reader.ValueSpan);
+                }
+                else if (reader.TokenType == BerTokenType.StartConstructed)
+                {
+                    reader.TrySkip();
+                }
+            }
+        }
+        catch (MigrationFormatException exception)
+        {
+            throw exception.WithBaseOffset(offset);
+        }
+
+        if (checksums != checksumStart >= 0)
+        {
+            throw new MigrationFormatException(
+                MigrationErrorKind.IntegrityCheckFailed,
+                checksums ? "The trailer has no checksum, and checksums are in force." : "The trailer carries a checksum, but checksums are not in force.",
+                offset);
+        }
+
+        if (checksums)
+        {
+            uint computed = Crc32C.Finish(Crc32C.Append(checksumState, trailer.Slice(0, checksumStart)));
+            if (computed != checksum)
+            {
+                throw new MigrationFormatException(
+                    MigrationErrorKind.IntegrityCheckFailed,
+                    $"The CRC-32C of the stream is {computed:X8}; the trailer says {checksum:X8}: the bytes were changed.",
+                    offset + checksumStart);
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Writes the trailer (the section count and, with checksums, the CRC-32C of every byte before it) and the stream's end.</summary>
+    public static void WriteTrailer(MessageWriter output, int sections, bool checksums)
+    {
+        Span<byte> trailer = stackalloc byte[2 + 2 + BerEncoder.MaxIntegerContentLength];
+        int count = WriteInteger(trailer.Slice(2), (uint)sections);
+        trailer[0] = 0x64;
+        trailer[1] = (byte)(count + (checksums ? ChecksumLength : 0));
+        output.Write(trailer.Slice(0, 2 + count));
+        if (checksums)
+        {
+            Span<byte> checksum = [0x45, 0x04, 0, 0, 0, 0];
+            BinaryPrimitives.WriteUInt32BigEndian(checksum.Slice(2), Crc32C.Finish(output.ChecksumState));
+            output.Write(checksum);
+        }
+
+        // The end of the outer value: the stream is complete.
+        output.Write([0, 0]);
+    }
+
     public void Dispose() => _state.Dispose();
 
     private static int WriteInteger(Span<byte> span, uint value)
