@@ -35,6 +35,11 @@ public static class Program
             return 0;
         }
 
+        if (args.Length > 0 && args[0] == "session-alloc")
+        {
+            return SessionAlloc.Run();
+        }
+
         if (args.Length > 0 && args[0] == "blob-soak")
         {
             long mib = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 4096;

@@ -4,6 +4,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -27,6 +28,7 @@ internal sealed class DestinationRun : IDisposable
     private readonly MessageReader _reader;
     private readonly MessageWriter? _writer;
     private readonly DeviceLoadBatch _batch;
+    private readonly SectionCodec _sections = new();
     private readonly long _start = Stopwatch.GetTimestamp();
     private readonly List<IIterativeDevice> _loading = [];
 
@@ -152,6 +154,7 @@ internal sealed class DestinationRun : IDisposable
     {
         _reader.Dispose();
         _watchdog.Dispose();
+        _sections.Dispose();
     }
 
     private async Task NegotiateAsync(SessionOffer offer, bool sourceWantsAnswers)
@@ -392,7 +395,10 @@ internal sealed class DestinationRun : IDisposable
 
         RoundFigures figures = MessageCodec.ReadRoundEnd(_reader.GetContiguous(), _reader.ElementOffset);
         _rounds = figures.Round;
-        Emit(SessionEventKind.RoundCompleted, Invariant($"pre-copy round {figures.Round}: received {figures.Bytes} bytes; pending at the source {figures.PendingInitial} initial + {figures.PendingDirty} dirty"), round: figures.Round, bytes: figures.Bytes);
+        if (Listening)
+        {
+            Emit(SessionEventKind.RoundCompleted, Invariant($"pre-copy round {figures.Round}: received {figures.Bytes} bytes; pending at the source {figures.PendingInitial} initial + {figures.PendingDirty} dirty"), round: figures.Round, bytes: figures.Bytes);
+        }
     }
 
     private void ReceiveSwitchover()
@@ -434,7 +440,7 @@ internal sealed class DestinationRun : IDisposable
         DeviceOffer offer = _offers[index];
         _watchdog.Device = offer.Name;
         ReadOnlyMemory<byte> section = _reader.GetContiguousMemory();
-        SectionLayout layout = SectionCodec.Read(section.Span, _reader.ElementOffset);
+        SectionLayout layout = _sections.Read(section.Span, _reader.ElementOffset);
         if (!section.Span.Slice(layout.IdStart, layout.IdLength).SequenceEqual(_ids[index]) || layout.InstanceId != offer.InstanceId)
         {
             string found = SessionDevice.FormatName(Encoding.UTF8.GetString(section.Span.Slice(layout.IdStart, layout.IdLength)), layout.InstanceId);
@@ -462,7 +468,11 @@ internal sealed class DestinationRun : IDisposable
         _loaded[index] = true;
         _sectionBytes[index] = section.Length;
         _nextSection++;
-        Emit(SessionEventKind.Section, Invariant($"{offer.Name}: section loaded (v{version}, {section.Length} bytes; {report.SkippedFields.Count} skipped, {report.DefaultedFields.Count} defaulted); held until the commit"), offer.Name, bytes: section.Length);
+        if (Listening)
+        {
+            Emit(SessionEventKind.Section, Invariant($"{offer.Name}: section loaded (v{version}, {section.Length} bytes; {report.SkippedFields.Count} skipped, {report.DefaultedFields.Count} defaulted); held until the commit"), offer.Name, bytes: section.Length);
+        }
+
         _watchdog.Device = null;
     }
 
@@ -523,7 +533,8 @@ internal sealed class DestinationRun : IDisposable
         }
     }
 
-    private async Task NextAsync(string what)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask NextAsync(string what)
     {
         bool read;
         try
@@ -640,6 +651,9 @@ internal sealed class DestinationRun : IDisposable
 
         return $"negotiated: capabilities {string.Join(", ", _answer.Capabilities)}; {string.Join(", ", parts)}";
     }
+
+    /// <summary>Gets a value indicating whether anyone receives events: per-section and per-round texts are built only then.</summary>
+    private bool Listening => _options.Events is not null;
 
     private void Emit(SessionEventKind kind, string text, string? device = null, int round = 0, long bytes = 0) =>
         _options.Events?.Invoke(new SessionEvent(kind, _watchdog.Phase, text, device, round, bytes));

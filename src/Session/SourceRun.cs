@@ -146,7 +146,10 @@ internal sealed class SourceRun : IDisposable
                 }
 
                 await _writer.FlushAsync(Token).ConfigureAwait(false);
-                Emit(SessionEventKind.Section, Invariant($"{device.Name}: section sent (v{version}, {_sectionBytes[i]} bytes)"), device.Name, bytes: _sectionBytes[i]);
+                if (Listening)
+                {
+                    Emit(SessionEventKind.Section, Invariant($"{device.Name}: section sent (v{version}, {_sectionBytes[i]} bytes)"), device.Name, bytes: _sectionBytes[i]);
+                }
             }
 
             _watchdog.Device = null;
@@ -346,7 +349,11 @@ internal sealed class SourceRun : IDisposable
             PendingBytes pending = Pending(iterative);
             MessageCodec.WriteRoundEnd(_writer, new RoundFigures(round, roundBytes, pending.InitialBytes, pending.DirtyBytes));
             await _writer.FlushAsync(Token).ConfigureAwait(false);
-            Emit(SessionEventKind.RoundCompleted, Invariant($"pre-copy round {round}: sent {roundBytes} bytes; pending {pending.InitialBytes} initial + {pending.DirtyBytes} dirty"), round: round, bytes: roundBytes);
+            if (Listening)
+            {
+                Emit(SessionEventKind.RoundCompleted, Invariant($"pre-copy round {round}: sent {roundBytes} bytes; pending {pending.InitialBytes} initial + {pending.DirtyBytes} dirty"), round: round, bytes: roundBytes);
+            }
+
             if (pending.Total > _options.PrecopyThreshold && round < _options.MaxPrecopyRounds)
             {
                 continue;
@@ -715,6 +722,9 @@ internal sealed class SourceRun : IDisposable
 
         return $"negotiated: capabilities {string.Join(", ", answer.Capabilities)}; {string.Join(", ", parts)}";
     }
+
+    /// <summary>Gets a value indicating whether anyone receives events: per-section and per-round texts are built only then.</summary>
+    private bool Listening => _options.Events is not null;
 
     private void Emit(SessionEventKind kind, string text, string? device = null, int round = 0, long bytes = 0) =>
         _options.Events?.Invoke(new SessionEvent(kind, _watchdog.Phase, text, device, round, bytes));

@@ -10,5 +10,5 @@ namespace MigrationFormat.Session;
 public sealed record DeviceOffer(string Id, uint InstanceId, int MinVersion, int MaxVersion, bool Iterative, bool SwitchoverAck)
 {
     /// <summary>Gets the device's name in messages: <c>id#instance</c>.</summary>
-    public string Name => SessionDevice.FormatName(Id, InstanceId);
+    public string Name { get; } = SessionDevice.FormatName(Id, InstanceId);
 }

@@ -21,6 +21,7 @@ public sealed class MigrationPipeReader : IDisposable
 {
     private readonly MessageReader _input;
     private readonly DeviceLoadBatch _batch;
+    private readonly SectionCodec _sections = new();
     private readonly List<string> _capabilities = [];
     private MigrationStreamHeader? _header;
     private ReadOnlyMemory<byte> _section;
@@ -147,7 +148,7 @@ public sealed class MigrationPipeReader : IDisposable
             }
 
             _section = _input.GetContiguousMemory();
-            _layout = SectionCodec.Read(_section.Span, _input.ElementOffset);
+            _layout = _sections.Read(_section.Span, _input.ElementOffset);
             SectionCodec.VerifyChecksum(_section.Span, _layout, _checksums, _input.ElementOffset);
             _hasSection = true;
             _count++;
@@ -212,6 +213,7 @@ public sealed class MigrationPipeReader : IDisposable
     {
         _batch.Abort();
         _input.Dispose();
+        _sections.Dispose();
     }
 
     private async ValueTask ReadTrailerAsync(CancellationToken cancellation)

@@ -222,6 +222,7 @@ internal sealed class MessageReader : IDisposable
         _offset += count;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FillAsync(CancellationToken cancellation)
     {
         // The buffer belongs to the pipe again once it is advanced: note what it holds first.

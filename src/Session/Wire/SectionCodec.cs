@@ -28,6 +28,7 @@ internal sealed class SectionCodec : IDisposable
     private const int ChecksumLength = 6;
 
     private readonly ArrayPoolBufferWriter<byte> _state = new(4096);
+    private BerReaderState _readState;
 
     /// <summary>Saves <paramref name="device"/> as <paramref name="version"/> and writes its section.</summary>
     /// <returns>The section's length in bytes.</returns>
@@ -77,15 +78,21 @@ internal sealed class SectionCodec : IDisposable
     }
 
     /// <summary>Locates the parts of a section held whole in <paramref name="section"/>.</summary>
+    /// <remarks>
+    /// The reader's state is kept from one section to the next, as <c>BerInputSource</c> keeps it between loads, so that
+    /// its stack of open values is allocated once rather than per section; positions are taken relative to where the
+    /// kept state starts.
+    /// </remarks>
     /// <exception cref="MigrationFormatException">The section is malformed.</exception>
-    public static SectionLayout Read(ReadOnlySpan<byte> section, long offset)
+    public SectionLayout Read(ReadOnlySpan<byte> section, long offset)
     {
+        long origin = _readState.BytesConsumedTotal;
         try
         {
-            var reader = new BerReader(section);
+            var reader = new BerReader(section, isFinalBlock: true, _readState);
             Require(reader.Read() && reader.TokenType == BerTokenType.StartConstructed && reader.Tag == MigrationStreamFormat.SectionTag, "a section", ref reader);
             Require(reader.Read() && reader.TokenType == BerTokenType.Primitive && reader.Tag == BerTag.Utf8String, "the section's device id", ref reader);
-            int idStart = (int)(reader.Position - reader.Length);
+            int idStart = (int)(reader.Position - origin - reader.Length);
             int idLength = (int)reader.Length;
             if (idLength is 0 or > 255 || !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
             {
@@ -100,9 +107,9 @@ internal sealed class SectionCodec : IDisposable
             }
 
             Require(reader.Read() && reader.TokenType == BerTokenType.StartConstructed && reader.Tag == MigrationStreamFormat.StateTag, "the device state", ref reader);
-            int stateStart = (int)reader.TokenStartOffset;
+            int stateStart = (int)(reader.TokenStartOffset - origin);
             reader.TrySkip();
-            int stateLength = (int)reader.Position - stateStart;
+            int stateLength = (int)(reader.Position - origin) - stateStart;
 
             int checksumStart = -1;
             uint checksum = 0;
@@ -115,7 +122,7 @@ internal sealed class SectionCodec : IDisposable
                         throw new MigrationFormatException(MigrationErrorKind.IntegrityCheckFailed, "A section's checksum is 4 bytes.", reader.TokenStartOffset);
                     }
 
-                    checksumStart = (int)reader.TokenStartOffset;
+                    checksumStart = (int)(reader.TokenStartOffset - origin);
                     checksum = BinaryPrimitives.ReadUInt32BigEndian(reader.ValueSpan);
                 }
                 else if (reader.TokenType == BerTokenType.StartConstructed)
@@ -129,11 +136,13 @@ internal sealed class SectionCodec : IDisposable
                 throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "Bytes follow the section.", reader.TokenStartOffset);
             }
 
+            _readState = reader.CurrentState;
             return new SectionLayout(idStart, idLength, (uint)instance, (int)version, stateStart, stateLength, checksumStart, checksum);
         }
         catch (MigrationFormatException exception)
         {
-            throw exception.WithBaseOffset(offset);
+            _readState = default;
+            throw exception.WithBaseOffset(offset - origin);
         }
     }
 
