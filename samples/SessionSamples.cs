@@ -38,7 +38,9 @@ public static class SessionSamples
     /// <param name="versions">Versions by device id, or <see langword="null"/>.</param>
     /// <param name="noSwitchoverAck">Ids of iterative devices that do not support the switchover acknowledgement.</param>
     /// <returns>The devices, in section order.</returns>
-    public static IReadOnlyList<SessionDevice> CreateDestination(IReadOnlyDictionary<string, int>? versions = null, IReadOnlySet<string>? noSwitchoverAck = null)
+    public static IReadOnlyList<SessionDevice> CreateDestination(
+        IReadOnlyDictionary<string, int>? versions = null,
+        IReadOnlySet<string>? noSwitchoverAck = null)
     {
         var devices = new List<SessionDevice>();
         foreach (DeviceType type in DeviceTypes)
@@ -59,7 +61,11 @@ public static class SessionSamples
     /// <param name="pageCount">The page count.</param>
     /// <param name="switchoverAck">Whether it takes part in the switchover acknowledgement.</param>
     /// <returns>The device.</returns>
-    public static VfioAccelerator CreateBusyAccelerator(int version = 3, int pageSize = VfioAccelerator.DefaultPageSize, int pageCount = VfioAccelerator.DefaultPageCount, bool switchoverAck = true)
+    public static VfioAccelerator CreateBusyAccelerator(
+        int version = 3,
+        int pageSize = VfioAccelerator.DefaultPageSize,
+        int pageCount = VfioAccelerator.DefaultPageCount,
+        bool switchoverAck = true)
     {
         var device = new VfioAccelerator(version, pageSize, pageCount, switchoverAck)
         {

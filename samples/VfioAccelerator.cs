@@ -27,7 +27,13 @@ public sealed class VfioAccelerator : IIterativeDevice
     public const int DefaultPageCount = 256;
 
     /// <summary>The device type: section id <c>vfio-accel</c>, versions 1 to 3.</summary>
-    public static readonly DeviceType DeviceType = new("vfio-accel", "urn:migfmt:sample:vfio-accelerator", currentVersion: 3, minimumVersion: 1, version => new VfioAccelerator(version), "VFIO accelerator with device memory moved in pre-copy rounds");
+    public static readonly DeviceType DeviceType = new(
+        "vfio-accel",
+        "urn:migfmt:sample:vfio-accelerator",
+        currentVersion: 3,
+        minimumVersion: 1,
+        version => new VfioAccelerator(version),
+        "VFIO accelerator with device memory moved in pre-copy rounds");
 
     private const uint Magic = 0x4143434C;
     private const int HeaderLength = 16;
@@ -338,7 +344,8 @@ public sealed class VfioAccelerator : IIterativeDevice
     {
         if (!_headerSeen || _receivedCount != PageCount || _loadPage >= 0 || _pendingLength != 0)
         {
-            throw Bad($"the data stream ends with {_receivedCount} of {PageCount} pages{(_loadPage >= 0 || _pendingLength != 0 ? ", inside a record" : string.Empty)}");
+            string where = _loadPage >= 0 || _pendingLength != 0 ? ", inside a record" : string.Empty;
+            throw Bad($"the data stream ends with {_receivedCount} of {PageCount} pages{where}");
         }
     }
 

@@ -78,7 +78,11 @@ internal sealed class DestinationRun : IDisposable
             _watchdog.Phase = SessionPhase.Handshake;
             if (!await _reader.ReadPrefixAsync(MigrationStreamFormat.Magic, Token).ConfigureAwait(false))
             {
-                throw new MigrationSessionException(SessionErrorKind.PeerClosed, SessionPhase.Handshake, null, "the source closed the connection before sending anything");
+                throw new MigrationSessionException(
+                    SessionErrorKind.PeerClosed,
+                    SessionPhase.Handshake,
+                    null,
+                    "the source closed the connection before sending anything");
             }
 
             await NextAsync("the stream header").ConfigureAwait(false);
@@ -87,12 +91,15 @@ internal sealed class DestinationRun : IDisposable
             _reader.Consume();
             await NextAsync("the offer").ConfigureAwait(false);
             Expect(SessionFormat.OfferTag, "the offer");
-            (bool returnPath, List<DeviceOffer> offers) = MessageCodec.ReadOffer(_reader.GetContiguous(), _reader.ElementOffset, Math.Max(_devices.Count, 4096));
+            int maxDevices = Math.Max(_devices.Count, 4096);
+            (bool returnPath, List<DeviceOffer> offers) = MessageCodec.ReadOffer(_reader.GetContiguous(), _reader.ElementOffset, maxDevices);
             _reader.Consume();
             _offers = offers;
             var offer = new SessionOffer(producer, capabilities, returnPath, offers);
             _returnPath = returnPath && _writer is not null;
-            Emit(SessionEventKind.Offered, $"offer from {producer}: {offers.Count} devices; capabilities {string.Join(", ", capabilities)}; {(_returnPath ? "return path" : "one-way")}");
+            Emit(
+                SessionEventKind.Offered,
+                $"offer from {producer}: {offers.Count} devices; capabilities {string.Join(", ", capabilities)}; {(_returnPath ? "return path" : "one-way")}");
 
             await NegotiateAsync(offer, returnPath).ConfigureAwait(false);
 
@@ -113,7 +120,12 @@ internal sealed class DestinationRun : IDisposable
             }
             catch (MigrationFormatException exception)
             {
-                throw new MigrationSessionException(SessionErrorKind.LoadFailed, SessionPhase.Completion, exception.Device, $"a device rejected its loaded state: {exception.Message}", exception);
+                throw new MigrationSessionException(
+                    SessionErrorKind.LoadFailed,
+                    SessionPhase.Completion,
+                    exception.Device,
+                    $"a device rejected its loaded state: {exception.Message}",
+                    exception);
             }
 
             foreach (IIterativeDevice device in _loading)
@@ -126,7 +138,10 @@ internal sealed class DestinationRun : IDisposable
             MigrationResult result = Result();
             await TellCommittedAsync().ConfigureAwait(false);
             await _transport.CloseOutputAsync().ConfigureAwait(false);
-            Emit(SessionEventKind.Completed, Invariant($"completed: {_offers.Count} devices committed; received {_reader.Position} bytes in {result.Elapsed.TotalSeconds:0.000} s"), bytes: _reader.Position);
+            Emit(
+                SessionEventKind.Completed,
+                Invariant($"completed: {_offers.Count} devices committed; received {_reader.Position} bytes in {result.Elapsed.TotalSeconds:0.000} s"),
+                bytes: _reader.Position);
             return result;
         }
         catch (Exception exception) when (!committed)
@@ -162,7 +177,11 @@ internal sealed class DestinationRun : IDisposable
         var supported = new List<SessionCapability>(_options.Capabilities);
         if (sourceWantsAnswers && _writer is null)
         {
-            throw new MigrationSessionException(SessionErrorKind.Refused, SessionPhase.Handshake, null, "the source expects a return path, and this destination reads one-way");
+            throw new MigrationSessionException(
+                SessionErrorKind.Refused,
+                SessionPhase.Handshake,
+                null,
+                "the source expects a return path, and this destination reads one-way");
         }
 
         _answer = SessionNegotiator.Decide(offer, supported, _devices, _options.SaveVersions);
@@ -215,7 +234,11 @@ internal sealed class DestinationRun : IDisposable
                 }
             }
 
-            throw new MigrationSessionException(SessionErrorKind.Refused, SessionPhase.Handshake, reasons.Count == 1 ? device : null, "refused: " + string.Join("; ", reasons));
+            throw new MigrationSessionException(
+                SessionErrorKind.Refused,
+                SessionPhase.Handshake,
+                reasons.Count == 1 ? device : null,
+                "refused: " + string.Join("; ", reasons));
         }
 
         Emit(SessionEventKind.Negotiated, Describe());
@@ -284,7 +307,11 @@ internal sealed class DestinationRun : IDisposable
             else if (tag == SessionFormat.AbortTag)
             {
                 PeerFailure failure = MessageCodec.ReadFailure(_reader.GetContiguous(), _reader.ElementOffset, "an abort");
-                throw new MigrationSessionException(SessionErrorKind.PeerFailed, _watchdog.Phase, failure.Device, $"the source gave up in {failure.Phase}: {failure.Reason}");
+                throw new MigrationSessionException(
+                    SessionErrorKind.PeerFailed,
+                    _watchdog.Phase,
+                    failure.Device,
+                    $"the source gave up in {failure.Phase}: {failure.Reason}");
             }
             else if (tag == MigrationStreamFormat.SectionTag)
             {
@@ -336,7 +363,12 @@ internal sealed class DestinationRun : IDisposable
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            throw new MigrationSessionException(SessionErrorKind.LoadFailed, _watchdog.Phase, _offers[index].Name, $"its data did not load: {exception.Message}", exception);
+            throw new MigrationSessionException(
+                SessionErrorKind.LoadFailed,
+                _watchdog.Phase,
+                _offers[index].Name,
+                $"its data did not load: {exception.Message}",
+                exception);
         }
 
         _dataBytes[index] += dataLength;
@@ -397,7 +429,9 @@ internal sealed class DestinationRun : IDisposable
         _rounds = figures.Round;
         if (Listening)
         {
-            Emit(SessionEventKind.RoundCompleted, Invariant($"pre-copy round {figures.Round}: received {figures.Bytes} bytes; pending at the source {figures.PendingInitial} initial + {figures.PendingDirty} dirty"), round: figures.Round, bytes: figures.Bytes);
+            string text = Invariant($"pre-copy round {figures.Round}: received {figures.Bytes} bytes; ")
+                + Invariant($"pending at the source {figures.PendingInitial} initial + {figures.PendingDirty} dirty");
+            Emit(SessionEventKind.RoundCompleted, text, round: figures.Round, bytes: figures.Bytes);
         }
     }
 
@@ -415,7 +449,11 @@ internal sealed class DestinationRun : IDisposable
             {
                 if (_answer.Devices[i].SwitchoverAck && !_acked[i])
                 {
-                    throw new MigrationSessionException(SessionErrorKind.ProtocolViolation, SessionPhase.Precopy, _offers[i].Name, "the source switched over before this device's initial data was acknowledged");
+                    throw new MigrationSessionException(
+                        SessionErrorKind.ProtocolViolation,
+                        SessionPhase.Precopy,
+                        _offers[i].Name,
+                        "the source switched over before this device's initial data was acknowledged");
                 }
             }
         }
@@ -462,7 +500,12 @@ internal sealed class DestinationRun : IDisposable
         }
         catch (MigrationFormatException exception)
         {
-            throw new MigrationSessionException(SessionErrorKind.LoadFailed, SessionPhase.StopCopy, offer.Name, $"its section did not load: {exception.Message}", exception.WithBaseOffset(_reader.ElementOffset + layout.StateStart));
+            throw new MigrationSessionException(
+                SessionErrorKind.LoadFailed,
+                SessionPhase.StopCopy,
+                offer.Name,
+                $"its section did not load: {exception.Message}",
+                exception.WithBaseOffset(_reader.ElementOffset + layout.StateStart));
         }
 
         _loaded[index] = true;
@@ -470,7 +513,9 @@ internal sealed class DestinationRun : IDisposable
         _nextSection++;
         if (Listening)
         {
-            Emit(SessionEventKind.Section, Invariant($"{offer.Name}: section loaded (v{version}, {section.Length} bytes; {report.SkippedFields.Count} skipped, {report.DefaultedFields.Count} defaulted); held until the commit"), offer.Name, bytes: section.Length);
+            string text = Invariant($"{offer.Name}: section loaded (v{version}, {section.Length} bytes; ")
+                + Invariant($"{report.SkippedFields.Count} skipped, {report.DefaultedFields.Count} defaulted)");
+            Emit(SessionEventKind.Section, text + "; held until the commit", offer.Name, bytes: section.Length);
         }
 
         _watchdog.Device = null;
@@ -480,7 +525,8 @@ internal sealed class DestinationRun : IDisposable
     {
         if (_watchdog.Phase != SessionPhase.StopCopy || _nextSection != _offers.Count)
         {
-            throw Violation(Invariant($"the trailer after {_nextSection} of {_offers.Count} sections{(_watchdog.Phase == SessionPhase.StopCopy ? string.Empty : " and before the switchover")}"));
+            string when = _watchdog.Phase == SessionPhase.StopCopy ? string.Empty : " and before the switchover";
+            throw Violation(Invariant($"the trailer after {_nextSection} of {_offers.Count} sections{when}"));
         }
 
         long count = SectionCodec.ReadTrailer(_reader.GetContiguous(), _reader.ElementOffset, _reader.ChecksumState, _checksums);
@@ -545,12 +591,21 @@ internal sealed class DestinationRun : IDisposable
         {
             (string message, string? device) = DescribeCut(_reader.PendingPrefix);
             long arrived = _reader.PendingLength;
-            throw new MigrationSessionException(SessionErrorKind.PeerClosed, _watchdog.Phase, device, Invariant($"the source closed the connection inside {message} ({arrived} bytes of it arrived)"), exception);
+            throw new MigrationSessionException(
+                SessionErrorKind.PeerClosed,
+                _watchdog.Phase,
+                device,
+                Invariant($"the source closed the connection inside {message} ({arrived} bytes of it arrived)"),
+                exception);
         }
 
         if (!read)
         {
-            throw new MigrationSessionException(SessionErrorKind.PeerClosed, _watchdog.Phase, _watchdog.Device, $"the source closed the connection where {what} was due");
+            throw new MigrationSessionException(
+                SessionErrorKind.PeerClosed,
+                _watchdog.Phase,
+                _watchdog.Device,
+                $"the source closed the connection where {what} was due");
         }
     }
 
@@ -629,7 +684,13 @@ internal sealed class DestinationRun : IDisposable
         var devices = new List<DeviceMigration>(_offers.Count);
         for (int i = 0; i < _offers.Count; i++)
         {
-            devices.Add(new DeviceMigration(_offers[i].Name, _answer.Devices[i].Version, _offers[i].Iterative, _answer.Devices[i].SwitchoverAck, _dataBytes[i], _sectionBytes[i]));
+            devices.Add(new DeviceMigration(
+                _offers[i].Name,
+                _answer.Devices[i].Version,
+                _offers[i].Iterative,
+                _answer.Devices[i].SwitchoverAck,
+                _dataBytes[i],
+                _sectionBytes[i]));
         }
 
         return new MigrationResult(_answer.Capabilities, devices, _rounds, _writer?.Position ?? 0, _reader.Position, Stopwatch.GetElapsedTime(_start));

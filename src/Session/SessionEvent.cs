@@ -30,7 +30,8 @@ public enum SessionEventKind
     /// <summary>The session failed; <see cref="SessionEvent.Text"/> has the reason, as the exception's message.</summary>
     Failed,
 
-    /// <summary>Something went wrong that does not change the outcome (a device's saving session did not end cleanly, a commit could not be reported).</summary>
+    /// <summary>Something went wrong that does not change the outcome (a device's saving session did not end cleanly, a commit could not be
+    /// reported).</summary>
     Warning,
 }
 

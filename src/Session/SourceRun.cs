@@ -69,7 +69,9 @@ internal sealed class SourceRun : IDisposable
             MessageCodec.WriteHeader(_writer, offer.Producer, offer.Capabilities);
             MessageCodec.WriteOffer(_writer, offer.ReturnPath, offer.Devices);
             await _writer.FlushAsync(Token).ConfigureAwait(false);
-            Emit(SessionEventKind.Offered, $"offer sent: {_offers.Count} devices; capabilities {string.Join(", ", offer.Capabilities)}; {(_duplex ? "return path" : "one-way")}");
+            Emit(
+                SessionEventKind.Offered,
+                $"offer sent: {_offers.Count} devices; capabilities {string.Join(", ", offer.Capabilities)}; {(_duplex ? "return path" : "one-way")}");
 
             SessionAnswer answer;
             if (_duplex)
@@ -142,13 +144,22 @@ internal sealed class SourceRun : IDisposable
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    throw new MigrationSessionException(SessionErrorKind.DeviceFailed, SessionPhase.StopCopy, device.Name, $"saving its state failed: {exception.Message}", exception);
+                    throw new MigrationSessionException(
+                        SessionErrorKind.DeviceFailed,
+                        SessionPhase.StopCopy,
+                        device.Name,
+                        $"saving its state failed: {exception.Message}",
+                        exception);
                 }
 
                 await _writer.FlushAsync(Token).ConfigureAwait(false);
                 if (Listening)
                 {
-                    Emit(SessionEventKind.Section, Invariant($"{device.Name}: section sent (v{version}, {_sectionBytes[i]} bytes)"), device.Name, bytes: _sectionBytes[i]);
+                    Emit(
+                        SessionEventKind.Section,
+                        Invariant($"{device.Name}: section sent (v{version}, {_sectionBytes[i]} bytes)"),
+                        device.Name,
+                        bytes: _sectionBytes[i]);
                 }
             }
 
@@ -166,7 +177,11 @@ internal sealed class SourceRun : IDisposable
             await _transport.CloseOutputAsync().ConfigureAwait(false);
             EndSaving(saving);
             MigrationResult result = Result(answer);
-            Emit(SessionEventKind.Completed, Invariant($"completed: {_devices.Count} devices {(_duplex ? "committed by the destination" : "written")}; sent {_writer.Position} bytes in {result.Elapsed.TotalSeconds:0.000} s"), bytes: _writer.Position);
+            string how = _duplex ? "committed by the destination" : "written";
+            Emit(
+                SessionEventKind.Completed,
+                Invariant($"completed: {_devices.Count} devices {how}; sent {_writer.Position} bytes in {result.Elapsed.TotalSeconds:0.000} s"),
+                bytes: _writer.Position);
             return result;
         }
         catch (Exception exception)
@@ -175,7 +190,9 @@ internal sealed class SourceRun : IDisposable
             {
                 // A broken connection is often the destination's way of ending after it reported why: let its error
                 // arrive, so that the failure carries its reason rather than just the broken pipe.
-                await Task.WhenAny(returnPath, Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, _options.Timeout.TotalMilliseconds)), CancellationToken.None)).ConfigureAwait(false);
+                await Task.WhenAny(
+                    returnPath,
+                    Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, _options.Timeout.TotalMilliseconds)), CancellationToken.None)).ConfigureAwait(false);
             }
 
             MigrationSessionException failure = _watchdog.Translate(exception);
@@ -248,7 +265,13 @@ internal sealed class SourceRun : IDisposable
             IIterativeDevice? iterative = device.Iterative;
             int newest = device.Device.Version;
             int oldest = _duplex ? Math.Min(device.Device.Type.MinimumVersion, newest) : newest;
-            _offers.Add(new DeviceOffer(device.Device.Type.Id, device.InstanceId, oldest, newest, iterative is not null, ackOffered && iterative is { SupportsSwitchoverAck: true }));
+            _offers.Add(new DeviceOffer(
+                device.Device.Type.Id,
+                device.InstanceId,
+                oldest,
+                newest,
+                iterative is not null,
+                ackOffered && iterative is { SupportsSwitchoverAck: true }));
         }
 
         _deviceAcked = new bool[_offers.Count];
@@ -280,7 +303,11 @@ internal sealed class SourceRun : IDisposable
     {
         if (answer.Devices.Count != _offers.Count)
         {
-            throw new MigrationSessionException(SessionErrorKind.ProtocolViolation, SessionPhase.Handshake, null, Invariant($"the answer decides {answer.Devices.Count} devices; the offer has {_offers.Count}"));
+            throw new MigrationSessionException(
+                SessionErrorKind.ProtocolViolation,
+                SessionPhase.Handshake,
+                null,
+                Invariant($"the answer decides {answer.Devices.Count} devices; the offer has {_offers.Count}"));
         }
 
         var reasons = new List<string>(answer.Refusals);
@@ -298,20 +325,33 @@ internal sealed class SourceRun : IDisposable
 
             if (decision.Version < offer.MinVersion || decision.Version > offer.MaxVersion || (decision.SwitchoverAck && !offer.SwitchoverAck))
             {
-                throw new MigrationSessionException(SessionErrorKind.ProtocolViolation, SessionPhase.Handshake, offer.Name, Invariant($"the answer asks for version {decision.Version}{(decision.SwitchoverAck ? " with a switchover acknowledgement" : string.Empty)}, which the offer did not make"));
+                string ack = decision.SwitchoverAck ? " with a switchover acknowledgement" : string.Empty;
+                throw new MigrationSessionException(
+                    SessionErrorKind.ProtocolViolation,
+                    SessionPhase.Handshake,
+                    offer.Name,
+                    Invariant($"the answer asks for version {decision.Version}{ack}, which the offer did not make"));
             }
         }
 
         if (reasons.Count > 0)
         {
-            throw new MigrationSessionException(SessionErrorKind.Refused, SessionPhase.Handshake, reasons.Count == 1 ? firstDevice : null, "the destination refused: " + string.Join("; ", reasons));
+            throw new MigrationSessionException(
+                SessionErrorKind.Refused,
+                SessionPhase.Handshake,
+                reasons.Count == 1 ? firstDevice : null,
+                "the destination refused: " + string.Join("; ", reasons));
         }
 
         foreach (string capability in answer.Capabilities)
         {
             if (!_offered.Contains(capability))
             {
-                throw new MigrationSessionException(SessionErrorKind.ProtocolViolation, SessionPhase.Handshake, null, $"the answer puts capability '{capability}' in force, which the source did not offer");
+                throw new MigrationSessionException(
+                    SessionErrorKind.ProtocolViolation,
+                    SessionPhase.Handshake,
+                    null,
+                    $"the answer puts capability '{capability}' in force, which the source did not offer");
             }
         }
     }
@@ -333,7 +373,11 @@ internal sealed class SourceRun : IDisposable
                 {
                     initialMarked[i] = true;
                     MessageCodec.WriteInteger(_writer, SessionFormat.InitialDataSentTag, i);
-                    Emit(SessionEventKind.DeviceAcknowledged, $"{_devices[i].Name}: initial data sent; the destination is to acknowledge it", _devices[i].Name, round);
+                    Emit(
+                        SessionEventKind.DeviceAcknowledged,
+                        $"{_devices[i].Name}: initial data sent; the destination is to acknowledge it",
+                        _devices[i].Name,
+                        round);
                 }
             }
 
@@ -351,7 +395,11 @@ internal sealed class SourceRun : IDisposable
             await _writer.FlushAsync(Token).ConfigureAwait(false);
             if (Listening)
             {
-                Emit(SessionEventKind.RoundCompleted, Invariant($"pre-copy round {round}: sent {roundBytes} bytes; pending {pending.InitialBytes} initial + {pending.DirtyBytes} dirty"), round: round, bytes: roundBytes);
+                Emit(
+                    SessionEventKind.RoundCompleted,
+                    Invariant($"pre-copy round {round}: sent {roundBytes} bytes; pending {pending.InitialBytes} initial + {pending.DirtyBytes} dirty"),
+                    round: round,
+                    bytes: roundBytes);
             }
 
             if (pending.Total > _options.PrecopyThreshold && round < _options.MaxPrecopyRounds)
@@ -361,14 +409,19 @@ internal sealed class SourceRun : IDisposable
 
             if (_anyAck && !_switchoverAcked)
             {
-                await WaitAsync(() => _switchoverAcked, _options.SwitchoverAckTimeout, "the switchover acknowledgement", SessionErrorKind.SwitchoverAckTimeout).ConfigureAwait(false);
+                await WaitAsync(
+                    () => _switchoverAcked,
+                    _options.SwitchoverAckTimeout,
+                    "the switchover acknowledgement",
+                    SessionErrorKind.SwitchoverAckTimeout).ConfigureAwait(false);
             }
 
             return;
         }
     }
 
-    /// <summary>Sends an iterative device's data in messages of at most the chunk size, each filled by the device straight into the transport's buffer.</summary>
+    /// <summary>Sends an iterative device's data in messages of at most the chunk size, each filled by the device straight into the transport's
+    /// buffer.</summary>
     private async ValueTask<long> SendDataAsync(int index, long budget)
     {
         IIterativeDevice device = _devices[index].Iterative!;
@@ -385,7 +438,12 @@ internal sealed class SourceRun : IDisposable
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                throw new MigrationSessionException(SessionErrorKind.DeviceFailed, _watchdog.Phase, _devices[index].Name, $"reading its data failed: {exception.Message}", exception);
+                throw new MigrationSessionException(
+                    SessionErrorKind.DeviceFailed,
+                    _watchdog.Phase,
+                    _devices[index].Name,
+                    $"reading its data failed: {exception.Message}",
+                    exception);
             }
 
             if (count <= 0)
@@ -395,7 +453,11 @@ internal sealed class SourceRun : IDisposable
 
             if (count > want)
             {
-                throw new MigrationSessionException(SessionErrorKind.DeviceFailed, _watchdog.Phase, _devices[index].Name, Invariant($"it reported {count} bytes read into a buffer of {want}"));
+                throw new MigrationSessionException(
+                    SessionErrorKind.DeviceFailed,
+                    _watchdog.Phase,
+                    _devices[index].Name,
+                    Invariant($"it reported {count} bytes read into a buffer of {want}"));
             }
 
             MessageCodec.WriteDataHeader(memory.Span, index, count);
@@ -493,14 +555,22 @@ internal sealed class SourceRun : IDisposable
         {
             if (!await reader.ReadPrefixAsync(SessionFormat.ReturnPathMagic, stop.Token).ConfigureAwait(false))
             {
-                throw new MigrationSessionException(SessionErrorKind.PeerClosed, _watchdog.Phase, null, "the destination closed the connection before it answered");
+                throw new MigrationSessionException(
+                    SessionErrorKind.PeerClosed,
+                    _watchdog.Phase,
+                    null,
+                    "the destination closed the connection before it answered");
             }
 
             while (!_committed)
             {
                 if (!await reader.ReadAsync(stop.Token).ConfigureAwait(false) || reader.IsEndOfContents)
                 {
-                    throw new MigrationSessionException(SessionErrorKind.PeerClosed, _watchdog.Phase, null, "the destination closed the return path before it committed");
+                    throw new MigrationSessionException(
+                        SessionErrorKind.PeerClosed,
+                        _watchdog.Phase,
+                        null,
+                        "the destination closed the return path before it committed");
                 }
 
                 Volatile.Write(ref _lastHeard, Stopwatch.GetTimestamp());
@@ -517,7 +587,12 @@ internal sealed class SourceRun : IDisposable
         catch (Exception exception) when (!_returnPathStop.IsCancellationRequested)
         {
             _watchdog.Translate(exception is MigrationFormatException { Kind: not MigrationErrorKind.Truncated } format
-                ? new MigrationSessionException(SessionErrorKind.MalformedMessage, _watchdog.Phase, null, $"the destination sent a malformed message: {format.Message}", format)
+                ? new MigrationSessionException(
+                    SessionErrorKind.MalformedMessage,
+                    _watchdog.Phase,
+                    null,
+                    $"the destination sent a malformed message: {format.Message}",
+                    format)
                 : exception);
             _signal.Release();
         }
@@ -561,7 +636,8 @@ internal sealed class SourceRun : IDisposable
             int index = (int)MessageCodec.ReadInteger(element, offset, "a device acknowledgement", "the device", int.MaxValue);
             if (index >= _ackUsed.Length || !_ackUsed[index] || _deviceAcked[index])
             {
-                throw Violation(Invariant($"an acknowledgement for device {index}, which {(index < _ackUsed.Length && _deviceAcked[index] ? "was acknowledged already" : "does not use one")}"));
+                string why = index < _ackUsed.Length && _deviceAcked[index] ? "was acknowledged already" : "does not use one";
+                throw Violation(Invariant($"an acknowledgement for device {index}, which {why}"));
             }
 
             _deviceAcked[index] = true;
@@ -597,7 +673,11 @@ internal sealed class SourceRun : IDisposable
         else if (tag == SessionFormat.ErrorTag)
         {
             PeerFailure failure = MessageCodec.ReadFailure(element, offset, "an error");
-            throw new MigrationSessionException(SessionErrorKind.PeerFailed, _watchdog.Phase, failure.Device, $"the destination failed in {failure.Phase}: {failure.Reason}");
+            throw new MigrationSessionException(
+                SessionErrorKind.PeerFailed,
+                _watchdog.Phase,
+                failure.Device,
+                $"the destination failed in {failure.Phase}: {failure.Reason}");
         }
         else if (tag == SessionFormat.CommittedTag)
         {
@@ -678,7 +758,12 @@ internal sealed class SourceRun : IDisposable
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            throw new MigrationSessionException(SessionErrorKind.DeviceFailed, _watchdog.Phase, _devices[index].Name, $"querying its pending bytes failed: {exception.Message}", exception);
+            throw new MigrationSessionException(
+                SessionErrorKind.DeviceFailed,
+                _watchdog.Phase,
+                _devices[index].Name,
+                $"querying its pending bytes failed: {exception.Message}",
+                exception);
         }
     }
 

@@ -27,16 +27,51 @@ internal static class MigrateCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var listen = new Option<string?>("--listen") { Description = "Be the destination: listen on this Unix socket path (or on --tcp).", HelpName = "PATH", Arity = ArgumentArity.ZeroOrOne };
-        var connect = new Option<string?>("--connect") { Description = "Be the source: connect to this Unix socket path (or to --tcp).", HelpName = "PATH", Arity = ArgumentArity.ZeroOrOne };
+        var listen = new Option<string?>("--listen")
+        {
+            Description = "Be the destination: listen on this Unix socket path (or on --tcp).",
+            HelpName = "PATH",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var connect = new Option<string?>("--connect")
+        {
+            Description = "Be the source: connect to this Unix socket path (or to --tcp).",
+            HelpName = "PATH",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var tcp = new Option<string?>("--tcp") { Description = "Use TCP instead of a Unix socket.", HelpName = "HOST:PORT" };
-        var saveVersion = new Option<string[]>("--save-version") { Description = "Destination: run DEVICE as version N and ask the source to save that version (repeatable).", HelpName = "DEVICE=N", AllowMultipleArgumentsPerToken = false };
-        var noAck = new Option<string[]>("--no-switchover-ack") { Description = "This side's DEVICE does not support the switchover acknowledgement (repeatable).", HelpName = "DEVICE" };
-        var capability = new Option<string[]>("--capability") { Description = "Offer (source) or support (destination) capability NAME; NAME! also requires it (repeatable).", HelpName = "NAME[!]" };
+        var saveVersion = new Option<string[]>("--save-version")
+        {
+            Description = "Destination: run DEVICE as version N and ask the source to save that version (repeatable).",
+            HelpName = "DEVICE=N",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var noAck = new Option<string[]>("--no-switchover-ack")
+        {
+            Description = "This side's DEVICE does not support the switchover acknowledgement (repeatable).",
+            HelpName = "DEVICE",
+        };
+        var capability = new Option<string[]>("--capability")
+        {
+            Description = "Offer (source) or support (destination) capability NAME; NAME! also requires it (repeatable).",
+            HelpName = "NAME[!]",
+        };
         var noChecksums = new Option<bool>("--no-checksums") { Description = "Neither offer nor support CRC-32C checksums." };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds either side waits on its peer before it gives up.", DefaultValueFactory = _ => 10 };
-        var roundInterval = new Option<int>("--round-interval") { Description = "Source: milliseconds the guest runs between pre-copy rounds.", DefaultValueFactory = _ => 100 };
-        var acceptTimeout = new Option<double>("--accept-timeout") { Description = "Seconds to wait for the other side to connect.", DefaultValueFactory = _ => 60 };
+        var timeout = new Option<double>("--timeout")
+        {
+            Description = "Seconds either side waits on its peer before it gives up.",
+            DefaultValueFactory = _ => 10,
+        };
+        var roundInterval = new Option<int>("--round-interval")
+        {
+            Description = "Source: milliseconds the guest runs between pre-copy rounds.",
+            DefaultValueFactory = _ => 100,
+        };
+        var acceptTimeout = new Option<double>("--accept-timeout")
+        {
+            Description = "Seconds to wait for the other side to connect.",
+            DefaultValueFactory = _ => 60,
+        };
         var command = new Command("migrate", "Migrate the sample devices live between two processes: --listen (destination) or --connect (source).")
         {
             listen, connect, tcp, saveVersion, noAck, capability, noChecksums, timeout, roundInterval, acceptTimeout,

@@ -19,7 +19,8 @@ public class FaultMatrixTests(ITestOutputHelper output)
         Element committed = backward.Single(e => e.Tag == SessionFormat.CommittedTag);
 
         var rows = new List<string> { "| cut | falls | source | destination |", "|---|---|---|---|" };
-        foreach ((bool isForward, List<Element> elements, long total) in new[] { (true, forward, (long)reference.Wire.Forward.Length), (false, backward, (long)reference.Wire.Backward.Length) })
+        var directions = new[] { (true, forward, (long)reference.Wire.Forward.Length), (false, backward, (long)reference.Wire.Backward.Length) };
+        foreach ((bool isForward, List<Element> elements, long total) in directions)
         {
             foreach ((long offset, string where) in CutPoints(elements))
             {
@@ -86,6 +87,14 @@ public class FaultMatrixTests(ITestOutputHelper output)
         yield return (elements[^1].End, "after the end (no cut)");
     }
 
-    private static string Describe(Outcome outcome) =>
-        outcome.Completed ? "completed" : $"{outcome.Failure!.Kind} in {MigrationSessionException.PhaseName(outcome.Failure.Phase)}{(outcome.Failure.Device is { } device ? ", " + device : string.Empty)}";
+    private static string Describe(Outcome outcome)
+    {
+        if (outcome.Completed)
+        {
+            return "completed";
+        }
+
+        string device = outcome.Failure!.Device is { } name ? ", " + name : string.Empty;
+        return $"{outcome.Failure.Kind} in {MigrationSessionException.PhaseName(outcome.Failure.Phase)}{device}";
+    }
 }

@@ -34,7 +34,9 @@ public class FaultTests
 
         (Outcome destination, bool unchanged, _) = await DestinationAgainstAsync(prefix);
 
-        Assert.Equal((SessionErrorKind.PeerSilent, SessionPhase.StopCopy, "vhost-user-backend#0"), (destination.Failure!.Kind, destination.Failure.Phase, destination.Failure.Device));
+        Assert.Equal(
+            (SessionErrorKind.PeerSilent, SessionPhase.StopCopy, "vhost-user-backend#0"),
+            (destination.Failure!.Kind, destination.Failure.Phase, destination.Failure.Device));
         Assert.True(unchanged);
     }
 
@@ -68,7 +70,9 @@ public class FaultTests
 
         (Outcome source, _) = await SourceAgainstAsync(answer, new SessionOptions { Timeout = TimeSpan.FromSeconds(20), SwitchoverAckTimeout = Short });
 
-        Assert.Equal((SessionErrorKind.SwitchoverAckTimeout, SessionPhase.Precopy, "vfio-accel#0"), (source.Failure!.Kind, source.Failure.Phase, source.Failure.Device));
+        Assert.Equal(
+            (SessionErrorKind.SwitchoverAckTimeout, SessionPhase.Precopy, "vfio-accel#0"),
+            (source.Failure!.Kind, source.Failure.Phase, source.Failure.Device));
     }
 
     [Fact]
@@ -135,7 +139,9 @@ public class FaultTests
 
         (Outcome destination, bool unchanged, _) = await DestinationAgainstAsync(stream);
 
-        Assert.Equal((SessionErrorKind.IntegrityCheckFailed, SessionPhase.StopCopy, "virtio-net#0"), (destination.Failure!.Kind, destination.Failure.Phase, destination.Failure.Device));
+        Assert.Equal(
+            (SessionErrorKind.IntegrityCheckFailed, SessionPhase.StopCopy, "virtio-net#0"),
+            (destination.Failure!.Kind, destination.Failure.Phase, destination.Failure.Device));
         Assert.True(unchanged);
     }
 
@@ -205,7 +211,9 @@ public class FaultTests
 
         (Outcome destination, bool unchanged, _) = await DestinationAgainstAsync(stream);
 
-        Assert.Equal((SessionErrorKind.ProtocolViolation, SessionPhase.Precopy, "vfio-accel#0"), (destination.Failure!.Kind, destination.Failure.Phase, destination.Failure.Device));
+        Assert.Equal(
+            (SessionErrorKind.ProtocolViolation, SessionPhase.Precopy, "vfio-accel#0"),
+            (destination.Failure!.Kind, destination.Failure.Phase, destination.Failure.Device));
         Assert.True(unchanged);
     }
 
@@ -240,7 +248,12 @@ public class FaultTests
         IReadOnlyList<SessionDevice> destination = FaultMatrixTests.Destination();
         string[] before = DeviceState.Of(destination);
 
-        MigrationRun run = await Migration.RunAsync(FaultMatrixTests.Source(), destination, FaultMatrixTests.Options(), FaultMatrixTests.Options(), injection: new Injection(true, afterOffer, unknown));
+        MigrationRun run = await Migration.RunAsync(
+            FaultMatrixTests.Source(),
+            destination,
+            FaultMatrixTests.Options(),
+            FaultMatrixTests.Options(),
+            injection: new Injection(true, afterOffer, unknown));
 
         Assert.Equal(SessionErrorKind.ProtocolViolation, run.Destination.Failure!.Kind);
         Assert.Contains("must not skip", run.Destination.Failure.Message, StringComparison.Ordinal);
@@ -273,7 +286,12 @@ public class FaultTests
         IReadOnlyList<SessionDevice> destination = FaultMatrixTests.Destination();
         string[] before = DeviceState.Of(destination);
 
-        MigrationRun run = await Migration.RunAsync(FaultMatrixTests.Source(), destination, FaultMatrixTests.Options(), FaultMatrixTests.Options(), injection: new Injection(true, afterOffer, unknown));
+        MigrationRun run = await Migration.RunAsync(
+            FaultMatrixTests.Source(),
+            destination,
+            FaultMatrixTests.Options(),
+            FaultMatrixTests.Options(),
+            injection: new Injection(true, afterOffer, unknown));
 
         Assert.Equal(SessionErrorKind.IntegrityCheckFailed, run.Destination.Failure!.Kind);
         Assert.Equal(before, DeviceState.Of(destination));
@@ -288,7 +306,12 @@ public class FaultTests
         IReadOnlyList<SessionDevice> destination = FaultMatrixTests.Destination();
         string[] before = DeviceState.Of(destination);
 
-        MigrationRun run = await Migration.RunAsync(FaultMatrixTests.Source(), destination, FaultMatrixTests.Options(), FaultMatrixTests.Options(), injection: new Injection(false, afterAnswer, unknown));
+        MigrationRun run = await Migration.RunAsync(
+            FaultMatrixTests.Source(),
+            destination,
+            FaultMatrixTests.Options(),
+            FaultMatrixTests.Options(),
+            injection: new Injection(false, afterAnswer, unknown));
 
         Assert.Equal(SessionErrorKind.ProtocolViolation, run.Source.Failure!.Kind);
         Assert.Contains("must not skip", run.Source.Failure.Message, StringComparison.Ordinal);
@@ -305,7 +328,12 @@ public class FaultTests
         IReadOnlyList<SessionDevice> source = FaultMatrixTests.Source();
         IReadOnlyList<SessionDevice> destination = FaultMatrixTests.Destination();
 
-        MigrationRun run = await Migration.RunAsync(source, destination, FaultMatrixTests.Options(), FaultMatrixTests.Options(), injection: new Injection(false, afterAnswer, unknown));
+        MigrationRun run = await Migration.RunAsync(
+            source,
+            destination,
+            FaultMatrixTests.Options(),
+            FaultMatrixTests.Options(),
+            injection: new Injection(false, afterAnswer, unknown));
 
         Assert.True(run.Source.Completed, run.Source.ToString());
         Assert.Equal(DeviceState.Of(source), DeviceState.Of(destination));
@@ -349,7 +377,12 @@ public class FaultTests
         IReadOnlyList<SessionDevice> destination = FaultMatrixTests.Destination();
         string[] before = DeviceState.Of(destination);
 
-        MigrationRun run = await Migration.RunAsync(FaultMatrixTests.Source(), destination, Quick(), Quick(), sourceCancellation: new CancellationToken(canceled: true));
+        MigrationRun run = await Migration.RunAsync(
+            FaultMatrixTests.Source(),
+            destination,
+            Quick(),
+            Quick(),
+            sourceCancellation: new CancellationToken(canceled: true));
 
         Assert.Equal(SessionErrorKind.Cancelled, run.Source.Failure!.Kind);
         Assert.False(run.Destination.Completed);
@@ -386,7 +419,9 @@ public class FaultTests
         (SessionTransport fake, SessionTransport transport) = SessionTransport.CreatePair();
         await using FakePeer peer = await FakePeer.StartAsync(fake, stream);
         var clock = Stopwatch.StartNew();
-        Outcome outcome = await Migration.CaptureAsync(() => new MigrationDestination(destination, Quick()).RunAsync(transport)).WaitAsync(TimeSpan.FromSeconds(30));
+        Outcome outcome = await Migration.CaptureAsync(() => new MigrationDestination(
+            destination,
+            Quick()).RunAsync(transport)).WaitAsync(TimeSpan.FromSeconds(30));
         TimeSpan elapsed = clock.Elapsed;
         await transport.DisposeAsync();
         return (outcome, before.SequenceEqual(DeviceState.Of(destination)), elapsed);
@@ -398,8 +433,12 @@ public class FaultTests
         (SessionTransport transport, SessionTransport fake) = SessionTransport.CreatePair();
         await using FakePeer peer = await FakePeer.StartAsync(fake, returnPath);
         var clock = Stopwatch.StartNew();
-        SessionOptions chosen = options is null ? Quick() : new SessionOptions { Timeout = options.Timeout, SwitchoverAckTimeout = options.SwitchoverAckTimeout, DataChunkSize = 8192 };
-        Outcome outcome = await Migration.CaptureAsync(() => new MigrationSource(FaultMatrixTests.Source(), chosen).RunAsync(transport)).WaitAsync(TimeSpan.FromSeconds(30));
+        SessionOptions chosen = options is null
+            ? Quick()
+            : new SessionOptions { Timeout = options.Timeout, SwitchoverAckTimeout = options.SwitchoverAckTimeout, DataChunkSize = 8192 };
+        Outcome outcome = await Migration.CaptureAsync(() => new MigrationSource(
+            FaultMatrixTests.Source(),
+            chosen).RunAsync(transport)).WaitAsync(TimeSpan.FromSeconds(30));
         TimeSpan elapsed = clock.Elapsed;
         await transport.DisposeAsync();
         return (outcome, elapsed);

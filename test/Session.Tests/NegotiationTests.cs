@@ -63,7 +63,10 @@ public class NegotiationTests
     [Fact]
     public void Decide_DestinationAsksForAVersion_ThatOneWhenTheSourceCanSaveIt()
     {
-        SessionAnswer answer = Decide([new DeviceOffer("serial", 0, 1, 3, false, false)], [new Uart16550(version: 3)], new Dictionary<string, int> { ["serial"] = 1 });
+        SessionAnswer answer = Decide(
+            [new DeviceOffer("serial", 0, 1, 3, false, false)],
+            [new Uart16550(version: 3)],
+            new Dictionary<string, int> { ["serial"] = 1 });
 
         Assert.Equal(1, answer.Devices[0].Version);
     }
@@ -71,7 +74,10 @@ public class NegotiationTests
     [Fact]
     public void Decide_DestinationAsksForAVersionTheSourceCannotSave_Refused()
     {
-        SessionAnswer answer = Decide([new DeviceOffer("serial", 0, 2, 3, false, false)], [new Uart16550(version: 3)], new Dictionary<string, int> { ["serial"] = 1 });
+        SessionAnswer answer = Decide(
+            [new DeviceOffer("serial", 0, 2, 3, false, false)],
+            [new Uart16550(version: 3)],
+            new Dictionary<string, int> { ["serial"] = 1 });
 
         Assert.Contains("versions 2 to 3", answer.Devices[0].Refusal, StringComparison.Ordinal);
     }
@@ -143,7 +149,11 @@ public class NegotiationTests
     {
         SessionOffer offer = Offer([new DeviceOffer("serial", 0, 3, 3, false, false)], [Session], returnPath: false);
 
-        SessionAnswer answer = SessionNegotiator.Decide(offer, [], [new SessionDevice(new Uart16550(version: 1))], new Dictionary<string, int> { ["serial"] = 2 });
+        SessionAnswer answer = SessionNegotiator.Decide(
+            offer,
+            [],
+            [new SessionDevice(new Uart16550(version: 1))],
+            new Dictionary<string, int> { ["serial"] = 2 });
 
         Assert.Equal(3, answer.Devices[0].Version);
     }
@@ -163,7 +173,10 @@ public class NegotiationTests
     private static SessionOffer Offer(IReadOnlyList<DeviceOffer> devices, IReadOnlyList<SessionCapability>? capabilities = null, bool returnPath = true) =>
         new("test", capabilities ?? [Session, Ack], returnPath, devices);
 
-    private static SessionAnswer Decide(IReadOnlyList<DeviceOffer> offers, IReadOnlyList<IDeviceState> devices, IReadOnlyDictionary<string, int>? versions = null)
+    private static SessionAnswer Decide(
+        IReadOnlyList<DeviceOffer> offers,
+        IReadOnlyList<IDeviceState> devices,
+        IReadOnlyDictionary<string, int>? versions = null)
     {
         var local = new List<SessionDevice>();
         for (int i = 0; i < devices.Count; i++)

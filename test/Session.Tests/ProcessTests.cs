@@ -90,7 +90,9 @@ public partial class ProcessTests(ITestOutputHelper output)
 
         Assert.Equal((0, 0), (sourceExit, destinationExit));
         using JsonDocument states = JsonDocument.Parse(destination.Stdout);
-        Assert.Equal(["serial#0", "mc146818rtc#0", "virtio-net#0", "vhost-user-backend#0", "vfio-accel#0"], states.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["serial#0", "mc146818rtc#0", "virtio-net#0", "vhost-user-backend#0", "vfio-accel#0"],
+            states.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(4660, states.RootElement.GetProperty("serial#0").GetProperty("divider").GetInt32());
         Assert.Equal(0xC0DE, states.RootElement.GetProperty("vfio-accel#0").GetProperty("context_id").GetInt32());
 

@@ -90,7 +90,9 @@ public class SessionPropertyTests
             {
                 SessionErrorKind expected = scenario.Predict() == Prediction.Refused ? SessionErrorKind.Refused : SessionErrorKind.LoadFailed;
                 Assert.True(run.Destination.Failure!.Kind == expected, context);
-                Assert.True(run.Source.Failure!.Kind == (expected == SessionErrorKind.Refused ? SessionErrorKind.Refused : SessionErrorKind.PeerFailed), context);
+                Assert.True(
+                    run.Source.Failure!.Kind == (expected == SessionErrorKind.Refused ? SessionErrorKind.Refused : SessionErrorKind.PeerFailed),
+                    context);
             }
 
             return;
@@ -176,7 +178,8 @@ public class SessionPropertyTests
         }
 
         public override string ToString() =>
-            $"{Name}[{(AtSource ? "v" + SourceVersion : "-")}/{(AtDestination ? "v" + DestinationVersion : "-")}{(Accelerator ? $" ack {SourceAck}/{DestinationAck} pages {SourcePages}/{DestinationPages}" : string.Empty)}]";
+            $"{Name}[{(AtSource ? "v" + SourceVersion : "-")}/{(AtDestination ? "v" + DestinationVersion : "-")}"
+            + (Accelerator ? $" ack {SourceAck}/{DestinationAck} pages {SourcePages}/{DestinationPages}]" : "]");
     }
 
     /// <summary>A random session: its devices, both sides' capabilities, versions the destination asks for, and where to cut.</summary>
@@ -240,7 +243,8 @@ public class SessionPropertyTests
         {
             var offered = SourceCapabilities.Select(c => c.Name).ToHashSet();
             var supported = DestinationCapabilities.Select(c => c.Name).ToHashSet();
-            if (SourceCapabilities.Any(c => c.Required && !supported.Contains(c.Name)) || DestinationCapabilities.Any(c => c.Required && !offered.Contains(c.Name)))
+            if (SourceCapabilities.Any(c => c.Required && !supported.Contains(c.Name))
+                || DestinationCapabilities.Any(c => c.Required && !offered.Contains(c.Name)))
             {
                 return Prediction.Refused;
             }
@@ -255,7 +259,12 @@ public class SessionPropertyTests
                     return Prediction.Refused;
                 }
 
-                int version = SaveVersions is not null && SaveVersions.TryGetValue(device.Type.Id, out int asked) ? asked : Math.Min(device.SourceVersion, device.DestinationVersion);
+                int version = Math.Min(device.SourceVersion, device.DestinationVersion);
+                if (SaveVersions is not null && SaveVersions.TryGetValue(device.Type.Id, out int asked))
+                {
+                    version = asked;
+                }
+
                 if (version > device.SourceVersion)
                 {
                     return Prediction.Refused;
@@ -277,7 +286,8 @@ public class SessionPropertyTests
              Devices.Where(d => d.AtDestination).Select(d => new SessionDevice(d.Create(source: false), d.Instance)).ToList());
 
         public override string ToString() =>
-            $"devices {string.Join(" ", Devices)}; source offers {string.Join(",", SourceCapabilities)}; destination supports {string.Join(",", DestinationCapabilities)}"
+            $"devices {string.Join(" ", Devices)}; source offers {string.Join(",", SourceCapabilities)}; "
+            + $"destination supports {string.Join(",", DestinationCapabilities)}"
             + (SaveVersions is null ? string.Empty : "; asks " + string.Join(",", SaveVersions.Select(p => $"{p.Key}=v{p.Value}")));
 
         private static List<SessionCapability> Capabilities(Random random)

@@ -11,7 +11,11 @@ public class SessionTests
         IReadOnlyList<SessionDevice> source = SessionSamples.CreateSource();
         IReadOnlyList<SessionDevice> destination = SessionSamples.CreateDestination();
         var accelerator = (VfioAccelerator)source[^1].Device;
-        SessionOptions options = Migration.Quiet(new SessionOptions { RoundCompleted = round => SessionSamples.RunGuest(accelerator, round), DataChunkSize = 64 * 1024 });
+        SessionOptions options = Migration.Quiet(new SessionOptions
+        {
+            RoundCompleted = round => SessionSamples.RunGuest(accelerator, round),
+            DataChunkSize = 64 * 1024,
+        });
 
         MigrationRun run = await Migration.RunAsync(source, destination, options, options);
 
@@ -29,7 +33,9 @@ public class SessionTests
         var x = SessionSamples.CreateBusyAccelerator(pageSize: 512, pageCount: 32, switchoverAck: true);
         var y = SessionSamples.CreateBusyAccelerator(pageSize: 512, pageCount: 32, switchoverAck: false);
         SessionDevice[] source = [new(x, 0), new(y, 1)];
-        SessionDevice[] destination = [new(new VfioAccelerator(3, 512, 32, switchoverAck: true), 0), new(new VfioAccelerator(3, 512, 32, switchoverAck: true), 1)];
+        SessionDevice[] destination = [
+            new(new VfioAccelerator(3, 512, 32, switchoverAck: true), 0),
+            new(new VfioAccelerator(3, 512, 32, switchoverAck: true), 1)];
 
         MigrationRun run = await Migration.RunAsync(source, destination, Migration.Quiet(), Migration.Quiet());
 
@@ -128,7 +134,9 @@ public class SessionTests
     [Fact]
     public async Task Run_AcceleratorConfiguredDifferently_FailsInPrecopyNamingItAndTheSourceIsToldWhy()
     {
-        SessionDevice[] source = [new(SessionSamples.CreateBusyAccelerator(pageSize: 512, pageCount: 32)), new(SampleCatalog.CreateBusy(Uart16550.DeviceType, 3))];
+        SessionDevice[] source = [
+            new(SessionSamples.CreateBusyAccelerator(pageSize: 512, pageCount: 32)),
+            new(SampleCatalog.CreateBusy(Uart16550.DeviceType, 3))];
         var target = new VfioAccelerator(3, 512, 16);
         var uart = new Uart16550();
         string[] before = [DeviceState.Of(target), DeviceState.Of(uart)];
@@ -175,7 +183,9 @@ public class SessionTests
         IReadOnlyList<SessionDevice> destination = SessionSamples.CreateDestination();
         string[] before = DeviceState.Of(destination);
 
-        var ex = await Assert.ThrowsAsync<MigrationSessionException>(() => new MigrationDestination(destination, Migration.Quiet()).RunAsync(SessionTransport.ForReading(new MemoryStream(file))));
+        var ex = await Assert.ThrowsAsync<MigrationSessionException>(() => new MigrationDestination(
+            destination,
+            Migration.Quiet()).RunAsync(SessionTransport.ForReading(new MemoryStream(file))));
 
         Assert.Equal((SessionErrorKind.Refused, SessionPhase.Handshake), (ex.Kind, ex.Phase));
         Assert.Contains("'x-compressed-pages'", ex.Message, StringComparison.Ordinal);

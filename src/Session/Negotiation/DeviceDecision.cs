@@ -1,6 +1,7 @@
 namespace MigrationFormat.Session;
 
-/// <summary>The destination's answer for one offered device: accepted, with the version to save and whether the switchover ack is used, or refused with the reason.</summary>
+/// <summary>The destination's answer for one offered device: accepted, with the version to save and whether the switchover ack is used, or refused with the
+/// reason.</summary>
 public sealed record DeviceDecision
 {
     private DeviceDecision(bool accepted, int version, bool switchoverAck, string? refusal)

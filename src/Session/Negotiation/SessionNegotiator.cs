@@ -143,12 +143,14 @@ public static class SessionNegotiator
 
         if (version < offer.MinVersion || version > offer.MaxVersion)
         {
-            return DeviceDecision.Refuse(Invariant($"the source saves {offer.Name} as versions {offer.MinVersion} to {offer.MaxVersion}; the destination needs version {version}"));
+            return DeviceDecision.Refuse(Invariant(
+                $"the source saves {offer.Name} as versions {offer.MinVersion} to {offer.MaxVersion}; the destination needs version {version}"));
         }
 
         if (version < local.Device.Type.MinimumVersion)
         {
-            return DeviceDecision.Refuse(Invariant($"the source saves {offer.Name} as version {version} at best; the destination loads version {local.Device.Type.MinimumVersion} and newer"));
+            return DeviceDecision.Refuse(Invariant(
+                $"the source saves {offer.Name} as version {version} at best; the destination loads version {local.Device.Type.MinimumVersion} and newer"));
         }
 
         if (offer.SwitchoverAck && !offer.Iterative)

@@ -91,7 +91,10 @@ public sealed class MigrationPipeReader : IDisposable
         {
             if (capability.Required && capability.Name != MigrationStreamFormat.IntegrityCapability)
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"The stream requires capability '{capability.Name}', which this reader does not understand.", _input.ElementOffset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnsupportedVersion,
+                    $"The stream requires capability '{capability.Name}', which this reader does not understand.",
+                    _input.ElementOffset);
             }
 
             _capabilities.Add(capability.Name);
@@ -144,7 +147,10 @@ public sealed class MigrationPipeReader : IDisposable
 
             if (tag != MigrationStreamFormat.SectionTag)
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected a section {MigrationStreamFormat.SectionTag}, the schemas or the trailer; found {tag}.", _input.ElementOffset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"Expected a section {MigrationStreamFormat.SectionTag}, the schemas or the trailer; found {tag}.",
+                    _input.ElementOffset);
             }
 
             _section = _input.GetContiguousMemory();
@@ -179,7 +185,14 @@ public sealed class MigrationPipeReader : IDisposable
         ReadOnlyMemory<byte> section = Current;
         if (!IsFor(device.Type))
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"The section is for device '{SectionId}', not '{device.Type.Id}'.", _input.ElementOffset, null, SectionId, _layout.Version, device.Version);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnknownDevice,
+                $"The section is for device '{SectionId}', not '{device.Type.Id}'.",
+                _input.ElementOffset,
+                null,
+                SectionId,
+                _layout.Version,
+                device.Version);
         }
 
         try
@@ -221,7 +234,10 @@ public sealed class MigrationPipeReader : IDisposable
         long count = SectionCodec.ReadTrailer(_input.GetContiguous(), _input.ElementOffset, _input.ChecksumState, _checksums);
         if (count != _count)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"The trailer counts {count} sections; the stream carried {_count}.", _input.ElementOffset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                $"The trailer counts {count} sections; the stream carried {_count}.",
+                _input.ElementOffset);
         }
 
         _input.Consume();

@@ -23,7 +23,8 @@ internal readonly record struct RoundFigures(int Round, long Bytes, long Pending
 /// </summary>
 internal static class MessageCodec
 {
-    /// <summary>The bytes before a device-data message's data: identifier, 4-octet length, the device INTEGER (at most 6), the OCTET STRING's identifier and 4-octet length.</summary>
+    /// <summary>The bytes before a device-data message's data: identifier, 4-octet length, the device INTEGER (at most 6), the OCTET STRING's identifier and
+    /// 4-octet length.</summary>
     public const int MaxDataHeaderLength = 1 + 5 + 6 + 1 + 5;
 
     private static readonly BerTag RefusedTag = new(BerTagClass.ContextSpecific, 1);
@@ -58,7 +59,10 @@ internal static class MessageCodec
         long version = parser.ReadInteger("the format version", 1, int.MaxValue);
         if (version != MigrationStreamFormat.FormatVersion)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"The stream's format version is {version}; this side supports version {MigrationStreamFormat.FormatVersion}.", offset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnsupportedVersion,
+                $"The stream's format version is {version}; this side supports version {MigrationStreamFormat.FormatVersion}.",
+                offset);
         }
 
         string producer = parser.ReadString("the producer");
@@ -336,26 +340,39 @@ internal static class MessageCodec
         if (BerDecoder.TryReadHeader(prefix.Slice(at), out BerTag tag, out long length, out int integerHeader) != BerDecodeStatus.Done
             || tag != BerTag.Integer || length is < 1 or > 5 || at + integerHeader + length > have)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "In device data: expected the device as an INTEGER of at most 5 octets.", offset + at);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                "In device data: expected the device as an INTEGER of at most 5 octets.",
+                offset + at);
         }
 
         at += integerHeader;
         BerDecodeStatus status = BerDecoder.TryDecodeInt64(prefix.Slice(at, (int)length), out long device);
         if (status != BerDecodeStatus.Done || device is < 0 or > int.MaxValue)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"In device data: the device index is not a valid INTEGER from 0 to {int.MaxValue} ({status}).", offset + at);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                $"In device data: the device index is not a valid INTEGER from 0 to {int.MaxValue} ({status}).",
+                offset + at);
         }
 
         at += (int)length;
-        if (BerDecoder.TryReadHeader(prefix.Slice(at), out tag, out length, out int dataHeader) != BerDecodeStatus.Done || tag != BerTag.OctetString || length < 0)
+        status = BerDecoder.TryReadHeader(prefix.Slice(at), out tag, out length, out int dataHeader);
+        if (status != BerDecodeStatus.Done || tag != BerTag.OctetString || length < 0)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "In device data: expected the data as a primitive OCTET STRING of definite length.", offset + at);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                "In device data: expected the data as a primitive OCTET STRING of definite length.",
+                offset + at);
         }
 
         at += dataHeader;
         if (at + length != element.Length)
         {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"In device data: the data's length {length} does not end the message ({element.Length - at} octets remain).", offset + at);
+            throw new MigrationFormatException(
+                MigrationErrorKind.InvalidEncoding,
+                $"In device data: the data's length {length} does not end the message ({element.Length - at} octets remain).",
+                offset + at);
         }
 
         dataStart = at;

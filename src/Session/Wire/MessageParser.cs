@@ -66,7 +66,10 @@ internal ref struct MessageParser
 
         if (value < min || value > max)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"In {_message}: {what} must be between {min} and {max}; it is {value}.", _base + _reader.TokenStartOffset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                $"In {_message}: {what} must be between {min} and {max}; it is {value}.",
+                _base + _reader.TokenStartOffset);
         }
 
         return value;
@@ -93,7 +96,10 @@ internal ref struct MessageParser
         ReadOnlySpan<byte> content = _reader.ValueSpan;
         if (!System.Text.Unicode.Utf8.IsValid(content))
         {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"In {_message}: {what} is not valid UTF-8.", _base + _reader.TokenStartOffset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.InvalidEncoding,
+                $"In {_message}: {what} is not valid UTF-8.",
+                _base + _reader.TokenStartOffset);
         }
 
         return System.Text.Encoding.UTF8.GetString(content);
@@ -168,7 +174,10 @@ internal ref struct MessageParser
             BerTokenType.None => "nothing",
             _ => _reader.Tag.ToString(),
         };
-        return new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"In {_message}: expected {expected}; found {found}.", _base + _reader.TokenStartOffset);
+        return new MigrationFormatException(
+            MigrationErrorKind.UnexpectedValue,
+            $"In {_message}: expected {expected}; found {found}.",
+            _base + _reader.TokenStartOffset);
     }
 
     private void Expect(BerTokenType type, BerTag tag, string what)

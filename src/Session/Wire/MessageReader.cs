@@ -155,7 +155,10 @@ internal sealed class MessageReader : IDisposable
                 }
 
                 NotePending();
-                throw new MigrationFormatException(MigrationErrorKind.Truncated, $"The input ended inside a value ({_buffer.Length} bytes of it arrived).", _offset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.Truncated,
+                    $"The input ended inside a value ({_buffer.Length} bytes of it arrived).",
+                    _offset);
             }
 
             await FillAsync(cancellation).ConfigureAwait(false);
@@ -288,7 +291,10 @@ internal sealed class MessageReader : IDisposable
 
         if (status != BerDecodeStatus.Done)
         {
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Expected a BER value; the identifier or length octets are invalid ({status}).", _offset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.InvalidEncoding,
+                $"Expected a BER value; the identifier or length octets are invalid ({status}).",
+                _offset);
         }
 
         if (header[0] == 0)
@@ -324,7 +330,10 @@ internal sealed class MessageReader : IDisposable
 
         if (length > MaxLength - headerLength)
         {
-            throw new MigrationFormatException(MigrationErrorKind.LimitExceeded, $"A value {tag} of {length} bytes is longer than the {MaxLength} this side accepts.", _offset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.LimitExceeded,
+                $"A value {tag} of {length} bytes is longer than the {MaxLength} this side accepts.",
+                _offset);
         }
 
         ContentLength = length;
@@ -375,7 +384,10 @@ internal sealed class MessageReader : IDisposable
         if (scanned > MaxLength || (!closed && _buffer.Length > MaxLength))
         {
             _scanning = false;
-            throw new MigrationFormatException(MigrationErrorKind.LimitExceeded, $"A value {Tag} is longer than the {MaxLength} bytes this side accepts.", _offset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.LimitExceeded,
+                $"A value {Tag} is longer than the {MaxLength} bytes this side accepts.",
+                _offset);
         }
 
         if (!closed)

@@ -90,13 +90,19 @@ internal sealed class SectionCodec : IDisposable
         try
         {
             var reader = new BerReader(section, isFinalBlock: true, _readState);
-            Require(reader.Read() && reader.TokenType == BerTokenType.StartConstructed && reader.Tag == MigrationStreamFormat.SectionTag, "a section", ref reader);
+            Require(
+                reader.Read() && reader.TokenType == BerTokenType.StartConstructed && reader.Tag == MigrationStreamFormat.SectionTag,
+                "a section",
+                ref reader);
             Require(reader.Read() && reader.TokenType == BerTokenType.Primitive && reader.Tag == BerTag.Utf8String, "the section's device id", ref reader);
             int idStart = (int)(reader.Position - origin - reader.Length);
             int idLength = (int)reader.Length;
             if (idLength is 0 or > 255 || !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "A section's device id is 1 to 255 bytes of UTF-8.", reader.TokenStartOffset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    "A section's device id is 1 to 255 bytes of UTF-8.",
+                    reader.TokenStartOffset);
             }
 
             long instance = ReadInteger(ref reader, "the section's instance id", uint.MaxValue);
@@ -106,7 +112,10 @@ internal sealed class SectionCodec : IDisposable
                 throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "A section's version is at least 1.", reader.TokenStartOffset);
             }
 
-            Require(reader.Read() && reader.TokenType == BerTokenType.StartConstructed && reader.Tag == MigrationStreamFormat.StateTag, "the device state", ref reader);
+            Require(
+                reader.Read() && reader.TokenType == BerTokenType.StartConstructed && reader.Tag == MigrationStreamFormat.StateTag,
+                "the device state",
+                ref reader);
             int stateStart = (int)(reader.TokenStartOffset - origin);
             reader.TrySkip();
             int stateLength = (int)(reader.Position - origin) - stateStart;
@@ -119,7 +128,10 @@ internal sealed class SectionCodec : IDisposable
                 {
                     if (reader.Length != 4)
                     {
-                        throw new MigrationFormatException(MigrationErrorKind.IntegrityCheckFailed, "A section's checksum is 4 bytes.", reader.TokenStartOffset);
+                        throw new MigrationFormatException(
+                            MigrationErrorKind.IntegrityCheckFailed,
+                            "A section's checksum is 4 bytes.",
+                            reader.TokenStartOffset);
                     }
 
                     checksumStart = (int)(reader.TokenStartOffset - origin);
@@ -157,7 +169,10 @@ internal sealed class SectionCodec : IDisposable
         {
             if (layout.ChecksumStart >= 0)
             {
-                throw new MigrationFormatException(MigrationErrorKind.IntegrityCheckFailed, "The section carries a checksum, but checksums are not in force.", offset + layout.ChecksumStart);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.IntegrityCheckFailed,
+                    "The section carries a checksum, but checksums are not in force.",
+                    offset + layout.ChecksumStart);
             }
 
             return;
@@ -192,7 +207,10 @@ internal sealed class SectionCodec : IDisposable
         try
         {
             var reader = new BerReader(trailer);
-            Require(reader.Read() && reader.TokenType == BerTokenType.StartConstructed && reader.Tag == MigrationStreamFormat.TrailerTag, "the trailer", ref reader);
+            Require(
+                reader.Read() && reader.TokenType == BerTokenType.StartConstructed && reader.Tag == MigrationStreamFormat.TrailerTag,
+                "the trailer",
+                ref reader);
             count = ReadInteger(ref reader, "the section count", int.MaxValue);
             while (reader.Read() && reader.CurrentDepth > 0)
             {
@@ -270,7 +288,10 @@ internal sealed class SectionCodec : IDisposable
         long value = reader.GetInt64();
         if (value < 0 || value > max)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected {what} between 0 and {max}; found {value}.", reader.TokenStartOffset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                $"Expected {what} between 0 and {max}; found {value}.",
+                reader.TokenStartOffset);
         }
 
         return value;
@@ -280,7 +301,10 @@ internal sealed class SectionCodec : IDisposable
     {
         if (!condition)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected {what}; found {(reader.TokenType == BerTokenType.EndConstructed ? "an end" : reader.Tag.ToString())}.", reader.TokenStartOffset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                $"Expected {what}; found {(reader.TokenType == BerTokenType.EndConstructed ? "an end" : reader.Tag.ToString())}.",
+                reader.TokenStartOffset);
         }
     }
 }

@@ -107,7 +107,12 @@ internal sealed class Watchdog : IDisposable
                 new(SessionErrorKind.PeerClosed, Phase, Device, $"the {_peer} closed the connection inside a message: {format.Message}", format),
             MigrationFormatException format when format.Kind == MigrationErrorKind.IntegrityCheckFailed =>
                 new(SessionErrorKind.IntegrityCheckFailed, Phase, Device, format.Message, format),
-            MigrationFormatException format => new(SessionErrorKind.MalformedMessage, Phase, Device, $"the {_peer} sent a malformed message: {format.Message}", format),
+            MigrationFormatException format => new(
+                SessionErrorKind.MalformedMessage,
+                Phase,
+                Device,
+                $"the {_peer} sent a malformed message: {format.Message}",
+                format),
             OperationCanceledException => new(SessionErrorKind.Cancelled, Phase, Device, "the session was cancelled", exception),
             IOException or SocketException or ObjectDisposedException =>
                 new(SessionErrorKind.PeerClosed, Phase, Device, $"the connection to the {_peer} broke: {exception.Message}", exception),
@@ -132,7 +137,10 @@ internal sealed class Watchdog : IDisposable
         if (receiving != 0 && now - receiving > _limit)
         {
             (string? device, string? inside) = DescribeWait?.Invoke() ?? default;
-            Fail(SessionErrorKind.PeerSilent, device, $"nothing arrived from the {_peer} for {limit} s{(inside is null ? string.Empty : ", inside " + inside)}");
+            Fail(
+                SessionErrorKind.PeerSilent,
+                device,
+                $"nothing arrived from the {_peer} for {limit} s{(inside is null ? string.Empty : ", inside " + inside)}");
         }
         else if (sending != 0 && now - sending > _limit)
         {

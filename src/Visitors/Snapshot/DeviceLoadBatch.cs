@@ -14,7 +14,10 @@ namespace MigrationFormat.Visitors;
 /// The batch keeps its transactions and its input buffers, so a steady-state load allocates nothing; it is reused by
 /// starting the next batch after a commit or an abort.
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The input source is over memory: it rents nothing and its Dispose does nothing.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Design",
+    "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The input source is over memory: it rents nothing and its Dispose does nothing.")]
 public sealed class DeviceLoadBatch
 {
     private readonly List<LoadTransaction> _transactions = [];
@@ -51,7 +54,14 @@ public sealed class DeviceLoadBatch
         ArgumentNullException.ThrowIfNull(device);
         if (streamVersion < device.Type.MinimumVersion)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"Version {streamVersion} is older than the oldest version {device.Type.MinimumVersion} the destination loads.", 0, null, device.Type.Id, streamVersion, device.Version);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnsupportedVersion,
+                $"Version {streamVersion} is older than the oldest version {device.Type.MinimumVersion} the destination loads.",
+                0,
+                null,
+                device.Type.Id,
+                streamVersion,
+                device.Version);
         }
 
         if (_open == _transactions.Count)
@@ -67,7 +77,14 @@ public sealed class DeviceLoadBatch
             _input.Reset(state, _options.Reader);
             if (!_input.Peek() || _input.TokenType != BerTokenType.StartConstructed || _input.Tag != MigrationStreamFormat.StateTag)
             {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected a device state {MigrationStreamFormat.StateTag}.", _input.TokenOffset, null, device.Type.Id, streamVersion, device.Version);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"Expected a device state {MigrationStreamFormat.StateTag}.",
+                    _input.TokenOffset,
+                    null,
+                    device.Type.Id,
+                    streamVersion,
+                    device.Version);
             }
 
             _input.Accept();
@@ -77,7 +94,14 @@ public sealed class DeviceLoadBatch
             _session.End();
             if (_input.Peek())
             {
-                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "Bytes follow the device state.", _input.TokenOffset, null, device.Type.Id, streamVersion, device.Version);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.InvalidEncoding,
+                    "Bytes follow the device state.",
+                    _input.TokenOffset,
+                    null,
+                    device.Type.Id,
+                    streamVersion,
+                    device.Version);
             }
         }
         catch

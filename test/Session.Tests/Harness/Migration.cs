@@ -43,8 +43,12 @@ internal static class Migration
     {
         var wire = new TestWire(cut, injection);
         var log = new List<string>();
-        Task<Outcome> receiving = CaptureAsync(() => new MigrationDestination(destination, WithLog(destinationOptions, log, "destination")).RunAsync(wire.Destination, destinationCancellation));
-        Task<Outcome> sending = CaptureAsync(() => new MigrationSource(source, WithLog(sourceOptions, log, "source")).RunAsync(wire.Source, sourceCancellation));
+        Task<Outcome> receiving = CaptureAsync(() => new MigrationDestination(
+            destination,
+            WithLog(destinationOptions, log, "destination")).RunAsync(wire.Destination, destinationCancellation));
+        Task<Outcome> sending = CaptureAsync(() => new MigrationSource(
+            source,
+            WithLog(sourceOptions, log, "source")).RunAsync(wire.Source, sourceCancellation));
 
         // Generous: a side that hangs fails the test here instead of hanging it.
         TimeSpan guard = TimeSpan.FromSeconds(30);

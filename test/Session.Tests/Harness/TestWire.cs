@@ -36,8 +36,18 @@ internal sealed class TestWire : IDisposable
         Source = SessionTransport.Create(_sourceIn.Reader, _sourceOut.Writer);
         Destination = SessionTransport.Create(_destinationIn.Reader, _destinationOut.Writer);
         _pumps = Task.WhenAll(
-            Task.Run(() => PumpAsync(_sourceOut.Reader, _destinationIn.Writer, _forward, cut is { Forward: true } ? cut.Offset : long.MaxValue, injection is { Forward: true } ? injection : null)),
-            Task.Run(() => PumpAsync(_destinationOut.Reader, _sourceIn.Writer, _backward, cut is { Forward: false } ? cut.Offset : long.MaxValue, injection is { Forward: false } ? injection : null)));
+            Task.Run(() => PumpAsync(
+                _sourceOut.Reader,
+                _destinationIn.Writer,
+                _forward,
+                cut is { Forward: true } ? cut.Offset : long.MaxValue,
+                injection is { Forward: true } ? injection : null)),
+            Task.Run(() => PumpAsync(
+                _destinationOut.Reader,
+                _sourceIn.Writer,
+                _backward,
+                cut is { Forward: false } ? cut.Offset : long.MaxValue,
+                injection is { Forward: false } ? injection : null)));
     }
 
     public Cut? Cut { get; }
