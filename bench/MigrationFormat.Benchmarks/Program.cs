@@ -35,6 +35,16 @@ public static class Program
             return 0;
         }
 
+        if (args.Length > 0 && args[0] == "session-throughput")
+        {
+            if (args.Length > 2)
+            {
+                SessionBenchmarks.BufferSize = int.Parse(args[2], CultureInfo.InvariantCulture);
+            }
+
+            return SessionThroughput.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 9);
+        }
+
         if (args.Length > 0 && args[0] == "session-alloc")
         {
             return SessionAlloc.Run();

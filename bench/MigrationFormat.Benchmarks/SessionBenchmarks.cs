@@ -127,6 +127,9 @@ public class SessionBenchmarks
     private List<SessionDevice> _sourceDevices = [];
     private List<SessionDevice> _destinationDevices = [];
 
+    /// <summary>Gets or sets the size of the transport's buffers (what one read from the socket can fill); the default unless set.</summary>
+    public static int BufferSize { get; set; } = SessionTransport.DefaultBufferSize;
+
     /// <summary>Gets or sets whether the session negotiates CRC-32C checksums (each side sums every byte).</summary>
     [Params(false, true)]
     public bool Checksums { get; set; }
@@ -190,8 +193,8 @@ public class SessionBenchmarks
     public async Task<long> Session()
     {
         (Socket a, Socket b) = UnixSocketPair.Create();
-        await using SessionTransport sourceEnd = SessionTransport.FromSocket(a);
-        await using SessionTransport destinationEnd = SessionTransport.FromSocket(b);
+        await using SessionTransport sourceEnd = SessionTransport.FromSocket(a, BufferSize);
+        await using SessionTransport destinationEnd = SessionTransport.FromSocket(b, BufferSize);
         SessionOptions options = Options(Checksums);
         Task<MigrationResult> receiving = Task.Run(() => new MigrationDestination(_destinationDevices, options).RunAsync(destinationEnd));
         MigrationResult sent = await new MigrationSource(_sourceDevices, options).RunAsync(sourceEnd);
@@ -319,4 +322,67 @@ public static class SessionAlloc
     }
 
     private static long Measure(Func<Task<int>> action) => Measure(() => (Task)action());
+}
+
+/// <summary>
+/// The <c>session-throughput</c> console mode: the raw socket copy and the session (without, then with checksums)
+/// run alternately, pair after pair, so that a busy machine slows both sides of each pair alike; prints every pair, the
+/// medians and the throughput ratio (raw time / session time).
+/// </summary>
+public static class SessionThroughput
+{
+    public static int Run(int pairs)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var failed = false;
+        foreach (bool checksums in new[] { false, true })
+        {
+            var bench = new SessionBenchmarks { Checksums = checksums };
+            bench.Setup();
+            var raw = new List<double>();
+            var session = new List<double>();
+            var ratios = new List<double>();
+            for (int i = 0; i < pairs; i++)
+            {
+                // Alternate which goes first, so that neither always runs on a warmer or colder machine.
+                double first = Time(i % 2 == 0 ? bench.RawUnixSocketCopy : bench.Session);
+                double second = Time(i % 2 == 0 ? bench.Session : bench.RawUnixSocketCopy);
+                (double r, double s) = i % 2 == 0 ? (first, second) : (second, first);
+                raw.Add(r);
+                session.Add(s);
+                ratios.Add(r / s);
+                Console.WriteLine(string.Format(c, "checksums {0}, pair {1}: raw {2:F1} ms, session {3:F1} ms, ratio {4:F2}", checksums, i + 1, r, s, r / s));
+            }
+
+            double bytes = bench.Session().GetAwaiter().GetResult();
+            double rawMedian = Median(raw), sessionMedian = Median(session), ratio = Median(ratios);
+            Console.WriteLine(string.Format(
+                c,
+                "checksums {0}: {1:F0} bytes; raw median {2:F1} ms ({3:F2} GB/s), session median {4:F1} ms ({5:F2} GB/s); median pair ratio {6:F2}",
+                checksums,
+                bytes,
+                rawMedian,
+                bytes / rawMedian / 1e6,
+                sessionMedian,
+                bytes / sessionMedian / 1e6,
+                ratio));
+            failed |= !checksums && ratio < 0.8;
+        }
+
+        return failed ? 1 : 0;
+    }
+
+    private static double Time(Func<Task<long>> action)
+    {
+        var watch = Stopwatch.StartNew();
+        action().GetAwaiter().GetResult();
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = new List<double>(values);
+        sorted.Sort();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
 }

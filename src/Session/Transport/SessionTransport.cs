@@ -14,8 +14,11 @@ namespace MigrationFormat.Session;
 /// </summary>
 public sealed class SessionTransport : IAsyncDisposable
 {
-    /// <summary>The size of the buffers the stream adapters read into: 256 KiB.</summary>
-    public const int DefaultBufferSize = 256 * 1024;
+    /// <summary>
+    /// The size of the buffers the stream adapters read into and write from: 1 MiB, so that one system call moves as
+    /// much as a socket holds (measured in bench/: 256 KiB cost a tenth of the throughput of a 1 GiB session).
+    /// </summary>
+    public const int DefaultBufferSize = 1024 * 1024;
 
     private readonly Socket? _socket;
     private readonly Stream? _stream;
