@@ -14,15 +14,9 @@ namespace MigrationFormat.Visitors;
 /// </summary>
 public sealed class MigrationStreamWriter : IDisposable
 {
-    /// <summary>The adapter over a <see cref="Stream"/> output: 64 KiB buffers, the stream left open.</summary>
-    private static readonly StreamPipeWriterOptions StreamOptions = new(minimumBufferSize: 64 * 1024, leaveOpen: true);
-
-    /// <summary>Given when the stream adapter is completed, so that it drops (rather than writes) anything a failed write left in its buffer.</summary>
-    private static readonly ObjectDisposedException DisposedBeforeDrained = new(nameof(MigrationStreamWriter));
-
     private readonly IBufferWriter<byte> _output;
     private readonly ChecksumBufferWriter? _checksum;
-    private readonly PipeWriter? _streamOutput;
+    private readonly StreamBufferWriter? _streamOutput;
     private readonly Action? _drain;
     private readonly MigrationStreamWriterOptions _options;
     private int _sections;
@@ -50,16 +44,12 @@ public sealed class MigrationStreamWriter : IDisposable
     public MigrationStreamWriter(Stream output, MigrationStreamWriterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(output);
-
-        // The BCL's adapter buffers what is written and hands it to the stream at each drain.
-        PipeWriter pipe = PipeWriter.Create(output, StreamOptions);
-        _streamOutput = pipe;
-        _drain = DrainStream;
+        _streamOutput = new StreamBufferWriter(output);
+        _drain = _streamOutput.Drain;
         _options = options ?? new MigrationStreamWriterOptions();
-        _checksum = _options.Integrity ? new ChecksumBufferWriter(pipe) : null;
-        _output = _checksum ?? (IBufferWriter<byte>)pipe;
+        _checksum = _options.Integrity ? new ChecksumBufferWriter(_streamOutput) : null;
+        _output = _checksum ?? (IBufferWriter<byte>)_streamOutput;
     }
-
 
     /// <summary>Gets the number of sections written so far.</summary>
     public int SectionCount => _sections;
@@ -217,14 +207,12 @@ public sealed class MigrationStreamWriter : IDisposable
         Drain();
     }
 
-    /// <summary>Releases the stream output's buffer; does not complete the stream, and writes nothing not already drained.</summary>
-    public void Dispose() => _streamOutput?.Complete(DisposedBeforeDrained);
+    /// <summary>Releases the stream output's buffer; does not complete the stream.</summary>
+    public void Dispose() => _streamOutput?.Dispose();
 
     private void Drain() => _drain?.Invoke();
 
-    private void DrainStream() => Flush(_streamOutput!);
-
-    /// <summary>Flushes a pipe synchronously; a flush that completes at once (a stream that writes synchronously) allocates nothing.</summary>
+    /// <summary>Flushes a pipe synchronously; a flush that completes at once allocates nothing.</summary>
     private static void Flush(PipeWriter pipe)
     {
         ValueTask<FlushResult> flush = pipe.FlushAsync();
