@@ -42,6 +42,11 @@ public static class Program
                 SessionBenchmarks.BufferSize = int.Parse(args[2], CultureInfo.InvariantCulture);
             }
 
+            if (args.Length > 3)
+            {
+                SessionBenchmarks.ChunkSize = int.Parse(args[3], CultureInfo.InvariantCulture);
+            }
+
             return SessionThroughput.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 9);
         }
 

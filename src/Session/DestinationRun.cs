@@ -46,6 +46,7 @@ internal sealed class DestinationRun : IDisposable
     private int _nextSection;
     private int _rounds;
     private bool _answerSent;
+    private volatile string? _streaming;
 
     public DestinationRun(IReadOnlyList<SessionDevice> devices, SessionOptions options, SessionTransport transport, CancellationToken cancellation)
     {
@@ -58,6 +59,11 @@ internal sealed class DestinationRun : IDisposable
         _batch = new DeviceLoadBatch(options.LoadOptions);
         _watchdog.DescribeWait = () =>
         {
+            if (_streaming is { } streaming)
+            {
+                return (streaming, "device data");
+            }
+
             if (_reader.PendingLength == 0)
             {
                 return (null, null);
@@ -261,7 +267,19 @@ internal sealed class DestinationRun : IDisposable
         bool trailer = false;
         while (true)
         {
-            await NextAsync(trailer ? "the end of the stream" : "the next message").ConfigureAwait(false);
+            // Device data is taken as it arrives; anything else is waited for whole.
+            await NextAsync(trailer ? "the end of the stream" : "the next message", MessageCodec.MaxDataHeaderLength).ConfigureAwait(false);
+            if (_reader.Tag == SessionFormat.DeviceDataTag && !_reader.IsEndOfContents)
+            {
+                await ReceiveDataAsync().ConfigureAwait(false);
+                continue;
+            }
+
+            if (!_reader.IsWhole)
+            {
+                await NextAsync("the rest of a message").ConfigureAwait(false);
+            }
+
             BerTag tag = _reader.Tag;
             if (_reader.IsEndOfContents)
             {
@@ -279,11 +297,7 @@ internal sealed class DestinationRun : IDisposable
                 throw Violation($"{tag} after the trailer");
             }
 
-            if (tag == SessionFormat.DeviceDataTag)
-            {
-                ReceiveData();
-            }
-            else if (tag == SessionFormat.InitialDataSentTag)
+            if (tag == SessionFormat.InitialDataSentTag)
             {
                 await ReceiveInitialDataSentAsync().ConfigureAwait(false);
             }
@@ -339,9 +353,15 @@ internal sealed class DestinationRun : IDisposable
         }
     }
 
-    private void ReceiveData()
+    /// <summary>
+    /// Hands a device-data message's bytes to its device as they arrive, rather than once the whole message is in:
+    /// copying each piece while it is fresh keeps the transport flowing, as a plain copy would.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ReceiveDataAsync()
     {
-        int index = MessageCodec.ReadDataHeader(_reader.Element, _reader.HeaderLength, _reader.ElementOffset, out long dataStart, out long dataLength);
+        long total = _reader.HeaderLength + _reader.ContentLength;
+        int index = MessageCodec.ReadDataHeader(_reader.Element, _reader.HeaderLength, total, _reader.ElementOffset, out long dataStart, out long dataLength);
         if (_watchdog.Phase == SessionPhase.Completion || index >= _offers.Count || !_offers[index].Iterative)
         {
             throw Violation(Invariant($"device data for device {index}, which {(index < _offers.Count ? "sends none" : "was not offered")}"));
@@ -353,26 +373,52 @@ internal sealed class DestinationRun : IDisposable
         }
 
         IIterativeDevice device = _targets[index].Iterative!;
-        _watchdog.Device = _offers[index].Name;
+        string name = _offers[index].Name;
+        _watchdog.Device = name;
+        _streaming = name;
+        _reader.ConsumeBytes(dataStart);
+        long remaining = dataLength;
+        while (remaining > 0)
+        {
+            ReadOnlySequence<byte> available = _reader.Available;
+            if (available.IsEmpty)
+            {
+                if (!await _reader.ReadMoreAsync(Token).ConfigureAwait(false))
+                {
+                    throw new MigrationSessionException(
+                        SessionErrorKind.PeerClosed,
+                        _watchdog.Phase,
+                        name,
+                        Invariant($"the source closed the connection inside device data ({dataLength - remaining} of {dataLength} bytes arrived)"));
+                }
+
+                continue;
+            }
+
+            long take = Math.Min(available.Length, remaining);
+            Deliver(device, name, available.Slice(0, take));
+            _reader.ConsumeBytes(take);
+            remaining -= take;
+        }
+
+        _dataBytes[index] += dataLength;
+        _streaming = null;
+        _watchdog.Device = null;
+    }
+
+    private void Deliver(IIterativeDevice device, string name, ReadOnlySequence<byte> data)
+    {
         try
         {
-            foreach (ReadOnlyMemory<byte> segment in _reader.Element.Slice(dataStart, dataLength))
+            foreach (ReadOnlyMemory<byte> segment in data)
             {
                 device.WriteLoadData(segment.Span);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            throw new MigrationSessionException(
-                SessionErrorKind.LoadFailed,
-                _watchdog.Phase,
-                _offers[index].Name,
-                $"its data did not load: {exception.Message}",
-                exception);
+            throw new MigrationSessionException(SessionErrorKind.LoadFailed, _watchdog.Phase, name, $"its data did not load: {exception.Message}", exception);
         }
-
-        _dataBytes[index] += dataLength;
-        _watchdog.Device = null;
     }
 
     private async Task ReceiveInitialDataSentAsync()
@@ -580,12 +626,14 @@ internal sealed class DestinationRun : IDisposable
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask NextAsync(string what)
+    private async ValueTask NextAsync(string what, int prefix = int.MaxValue)
     {
         bool read;
         try
         {
-            read = await _reader.ReadAsync(Token).ConfigureAwait(false);
+            read = prefix == int.MaxValue
+                ? await _reader.ReadAsync(Token).ConfigureAwait(false)
+                : await _reader.ReadHeadAsync(prefix, Token).ConfigureAwait(false);
         }
         catch (MigrationFormatException exception) when (exception.Kind == MigrationErrorKind.Truncated)
         {

@@ -327,10 +327,10 @@ internal static class MessageCodec
     public static int DataHeaderLength(int device) => 1 + 5 + 2 + IntegerLength(device) + 1 + 5;
 
     /// <summary>
-    /// Reads a device-data message's device index and locates its data, without copying the data: only the few
-    /// octets in front of it are read here; the data stays in the transport's buffers.
+    /// Reads a device-data message's device index and locates its data from the first bytes of the message
+    /// (<paramref name="element"/>, at least the few before the data), the message being <paramref name="total"/> bytes.
     /// </summary>
-    public static int ReadDataHeader(ReadOnlySequence<byte> element, int headerLength, long offset, out long dataStart, out long dataLength)
+    public static int ReadDataHeader(ReadOnlySequence<byte> element, int headerLength, long total, long offset, out long dataStart, out long dataLength)
     {
         Span<byte> prefix = stackalloc byte[MaxDataHeaderLength + 8];
         int have = (int)Math.Min(element.Length, prefix.Length);
@@ -367,11 +367,11 @@ internal static class MessageCodec
         }
 
         at += dataHeader;
-        if (at + length != element.Length)
+        if (at + length != total)
         {
             throw new MigrationFormatException(
                 MigrationErrorKind.InvalidEncoding,
-                $"In device data: the data's length {length} does not end the message ({element.Length - at} octets remain).",
+                $"In device data: the data's length {length} does not end the message ({total - at} octets remain).",
                 offset + at);
         }
 

@@ -165,6 +165,77 @@ internal sealed class MessageReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the next value's identifier and length have arrived with at least <paramref name="prefix"/> bytes of
+    /// it (all of it when it is shorter), for a caller that takes the rest as it arrives (<see cref="Available"/>,
+    /// <see cref="ConsumeBytes"/>, <see cref="ReadMoreAsync"/>) instead of waiting for it whole. <see cref="Element"/> is
+    /// then what has arrived of the value; an end-of-contents or an indefinite-length value is waited for whole.
+    /// </summary>
+    /// <returns><see langword="false"/> when the input ended cleanly before it.</returns>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> ReadHeadAsync(int prefix, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            if (TryFrame(prefix))
+            {
+                return true;
+            }
+
+            if (_ended)
+            {
+                if (_buffer.IsEmpty)
+                {
+                    return false;
+                }
+
+                NotePending();
+                throw new MigrationFormatException(MigrationErrorKind.Truncated, $"The input ended inside a value ({_buffer.Length} bytes of it arrived).", _offset);
+            }
+
+            await FillAsync(cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Gets a value indicating whether <see cref="Element"/> holds the whole current value.</summary>
+    public bool IsWhole => Element.Length == HeaderLength + ContentLength;
+
+    /// <summary>Gets every byte that has arrived and is not consumed (while a value is taken as it arrives: the next of its bytes, and maybe more).</summary>
+    public ReadOnlySequence<byte> Available => _buffer;
+
+    /// <summary>Consumes <paramref name="count"/> bytes of a value taken as it arrives.</summary>
+    public void ConsumeBytes(long count)
+    {
+        if (Summing)
+        {
+            foreach (ReadOnlyMemory<byte> segment in _buffer.Slice(0, count))
+            {
+                _checksum = Crc32C.Append(_checksum, segment.Span);
+            }
+        }
+
+        Element = default;
+        Advance(count);
+    }
+
+    /// <summary>Waits (within the timeout) until more bytes have arrived than <see cref="Available"/> holds.</summary>
+    /// <returns><see langword="false"/> when the input ended instead.</returns>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> ReadMoreAsync(CancellationToken cancellation)
+    {
+        long before = _buffer.Length;
+        while (!_ended)
+        {
+            await FillAsync(cancellation).ConfigureAwait(false);
+            if (_buffer.Length > before)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Gets the current value as one span: a view of the input when it is in one segment, else a pooled copy.</summary>
     public ReadOnlySpan<byte> GetContiguous() => GetContiguousMemory().Span;
 
@@ -273,7 +344,7 @@ internal sealed class MessageReader : IDisposable
     }
 
     /// <summary>Frames the next value when it is all there.</summary>
-    private bool TryFrame()
+    private bool TryFrame(long wanted = long.MaxValue)
     {
         if (_scanning)
         {
@@ -338,12 +409,13 @@ internal sealed class MessageReader : IDisposable
 
         ContentLength = length;
         long total = headerLength + length;
-        if (_buffer.Length < total)
+        long needed = Math.Min(total, Math.Max(wanted, headerLength));
+        if (_buffer.Length < needed)
         {
             return false;
         }
 
-        Element = _buffer.Slice(0, total);
+        Element = _buffer.Slice(0, Math.Min(total, _buffer.Length));
         return true;
     }
 
