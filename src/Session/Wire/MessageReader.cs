@@ -190,7 +190,10 @@ internal sealed class MessageReader : IDisposable
                 }
 
                 NotePending();
-                throw new MigrationFormatException(MigrationErrorKind.Truncated, $"The input ended inside a value ({_buffer.Length} bytes of it arrived).", _offset);
+                throw new MigrationFormatException(
+                    MigrationErrorKind.Truncated,
+                    $"The input ended inside a value ({_buffer.Length} bytes of it arrived).",
+                    _offset);
             }
 
             await FillAsync(cancellation).ConfigureAwait(false);
