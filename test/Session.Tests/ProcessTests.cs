@@ -58,9 +58,9 @@ public partial class ProcessTests(ITestOutputHelper output)
     {
         string path = SocketPath();
         var clock = new Stopwatch();
-        using ToolProcess destination = ToolProcess.Start("migrate", "--listen", path, "--timeout", "3");
+        using ToolProcess destination = ToolProcess.Start("migrate", "--listen", path, "--timeout", "5");
         await destination.SeenAsync("listening on").WaitAsync(Limit);
-        using ToolProcess source = ToolProcess.Start("migrate", "--connect", path, "--timeout", "3", "--round-interval", "250");
+        using ToolProcess source = ToolProcess.Start("migrate", "--connect", path, "--timeout", "5", "--round-interval", "250");
         (ToolProcess killed, ToolProcess survivor) = victim == "source" ? (source, destination) : (destination, source);
 
         await killed.SeenAsync(Regex.Escape(line)).WaitAsync(Limit);
@@ -74,7 +74,7 @@ public partial class ProcessTests(ITestOutputHelper output)
         Assert.Equal(1, exit);
         Assert.Matches($"failed: Migration failed in ({phase})", survivor.Stderr);
         Assert.Contains(victim == "source" ? "the source" : "the destination", survivor.Stderr, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the survivor took {clock.Elapsed} to notice; its timeout is 3 s");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the survivor took {clock.Elapsed} to notice; its timeout is 5 s");
         if (survivor == destination)
         {
             Assert.Equal(string.Empty, destination.Stdout);
