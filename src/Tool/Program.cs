@@ -366,6 +366,7 @@ public static class Program
         root.Add(describe);
 
         ExternalStateCommands.AddTo(root, console.Out, console.Error);
+        root.Add(MigrateCommand.Build(console.Out, console.Error));
 
         return root;
     }
