@@ -255,7 +255,7 @@ public sealed class VfioAccelerator : IIterativeDevice
     }
 
     /// <inheritdoc/>
-    public void EndSave() => _saving = false;
+    public void EndSave(bool migrated) => _saving = false;
 
     /// <inheritdoc/>
     public void BeginLoad()

@@ -61,7 +61,7 @@ public sealed class BlobRegion(byte[] source, byte[] destination, bool switchove
     {
     }
 
-    public void EndSave()
+    public void EndSave(bool migrated)
     {
     }
 

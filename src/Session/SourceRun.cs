@@ -176,7 +176,7 @@ internal sealed class SourceRun : IDisposable
             }
 
             await _transport.CloseOutputAsync().ConfigureAwait(false);
-            EndSaving(saving);
+            EndSaving(saving, migrated: true);
             MigrationResult result = Result(answer);
             string how = _duplex ? "committed by the destination" : "written";
             Emit(
@@ -204,7 +204,7 @@ internal sealed class SourceRun : IDisposable
             }
 
             await _transport.CloseOutputAsync().ConfigureAwait(false);
-            EndSaving(saving);
+            EndSaving(saving, migrated: false);
             if (stopped && _options.ResumeGuest is { } resume)
             {
                 await resume().ConfigureAwait(false);
@@ -722,13 +722,13 @@ internal sealed class SourceRun : IDisposable
         }
     }
 
-    private void EndSaving(List<SessionDevice> saving)
+    private void EndSaving(List<SessionDevice> saving, bool migrated)
     {
         foreach (SessionDevice device in saving)
         {
             try
             {
-                device.Iterative!.EndSave();
+                device.Iterative!.EndSave(migrated);
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {

@@ -12,7 +12,7 @@ namespace MigrationFormat.Session;
 /// </summary>
 /// <remarks>
 /// The calls follow VFIO's migration states: <see cref="BeginSave"/> (running to pre-copy), <see cref="StopAndCopy"/>
-/// (pre-copy to stop-copy), <see cref="EndSave"/> (back to running or stopped); <see cref="BeginLoad"/> (resuming) and
+/// (pre-copy to stop-copy), <see cref="EndSave"/> (stopped after a migration, running again after a failure); <see cref="BeginLoad"/> (resuming) and
 /// <see cref="EndLoad"/> (resuming to stopped, or a reset when the migration failed).
 /// </remarks>
 public interface IIterativeDevice : IDeviceState
@@ -40,7 +40,11 @@ public interface IIterativeDevice : IDeviceState
     void StopAndCopy();
 
     /// <summary>Source: the saving session is over, whether the migration succeeded or not.</summary>
-    void EndSave();
+    /// <param name="migrated">
+    /// <see langword="true"/> when the destination took the state (the guest stays stopped here); <see langword="false"/>
+    /// when the migration failed and the guest runs on here, so the device must run again.
+    /// </param>
+    void EndSave(bool migrated);
 
     /// <summary>Destination: starts a loading session; nothing is current until <see cref="EndLoad"/> commits.</summary>
     void BeginLoad();
