@@ -39,6 +39,30 @@ public partial class ProcessTests(ITestOutputHelper output)
         Assert.Contains("serial#0 v2", destination.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Migrate_WithTheSimulatedVfioDevice_ItsMemoryAndRegistersArriveAndBothDevicesStop()
+    {
+        string path = SocketPath();
+        using ToolProcess destination = ToolProcess.Start("migrate", "--listen", path, "--timeout", "5", "--vfio");
+        await destination.SeenAsync("listening on").WaitAsync(Limit);
+        using ToolProcess source = ToolProcess.Start("migrate", "--connect", path, "--timeout", "5", "--round-interval", "20", "--vfio");
+
+        int sourceExit = await source.ExitAsync(Limit);
+        int destinationExit = await destination.ExitAsync(Limit);
+        output.WriteLine(source.Stderr);
+        output.WriteLine(destination.Stderr);
+
+        Assert.Equal((0, 0), (sourceExit, destinationExit));
+        Assert.Contains("vfio-sim#0 v1 (pre-copy, switchover-ack)", destination.Stderr, StringComparison.Ordinal);
+        Assert.Contains("vfio-sim#0: initial data loaded; acknowledged", destination.Stderr, StringComparison.Ordinal);
+        string sourceFinal = VfioDigest().Matches(source.Stderr)[^1].Value;
+        Assert.Equal(sourceFinal, VfioDigest().Matches(destination.Stderr)[^1].Value);
+        Assert.StartsWith("vfio-sim#0: VFIO device STOP,", sourceFinal, StringComparison.Ordinal);
+        Assert.NotEqual(VfioDigest().Matches(source.Stderr)[0].Value, sourceFinal);
+        using JsonDocument states = JsonDocument.Parse(destination.Stdout);
+        Assert.Equal(7, states.RootElement.GetProperty("vfio-sim#0").GetProperty("migration_flags").GetInt32());
+    }
+
     /// <summary>Kill points: which side dies, once the other has logged a line matching the pattern.</summary>
     public static TheoryData<string, string, string> KillPoints => new()
     {
@@ -103,6 +127,9 @@ public partial class ProcessTests(ITestOutputHelper output)
         Assert.NotEqual(MemoryDigest().Matches(source.Stderr)[0].Groups[1].Value, sourceMemory);
         Assert.Contains("switchover acknowledged", source.Stderr, StringComparison.Ordinal);
     }
+
+    [GeneratedRegex(@"vfio-sim#0: VFIO device [A-Z_]+, memory \d+ bytes sha256 [0-9a-f]{16}, registers sha256 [0-9a-f]{16}")]
+    private static partial Regex VfioDigest();
 
     private static string SocketPath() => Path.Combine(Path.GetTempPath(), "migfmt-" + Guid.NewGuid().ToString("N")[..12] + ".sock");
 

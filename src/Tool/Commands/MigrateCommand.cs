@@ -11,6 +11,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using MigrationFormat.DeviceState.Vfio;
 using MigrationFormat.Samples;
 using MigrationFormat.Session;
 using MigrationFormat.Visitors;
@@ -56,6 +57,10 @@ internal static class MigrateCommand
             Description = "Offer (source) or support (destination) capability NAME; NAME! also requires it (repeatable).",
             HelpName = "NAME[!]",
         };
+        var vfio = new Option<bool>("--vfio")
+        {
+            Description = "Also migrate the simulated VFIO device (vfio-sim) through its migration uAPI; give it on both sides.",
+        };
         var noChecksums = new Option<bool>("--no-checksums") { Description = "Neither offer nor support CRC-32C checksums." };
         var timeout = new Option<double>("--timeout")
         {
@@ -74,7 +79,7 @@ internal static class MigrateCommand
         };
         var command = new Command("migrate", "Migrate the sample devices live between two processes: --listen (destination) or --connect (source).")
         {
-            listen, connect, tcp, saveVersion, noAck, capability, noChecksums, timeout, roundInterval, acceptTimeout,
+            listen, connect, tcp, saveVersion, noAck, capability, vfio, noChecksums, timeout, roundInterval, acceptTimeout,
         };
         command.SetAction(p =>
         {
@@ -100,7 +105,8 @@ internal static class MigrateCommand
                 Capabilities(p.GetValue(capability) ?? [], !p.GetValue(noChecksums)),
                 Seconds(p.GetValue(timeout), "--timeout"),
                 TimeSpan.FromMilliseconds(Math.Max(0, p.GetValue(roundInterval))),
-                Seconds(p.GetValue(acceptTimeout), "--accept-timeout"));
+                Seconds(p.GetValue(acceptTimeout), "--accept-timeout"),
+                p.GetValue(vfio));
             return Run(settings, stdout, stderr);
         });
         return command;
@@ -141,7 +147,10 @@ internal static class MigrateCommand
 
     private static async Task<int> RunDestinationAsync(Settings settings, Log log, TextWriter stdout, CancellationToken cancellation)
     {
-        IReadOnlyList<SessionDevice> devices = SessionSamples.CreateDestination(settings.Versions, settings.NoAck);
+        IReadOnlyList<SessionDevice> devices = WithVfio(
+            SessionSamples.CreateDestination(settings.Versions, settings.NoAck),
+            settings,
+            ack => VfioSessionSamples.CreateDestination(switchoverAck: ack));
         using var listener = SessionListener.Start(settings.EndPoint);
         log.Write($"listening on {Describe(listener.LocalEndPoint)}");
         SessionTransport transport;
@@ -178,11 +187,16 @@ internal static class MigrateCommand
 
     private static async Task<int> RunSourceAsync(Settings settings, Log log, CancellationToken cancellation)
     {
-        IReadOnlyList<SessionDevice> devices = SessionSamples.CreateSource(null, settings.NoAck);
+        IReadOnlyList<SessionDevice> devices = WithVfio(
+            SessionSamples.CreateSource(null, settings.NoAck),
+            settings,
+            ack => VfioSessionSamples.CreateSource(switchoverAck: ack));
         VfioAccelerator? accelerator = null;
+        VfioSessionDevice? vfio = null;
         foreach (SessionDevice device in devices)
         {
             accelerator ??= device.Device as VfioAccelerator;
+            vfio ??= device.Device as VfioSessionDevice;
         }
 
         log.Write($"connecting to {Describe(settings.EndPoint)}");
@@ -202,6 +216,11 @@ internal static class MigrateCommand
                     if (accelerator is not null)
                     {
                         SessionSamples.RunGuest(accelerator, round);
+                    }
+
+                    if (vfio is not null)
+                    {
+                        VfioSessionSamples.RunGuest(vfio, round);
                     }
                 },
                 StopGuest = _ =>
@@ -231,7 +250,28 @@ internal static class MigrateCommand
                 string digest = Convert.ToHexStringLower(SHA256.HashData(accelerator.Memory))[..16];
                 log.Write(Invariant($"{device.Name}: device memory {accelerator.Memory.Length} bytes, sha256 {digest}"));
             }
+            else if (device.Device is VfioSessionDevice { Device: SimulatedVfioDevice simulated } vfio)
+            {
+                byte[] registers = new byte[simulated.RegisterCount * sizeof(uint)];
+                Buffer.BlockCopy(simulated.Registers, 0, registers, 0, registers.Length);
+                string memory = Convert.ToHexStringLower(SHA256.HashData(simulated.Memory))[..16];
+                string registerDigest = Convert.ToHexStringLower(SHA256.HashData(registers))[..16];
+                string state = VfioStates.UapiName(vfio.Device.State);
+                log.Write(Invariant(
+                    $"{device.Name}: VFIO device {state}, memory {simulated.Memory.Length} bytes sha256 {memory}, registers sha256 {registerDigest}"));
+            }
         }
+    }
+
+    private static IReadOnlyList<SessionDevice> WithVfio(IReadOnlyList<SessionDevice> samples, Settings settings, Func<bool, VfioSessionDevice> create)
+    {
+        if (!settings.Vfio)
+        {
+            return samples;
+        }
+
+        bool ack = !settings.NoAck.Contains(VfioPciConfig.DeviceType.Id);
+        return [.. samples, new SessionDevice(create(ack))];
     }
 
     private static string StatesJson(IReadOnlyList<SessionDevice> devices)
@@ -339,7 +379,8 @@ internal static class MigrateCommand
         List<SessionCapability> Capabilities,
         TimeSpan Timeout,
         TimeSpan RoundInterval,
-        TimeSpan AcceptTimeout);
+        TimeSpan AcceptTimeout,
+        bool Vfio);
 
     /// <summary>Lines on stderr, each with the side and the time since the start.</summary>
     private sealed class Log(TextWriter output, string side)
