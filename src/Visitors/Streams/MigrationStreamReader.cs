@@ -679,7 +679,10 @@ public sealed class MigrationStreamReader : IDisposable
         string name = ReadString("a required capability", MigrationStreamFormat.RequiredCapabilityTag);
         if (name != MigrationStreamFormat.IntegrityCapability)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnsupportedVersion, $"The stream requires capability '{name}', which this reader does not understand.", offset);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnsupportedVersion,
+                $"The stream requires capability '{name}', which this reader does not understand.",
+                offset);
         }
 
         return name;
