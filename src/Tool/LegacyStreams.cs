@@ -1,11 +1,10 @@
-using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using MigrationFormat.Schema.Qemu;
+using System;
+using MigrationFormat.Qemu;
 using MigrationFormat.Visitors;
-using MigrationFormat.Visitors.Qemu;
 
 namespace MigrationFormat.Tool;
 

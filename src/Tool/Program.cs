@@ -378,7 +378,7 @@ public static class Program
     {
         Span<byte> prefix = stackalloc byte[4];
         using FileStream stream = File.OpenRead(file);
-        return stream.ReadAtLeast(prefix, 4, throwOnEndOfStream: false) == 4 && Visitors.Qemu.QemuStreamFormat.IsQemuStream(prefix);
+        return stream.ReadAtLeast(prefix, 4, throwOnEndOfStream: false) == 4 && Qemu.QemuStreamFormat.IsQemuStream(prefix);
     }
 
     /// <summary>
@@ -391,12 +391,12 @@ public static class Program
         if (json)
         {
             var output = new ArrayBufferWriter<byte>();
-            Visitors.Qemu.AnalyzerJsonWriter.WriteState(stream, output);
+            Qemu.AnalyzerJsonWriter.WriteState(stream, output);
             stdout.Write(Encoding.UTF8.GetString(output.WrittenSpan));
         }
         else
         {
-            stdout.Write(Visitors.Qemu.QemuStreamDumper.DumpToString(stream));
+            stdout.Write(Qemu.QemuStreamDumper.DumpToString(stream));
         }
 
         return ExitOk;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.IO;
-using System.Text;
 using System.Text.Json;
-using MigrationFormat.Schema.Qemu;
+using System.Text;
+using MigrationFormat.Qemu;
 
 namespace MigrationFormat.Tool;
 

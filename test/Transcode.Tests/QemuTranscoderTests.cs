@@ -1,6 +1,6 @@
 using System.Formats.Asn1;
+using MigrationFormat.Qemu;
 using MigrationFormat.Schema;
-using MigrationFormat.Schema.Qemu;
 using MigrationFormat.Visitors;
 using Xunit.Abstractions;
 
