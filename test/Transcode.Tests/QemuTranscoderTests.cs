@@ -59,12 +59,12 @@ public sealed class QemuTranscoderTests(ITestOutputHelper output)
                 reader.SkipSection();
             }
 
-            Assert.Contains(DeviceCatalog.SchemaKey("serial", 3), reader.Schemas.Keys);
+            Assert.Contains(DeviceCatalog.SchemaKey("mc146818rtc", 3), reader.Schemas.Keys);
         }
 
         Assert.Equal(result.DeviceSections + result.OpaqueSections + 1, ids.Count);
         Assert.Equal(QemuTranscoder.VmDescriptionSectionId, ids[0]);
-        Assert.Contains("serial", ids);
+        Assert.Contains("mc146818rtc", ids);
         Assert.Contains("i8254", ids);
         Assert.Contains(QemuTranscoder.RecordSectionId, ids);
     }

@@ -237,6 +237,10 @@ public static class AnalyzerJsonWriter
 
                 json.EndArray();
                 break;
+            case VmStateNullPointer { TypeName: "nullptr" }:
+                // QEMU 9.1 and later: the analyzer of that version prints the word.
+                json.AsciiStringValue("nullptr");
+                break;
             default:
                 json.AsciiStringValue(HexByte[QemuStreamFormat.NullPointerMarker]);
                 break;

@@ -35,4 +35,7 @@ public enum QemuCommand
 
     /// <summary>10: receive bitmap (variable).</summary>
     RecvBitmap = 10,
+
+    /// <summary>11: switchover start (no data); QEMU 10.0 sends it before the device state when the machine type is 10.0 or newer.</summary>
+    SwitchoverStart = 11,
 }

@@ -195,20 +195,26 @@ internal sealed class QemuInput
 
     /// <summary>
     /// Reads the bytes of a section body up to (not including) the first <c>7E &lt;be32 section id&gt;</c> footer that is followed
-    /// by a record type byte. Used when no description says how long the body is.
+    /// by a record type byte and, when <paramref name="isPlausibleNext"/> is given, by bytes it accepts as the start of a record
+    /// (it sees up to <see cref="FooterLookahead"/> bytes, fewer at the end of the stream). Used when no description says how long
+    /// the body is.
     /// </summary>
-    public ReadOnlyMemory<byte> ReadUntilFooter(uint sectionId, int maxLength, string what)
+    public ReadOnlyMemory<byte> ReadUntilFooter(uint sectionId, int maxLength, string what, Func<ReadOnlySpan<byte>, bool>? isPlausibleNext = null)
     {
         long start = Position;
         Span<byte> footer = stackalloc byte[5];
         footer[0] = QemuStreamFormat.SectionFooter;
         BinaryPrimitives.WriteUInt32BigEndian(footer[1..], sectionId);
         var payload = new ArrayBufferWriter<byte>(256);
+
+        // A footer followed by a record type byte but refused by isPlausibleNext is remembered: if no other footer comes
+        // before the stream ends, it was the footer after all (the stream is damaged after it, and the reader says where).
+        int firstRefused = -1;
         while (true)
         {
             if (Fill(6) == 0)
             {
-                throw NoFooter(start, what, sectionId, payload.WrittenCount);
+                return FallBack(payload, firstRefused) ?? throw NoFooter(start, what, sectionId, payload.WrittenCount);
             }
 
             ReadOnlySpan<byte> span = Buffered;
@@ -220,7 +226,7 @@ internal sealed class QemuInput
                 Advance(take);
                 if (_ended && Available == 0)
                 {
-                    throw NoFooter(start, what, sectionId, payload.WrittenCount);
+                    return FallBack(payload, firstRefused) ?? throw NoFooter(start, what, sectionId, payload.WrittenCount);
                 }
 
                 continue;
@@ -230,18 +236,47 @@ internal sealed class QemuInput
             Advance(index);
             if (Fill(6) < 6)
             {
-                throw NoFooter(start, what, sectionId, payload.WrittenCount);
+                return FallBack(payload, firstRefused) ?? throw NoFooter(start, what, sectionId, payload.WrittenCount);
             }
 
+            // The footer's bytes can occur inside a payload: what follows must also look like the start of a record.
             if (QemuStreamFormat.IsRecordStart(Buffered[5]))
             {
-                return payload.WrittenMemory;
+                Fill(5 + FooterLookahead);
+                if (isPlausibleNext is null || isPlausibleNext(Buffered[5..]))
+                {
+                    return payload.WrittenMemory;
+                }
+
+                firstRefused = firstRefused < 0 ? payload.WrittenCount : firstRefused;
             }
 
             Append(payload, Buffered[..1], maxLength, start, what);
             Advance(1);
         }
     }
+
+    /// <summary>Puts back the bytes read past a refused footer and returns the payload before it, or <see langword="null"/> when there is none.</summary>
+    private ReadOnlyMemory<byte>? FallBack(ArrayBufferWriter<byte> payload, int firstRefused)
+    {
+        if (firstRefused < 0)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<byte> past = payload.WrittenSpan[firstRefused..];
+        var buffer = new byte[past.Length + Available];
+        past.CopyTo(buffer);
+        Buffered.CopyTo(buffer.AsSpan(past.Length));
+        _buffer = buffer;
+        _start = 0;
+        _end = buffer.Length;
+        Position -= past.Length;
+        return payload.WrittenMemory[..firstRefused];
+    }
+
+    /// <summary>How many bytes after a candidate footer <see cref="ReadUntilFooter"/> shows its plausibility check: a whole section header.</summary>
+    public const int FooterLookahead = 1 + 4 + 1 + 255 + 4 + 4;
 
     public MigrationFormatException Truncated(string what, int count) => TruncatedAt(Position, what, count, Available);
 

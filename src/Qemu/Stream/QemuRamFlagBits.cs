@@ -33,6 +33,9 @@ public enum QemuRamFlagBits
     /// <summary>0x80: an RDMA hook (<c>RAM_SAVE_FLAG_HOOK</c>); no bytes follow in the stream.</summary>
     Hook = 0x80,
 
-    /// <summary>0x100: a zlib-compressed page (<c>RAM_SAVE_FLAG_COMPRESS_PAGE</c>).</summary>
+    /// <summary>0x100: a zlib-compressed page (<c>RAM_SAVE_FLAG_COMPRESS_PAGE</c>; QEMU 9.1 removed compression).</summary>
     CompressPage = 0x100,
+
+    /// <summary>0x200: the multifd channels are synchronized here (<c>RAM_SAVE_FLAG_MULTIFD_FLUSH</c>, QEMU 8.0 and later); no bytes follow.</summary>
+    MultifdFlush = 0x200,
 }

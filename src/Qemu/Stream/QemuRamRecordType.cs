@@ -23,4 +23,7 @@ public enum QemuRamRecordType
 
     /// <summary>The end of this section's RAM records (<c>EOS</c>).</summary>
     EndOfSection,
+
+    /// <summary>The multifd channels are synchronized (<c>RAM_SAVE_FLAG_MULTIFD_FLUSH</c>); the record is its header word alone.</summary>
+    MultifdFlush,
 }

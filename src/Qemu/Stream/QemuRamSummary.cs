@@ -38,6 +38,9 @@ public sealed class QemuRamSummary
     /// <summary>Gets the number of end-of-section records.</summary>
     public long EndOfSectionRecords { get; private set; }
 
+    /// <summary>Gets the number of multifd flush records (<c>RAM_SAVE_FLAG_MULTIFD_FLUSH</c>).</summary>
+    public long MultifdFlushRecords { get; private set; }
+
     /// <summary>Gets the bytes of page data carried (whole pages, compressed data and XBZRLE deltas).</summary>
     public long DataBytes { get; private set; }
 
@@ -76,6 +79,9 @@ public sealed class QemuRamSummary
                 break;
             case QemuRamRecordType.Hook:
                 HookRecords++;
+                break;
+            case QemuRamRecordType.MultifdFlush:
+                MultifdFlushRecords++;
                 break;
             default:
                 EndOfSectionRecords++;

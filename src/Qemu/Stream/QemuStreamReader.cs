@@ -34,6 +34,7 @@ public sealed class QemuStreamReader : IDisposable
         [QemuCommand.Packaged] = 4,
         [QemuCommand.EnableColo] = 0,
         [QemuCommand.PostcopyResume] = 0,
+        [QemuCommand.SwitchoverStart] = 0,
     };
 
     private readonly Stream _stream;
@@ -52,6 +53,7 @@ public sealed class QemuStreamReader : IDisposable
     private uint? _configPageBits;
     private bool _ignoreShared;
     private bool _footersSeen;
+    private Func<ReadOnlySpan<byte>, bool>? _isPlausibleRecord;
     private string? _lastRamBlock;
 
     /// <summary>Creates a reader.</summary>
@@ -386,7 +388,41 @@ public sealed class QemuStreamReader : IDisposable
     }
 
     private ReadOnlyMemory<byte> ReadOpaqueBody(SectionInfo info) =>
-        _input.ReadUntilFooter(info.Id, _options.EffectiveMaxSectionLength, $"section {info.Id} '{info.Name}'");
+        _input.ReadUntilFooter(info.Id, _options.EffectiveMaxSectionLength, $"section {info.Id} '{info.Name}'", _isPlausibleRecord ??= IsPlausibleRecord);
+
+    /// <summary>
+    /// Whether the bytes after a candidate footer look like the start of the next record, so that footer bytes inside a payload
+    /// (QEMU 10.0's <c>timer</c> section can hold <c>7E 00 00 00 00</c> and then a zero byte) are not taken for the footer.
+    /// </summary>
+    private bool IsPlausibleRecord(ReadOnlySpan<byte> next)
+    {
+        if (next.IsEmpty)
+        {
+            return true;
+        }
+
+        switch (next[0])
+        {
+            case QemuStreamFormat.EndOfFile:
+                // The end of the stream, or the VM description: 06, be32 length, '{'.
+                return next.Length == 1 || (next[1] == QemuStreamFormat.VmDescription && (next.Length < 7 || next[6] == (byte)'{'));
+            case QemuStreamFormat.SectionStart or QemuStreamFormat.SectionFull:
+                if (next.Length < 6)
+                {
+                    return true;
+                }
+
+                int length = next[5];
+                ReadOnlySpan<byte> name = next.Slice(6, Math.Min(length, next.Length - 6));
+                return length > 0 && !name.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
+            case QemuStreamFormat.SectionPart or QemuStreamFormat.SectionEnd:
+                return next.Length < 5 || _sections.ContainsKey(BinaryPrimitives.ReadUInt32BigEndian(next.Slice(1)));
+            case QemuStreamFormat.Command:
+                return next.Length < 3 || BinaryPrimitives.ReadUInt16BigEndian(next.Slice(1)) is >= 1 and <= (ushort)QemuCommand.SwitchoverStart;
+            default:
+                return false;
+        }
+    }
 
     private ReadOnlyMemory<byte> ReadDevicePayload(SectionInfo info)
     {
@@ -540,6 +576,9 @@ public sealed class QemuStreamReader : IDisposable
             case QemuRamFlagBits.Hook:
                 record = new QemuRamRecord(QemuRamRecordType.Hook, word, pageSize, section.Id, null, null, 0, 0, default, null, offset);
                 break;
+            case QemuRamFlagBits.MultifdFlush:
+                record = new QemuRamRecord(QemuRamRecordType.MultifdFlush, word, pageSize, section.Id, null, null, 0, 0, default, null, offset);
+                break;
             default:
                 throw new MigrationFormatException(
                     MigrationErrorKind.InvalidEncoding,
@@ -600,9 +639,9 @@ public sealed class QemuStreamReader : IDisposable
         ushort command = _input.ReadUInt16("the command number");
         ushort length = _input.ReadUInt16("the command data length");
         var known = (QemuCommand)command;
-        if (command == 0 || command > (ushort)QemuCommand.RecvBitmap)
+        if (command == 0 || command > (ushort)QemuCommand.SwitchoverStart)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Unknown command {command} (length {length}): expected 1 to 10.", offset + 1);
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Unknown command {command} (length {length}): expected 1 to 11.", offset + 1);
         }
 
         if (FixedCommandLengths.TryGetValue(known, out int expected) && expected != length)

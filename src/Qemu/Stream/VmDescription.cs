@@ -14,9 +14,11 @@ public sealed class VmDescription
 {
     private readonly Dictionary<(string Name, uint InstanceId), VmDeviceDescription> _byKey;
 
-    private VmDescription(int pageSize, IReadOnlyList<VmDeviceDescription> devices, ReadOnlyMemory<byte> json, JsonTree tree, long baseOffset)
+    private VmDescription(
+        int pageSize, IReadOnlyList<VmDeviceDescription> devices, VmStateDescription? configuration, ReadOnlyMemory<byte> json, JsonTree tree, long baseOffset)
     {
         PageSize = pageSize;
+        Configuration = configuration;
         Devices = devices;
         Json = json;
         Tree = tree;
@@ -33,6 +35,12 @@ public sealed class VmDescription
 
     /// <summary>Gets the device entries, in stream order.</summary>
     public IReadOnlyList<VmDeviceDescription> Devices { get; }
+
+    /// <summary>
+    /// Gets the description of the configuration section (<c>"configuration"</c>), which QEMU 9.1 and later write; <see langword="null"/>
+    /// in older streams.
+    /// </summary>
+    public VmStateDescription? Configuration { get; }
 
     /// <summary>Gets the JSON text the description was parsed from.</summary>
     public ReadOnlyMemory<byte> Json { get; }
@@ -129,7 +137,14 @@ public sealed class VmDescription
                 devices.Add(device);
             }
 
-            description = new VmDescription((int)pageSize, devices, json, root, baseOffset);
+            VmStateDescription? configuration = null;
+            if (root.Get("configuration") is { } configurationNode
+                && !TryParseState(configurationNode, "configuration", fieldsRequired: true, out configuration))
+            {
+                return false;
+            }
+
+            description = new VmDescription((int)pageSize, devices, configuration, json, root, baseOffset);
             return true;
         }
 
@@ -222,6 +237,14 @@ public sealed class VmDescription
                     if (!TryParseField(fieldsNode.Items[i], path + ".fields[" + i.ToString(CultureInfo.InvariantCulture) + "]", out VmFieldDescription? field))
                     {
                         return false;
+                    }
+
+                    // QEMU 9.1 and later leave "index" off the last element of an array they do not compress; the
+                    // element follows its predecessor under the same name.
+                    if (field.Index is null && field.ArrayLength is null && fields.Count > 0
+                        && fields[^1] is { Index: int previous } before && before.Name == field.Name)
+                    {
+                        field = new VmFieldDescription(field.Name, field.Type, field.Size, null, previous + 1, field.Struct, field.Offset, indexInferred: true);
                     }
 
                     fields.Add(field);

@@ -3,8 +3,10 @@ namespace MigrationFormat.Qemu;
 /// <summary>One field entry of a VM description (<c>{"name", ["array_len" | "index"], "type", ["struct"], "size"}</c>).</summary>
 public sealed class VmFieldDescription
 {
-    internal VmFieldDescription(string name, string type, int size, int? arrayLength, int? index, VmStateDescription? structDescription, long offset)
+    internal VmFieldDescription(
+        string name, string type, int size, int? arrayLength, int? index, VmStateDescription? structDescription, long offset, bool indexInferred = false)
     {
+        IsIndexInferred = indexInferred;
         Name = name;
         Type = type;
         Size = size;
@@ -28,6 +30,13 @@ public sealed class VmFieldDescription
 
     /// <summary>Gets the element index of an entry that stands for one element of an array (<c>index</c>).</summary>
     public int? Index { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether <see cref="Index"/> was not written but inferred: QEMU 9.1 and later leave
+    /// <c>index</c> off the last element of an array they do not compress (the entry repeats the previous entry's name
+    /// right after it), and the parser gives that element the next index.
+    /// </summary>
+    public bool IsIndexInferred { get; }
 
     /// <summary>Gets the nested description of a <c>struct</c> field.</summary>
     public VmStateDescription? Struct { get; }

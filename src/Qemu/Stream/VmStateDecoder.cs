@@ -224,6 +224,24 @@ public static class VmStateDecoder
                 return true;
             }
 
+            if (type == "nullptr")
+            {
+                // QEMU 9.1 and later describe a NULL element of an array of pointers as its own type: the byte 0x30.
+                if (!TryReadBytes(1, "the NULL pointer marker 0x30", out ReadOnlyMemory<byte> marker))
+                {
+                    return false;
+                }
+
+                if (field.Size != 1 || marker.Span[0] != QemuStreamFormat.NullPointerMarker)
+                {
+                    Fail(MigrationErrorKind.UnexpectedValue, $"A nullptr field is the byte 0x30 (size 1): found size {field.Size} and the byte 0x{marker.Span[0]:x2}.", start);
+                    return false;
+                }
+
+                value = new VmStateNullPointer(type, offset);
+                return true;
+            }
+
             bool signed = IsSignedIntegerType(type);
             if (signed || IsUnsignedIntegerType(type))
             {
