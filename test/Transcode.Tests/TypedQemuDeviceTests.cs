@@ -56,7 +56,7 @@ public sealed class TypedQemuDeviceTests
             writer.WriteDevice(model, section.InstanceId);
             writer.Complete();
 
-            IDeviceState copy = QemuDeviceCatalog.Find(device)!.Create((int)section.VersionId);
+            IDeviceState copy = QemuDeviceCatalog.Find(device)!.Create(ModelVersion(section));
             using (var reader = new MigrationStreamReader(ber.WrittenMemory))
             {
                 Assert.True(reader.TryReadSection(out SectionHeader header));
@@ -188,9 +188,12 @@ public sealed class TypedQemuDeviceTests
     internal static IDeviceState LoadTyped(string device, QemuSectionRecord section)
     {
         IDeviceState model = QemuDeviceCatalog.Find(device)!.Create();
-        LegacyDeviceSerializer.Load(model, section.Payload.Span, (int)section.VersionId);
+        LegacyDeviceSerializer.Load(model, section.Payload.Span, ModelVersion(section));
         return model;
     }
+
+    /// <summary>A section's version as the models count: QEMU's version 0 (vmmouse) is version 1.</summary>
+    internal static int ModelVersion(QemuSectionRecord section) => Math.Max(1, (int)section.VersionId);
 
     private static int SubsectionNameBytes() =>
         "serial/thr_ipending".Length + "serial/tsr".Length + "serial/recv_fifo".Length + "serial/xmit_fifo".Length
