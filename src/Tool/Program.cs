@@ -109,8 +109,12 @@ public static class Program
 
         var dumpFile = new Argument<string>("FILE") { Description = "A BER migration stream." };
         var json = new Option<bool>("--json") { Description = "Print the tree as JSON." };
-        var dump = new Command("dump", "Dump a BER migration stream as a tree of TLVs.") { dumpFile, json };
-        dump.SetAction(p => Dump(p.GetValue(dumpFile)!, p.GetValue(json), stdout));
+        var typed = new Option<bool>("--typed")
+        {
+            Description = "With --json on a QEMU stream: name what the VM description leaves opaque (virtio, slirp) through the typed models.",
+        };
+        var dump = new Command("dump", "Dump a BER migration stream as a tree of TLVs.") { dumpFile, json, typed };
+        dump.SetAction(p => Dump(p.GetValue(dumpFile)!, p.GetValue(json), stdout, p.GetValue(typed)));
         root.Add(dump);
 
         var schemaDevice = new Option<string>("--device")
@@ -339,11 +343,11 @@ public static class Program
         return ExitOk;
     }
 
-    private static int Dump(string file, bool json, TextWriter stdout)
+    private static int Dump(string file, bool json, TextWriter stdout, bool typed = false)
     {
         if (IsQemuFile(file))
         {
-            return DumpQemu(file, json, stdout);
+            return DumpQemu(file, json, stdout, typed);
         }
 
         byte[] data = File.ReadAllBytes(file);
@@ -385,13 +389,21 @@ public static class Program
     /// A QEMU stream as a tree, or with <c>--json</c> as the document QEMU's analyze-migration.py prints with
     /// <c>--dump state</c>. Output is produced whole before it is printed: a stream cut short prints nothing.
     /// </summary>
-    private static int DumpQemu(string file, bool json, TextWriter stdout)
+    private static int DumpQemu(string file, bool json, TextWriter stdout, bool typed)
     {
         using FileStream stream = File.OpenRead(file);
         if (json)
         {
             var output = new ArrayBufferWriter<byte>();
-            Qemu.AnalyzerJsonWriter.WriteState(stream, output);
+            if (typed)
+            {
+                Qemu.AnalyzerJsonWriter.WriteTypedState(stream, output);
+            }
+            else
+            {
+                Qemu.AnalyzerJsonWriter.WriteState(stream, output);
+            }
+
             stdout.Write(Encoding.UTF8.GetString(output.WrittenSpan));
         }
         else

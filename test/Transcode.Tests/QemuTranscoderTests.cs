@@ -97,7 +97,9 @@ public sealed class QemuTranscoderTests(ITestOutputHelper output)
         (byte[] withSchemas, QemuTranscodeResult with) = ToBer(original, embedSchemas: true);
         (byte[] withoutSchemas, QemuTranscodeResult without) = ToBer(original, embedSchemas: false);
 
-        output.WriteLine($"| {fixture} | {with.DeviceSections} | {with.LegacyDeviceBytes} | {with.BerDeviceBytes} | {with.BerDeviceBytes + with.SchemaBytes} | {original.Length} | {withoutSchemas.Length} | {withSchemas.Length} |");
+        output.WriteLine(
+            $"| {fixture} | {with.DeviceSections} | {with.RawDeviceSections} | {with.LegacyDeviceBytes} | {with.BerDeviceBytes} | "
+            + $"{(double)with.BerDeviceBytes / with.LegacyDeviceBytes:0.000} | {with.BerDeviceBytes + with.SchemaBytes} | {original.Length} | {withoutSchemas.Length} | {withSchemas.Length} |");
 
         Assert.Equal(with.BerDeviceBytes, without.BerDeviceBytes);
         Assert.Equal(0, without.SchemaBytes);

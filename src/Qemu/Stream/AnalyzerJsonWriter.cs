@@ -24,7 +24,22 @@ public static class AnalyzerJsonWriter
     /// <param name="output">The destination of the UTF-8 JSON.</param>
     /// <param name="options">Reader limits and choices.</param>
     /// <exception cref="MigrationFormatException">The stream is malformed, has no VM description, or the description does not cover a section.</exception>
-    public static void WriteState(Stream migrationStream, IBufferWriter<byte> output, QemuStreamReaderOptions options = default)
+    public static void WriteState(Stream migrationStream, IBufferWriter<byte> output, QemuStreamReaderOptions options = default) =>
+        WriteState(migrationStream, output, options, typed: false);
+
+    /// <summary>
+    /// Writes the <c>--dump state</c> document with the fields the VM description leaves opaque (a virtio device's
+    /// <c>virtio</c>, slirp's <c>data</c>) named through their typed models: such a field's hex string becomes an object of
+    /// the model's fields, printed as the analyzer prints described ones; everything else is the analyzer's document.
+    /// </summary>
+    /// <param name="migrationStream">The QEMU stream, positioned at its magic.</param>
+    /// <param name="output">The destination of the UTF-8 JSON.</param>
+    /// <param name="options">Reader limits and choices.</param>
+    /// <exception cref="MigrationFormatException">The stream is malformed, has no VM description, or the description does not cover a section.</exception>
+    public static void WriteTypedState(Stream migrationStream, IBufferWriter<byte> output, QemuStreamReaderOptions options = default) =>
+        WriteState(migrationStream, output, options, typed: true);
+
+    private static void WriteState(Stream migrationStream, IBufferWriter<byte> output, QemuStreamReaderOptions options, bool typed)
     {
         ArgumentNullException.ThrowIfNull(migrationStream);
         ArgumentNullException.ThrowIfNull(output);
@@ -83,7 +98,7 @@ public static class AnalyzerJsonWriter
         foreach (SectionEntry entry in sections)
         {
             json.PropertyName(entry.Key);
-            entry.WriteValue(json, description);
+            entry.WriteValue(json, description, typed);
         }
 
         json.EndObject();
@@ -306,7 +321,7 @@ public static class AnalyzerJsonWriter
             _blockSizes[name] = block.UsedLength;
         }
 
-        public void WriteValue(PythonJsonWriter json, VmDescription description)
+        public void WriteValue(PythonJsonWriter json, VmDescription description, bool typed)
         {
             switch (Kind)
             {
@@ -344,6 +359,11 @@ public static class AnalyzerJsonWriter
                     if (!VmStateDecoder.TryDecode(device, _section.Payload, _section.Offset + _section.HeaderLength, out VmStateStruct? state, out MigrationFormatException? error))
                     {
                         throw error.WithDevice(_section.IdStr, (int)Math.Min(_section.VersionId, int.MaxValue), null);
+                    }
+
+                    if (typed)
+                    {
+                        Devices.QemuFieldModels.ExpandTyped(state, device, _section.VersionId);
                     }
 
                     AnalyzerJsonWriter.WriteValue(json, state);

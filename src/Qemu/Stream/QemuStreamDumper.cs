@@ -292,6 +292,8 @@ public static class QemuStreamDumper
                 return;
             }
 
+            // What the description leaves opaque (a virtio device's state, slirp's) is named through its typed model.
+            Devices.QemuFieldModels.ExpandTyped(state, device, section.VersionId);
             WriteMembers(state, indent);
         }
 

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System;
+using MigrationFormat.Qemu.Devices;
 using MigrationFormat.Schema;
 using MigrationFormat.Visitors;
 
@@ -15,13 +16,28 @@ internal sealed class QemuShape
     private readonly Dictionary<string, (int Tag, QemuShape Shape)> _subsections = new(StringComparer.Ordinal);
     private readonly List<string> _subsectionOrder = [];
 
-    private QemuShape(List<QemuShapeField> fields) => Fields = fields;
+    private QemuShape(List<QemuShapeField> fields, bool qemuVersionZero)
+    {
+        Fields = fields;
+        QemuVersionZero = qemuVersionZero;
+    }
 
     public IReadOnlyList<QemuShapeField> Fields { get; }
 
     public IReadOnlyList<string> SubsectionNames => _subsectionOrder;
 
-    public static QemuShape? TryCreate(VmStateDescription description)
+    /// <summary>Gets a value indicating whether the section's QEMU version is 0, which travels as BER version 1 (the description says 0).</summary>
+    public bool QemuVersionZero { get; }
+
+    /// <summary>The BER version of a QEMU section version: the same, but 0 (vmmouse) becomes 1, the lowest a BER section has.</summary>
+    public static int BerVersion(uint qemuVersion) => qemuVersion == 0 ? 1 : (int)Math.Min(qemuVersion, int.MaxValue);
+
+    /// <summary>Creates the shape of a device section's description; its top-level fields may be typed by a model.</summary>
+    /// <param name="device">The device entry.</param>
+    /// <param name="qemuVersion">The section's QEMU version (the description's, or the section header's for an old-style entry).</param>
+    public static QemuShape? TryCreate(VmDeviceDescription device, uint qemuVersion) => TryCreate(device, device.Name, qemuVersion);
+
+    private static QemuShape? TryCreate(VmStateDescription description, string? sectionName, uint qemuVersion)
     {
         var fields = new List<QemuShapeField>();
         foreach (VmFieldDescription field in description.Fields)
@@ -29,17 +45,29 @@ internal sealed class QemuShape
             QemuShape? nested = null;
             if (field.Type == "struct" && field.Struct is { HasFields: true } structure)
             {
-                nested = TryCreate(structure);
+                nested = TryCreate(structure, null, qemuVersion);
                 if (nested is null)
                 {
                     return null;
                 }
             }
 
-            fields.Add(new QemuShapeField(field.Name, field.Type, field.Size, field.ArrayLength, field.Index, KindOf(field), nested));
+            DeviceType? model = sectionName is null || field.ArrayLength is not null || field.Index is not null
+                ? null : QemuFieldModels.Find(sectionName, description.VmsdName, field);
+            int modelVersion = BerVersion(qemuVersion);
+            if (model is not null && !model.Supports(modelVersion))
+            {
+                model = null;
+            }
+
+            fields.Add(new QemuShapeField(field.Name, field.Type, field.Size, field.ArrayLength, field.Index, model is null ? KindOf(field) : FieldKind.Struct, nested)
+            {
+                Model = model,
+                ModelVersion = modelVersion,
+            });
         }
 
-        var shape = new QemuShape(fields);
+        var shape = new QemuShape(fields, sectionName is not null && qemuVersion == 0);
         return shape.TryMergeSubsections(description) ? shape : null;
     }
 
@@ -67,7 +95,9 @@ internal sealed class QemuShape
         {
             VmFieldDescription field = description.Fields[i];
             QemuShapeField known = Fields[i];
-            if (field.Name != known.Name || field.Type != known.Type || field.Size != known.Size || field.ArrayLength != known.ArrayLength || field.Index != known.Index)
+            // A typed model's field is as long as its state, which may differ between instances (a device's config space).
+            if (field.Name != known.Name || field.Type != known.Type || (field.Size != known.Size && known.Model is null)
+                || field.ArrayLength != known.ArrayLength || field.Index != known.Index)
             {
                 return false;
             }
@@ -91,6 +121,11 @@ internal sealed class QemuShape
             Description = "Converted from the QEMU stream's VM description",
         };
         schema.Fields.Add(new FieldSchema("qemu_section_id", 0, FieldKind.UInt32) { Skippable = true, Description = "The QEMU section id" });
+        if (QemuVersionZero)
+        {
+            schema.Description += "; QEMU's section version is 0, which a BER section cannot have: the section says 1";
+        }
+
         AddFields(schema.Fields);
         return schema;
     }
@@ -147,7 +182,7 @@ internal sealed class QemuShape
             }
             else
             {
-                QemuShape? shape = TryCreate(subsection);
+                QemuShape? shape = TryCreate(subsection, null, 0);
                 if (shape is null)
                 {
                     return false;
@@ -197,6 +232,12 @@ internal sealed class QemuShape
 /// <summary>One described field of a <see cref="QemuShape"/>.</summary>
 internal sealed record QemuShapeField(string Name, string Type, int Size, int? ArrayLength, int? Index, FieldKind Kind, QemuShape? Struct)
 {
+    /// <summary>Gets the typed model of a field the description leaves opaque (a virtio device's <c>virtio</c>, slirp's <c>data</c>).</summary>
+    public DeviceType? Model { get; init; }
+
+    /// <summary>Gets the version the model runs as: the section's.</summary>
+    public int ModelVersion { get; init; }
+
     public bool IsInteger => Kind.IsInteger();
 
     /// <summary>
@@ -215,6 +256,18 @@ internal sealed record QemuShapeField(string Name, string Type, int Size, int? A
     public FieldSchema ToSchema(string name, int tag)
     {
         var schema = new FieldSchema(name, tag, Kind) { Description = Type };
+        if (Model is not null)
+        {
+            DeviceSchema typed = DeviceSchema.For(Model, ModelVersion);
+            schema.Description = Type + ": " + (Model.Description ?? Model.Id);
+            foreach (FieldSchema member in typed.Fields)
+            {
+                schema.Fields.Add(member);
+            }
+
+            return schema;
+        }
+
         if (Kind == FieldKind.FixedBytes)
         {
             schema.Size = Size;

@@ -7,4 +7,6 @@ namespace MigrationFormat.Qemu;
 /// <param name="BerDeviceBytes">The sum of the converted sections' encoded state values (<c>[APPLICATION 2]</c>, tag and length included).</param>
 /// <param name="SchemaBytes">The encoded size of the embedded schemas (<c>[APPLICATION 3]</c>), 0 when none are embedded.</param>
 /// <param name="BerBytes">The size of the whole BER stream.</param>
-public sealed record QemuTranscodeResult(int DeviceSections, int OpaqueSections, long LegacyDeviceBytes, long BerDeviceBytes, long SchemaBytes, long BerBytes);
+/// <param name="RawDeviceSections">The FULL device sections that could not be typed and travel as bytes inside <c>qemu:record</c> sections.</param>
+public sealed record QemuTranscodeResult(
+    int DeviceSections, int OpaqueSections, long LegacyDeviceBytes, long BerDeviceBytes, long SchemaBytes, long BerBytes, int RawDeviceSections = 0);

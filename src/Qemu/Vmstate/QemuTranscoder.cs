@@ -66,11 +66,29 @@ public static class QemuTranscoder
 
         try
         {
+            long start = input.Position;
+            Dictionary<(string, uint), uint> headerVersions = [];
+            using (var scan = new QemuStreamReader(input, default, leaveOpen: true))
+            {
+                // Old-style sections (slirp) have no version in the description: the section headers have it.
+                if (scan.Read() is not null && scan.Description is { } described && HasOldStyleDevices(described))
+                {
+                    for (QemuRecord? record = scan.Read(); record is not null; record = scan.Read())
+                    {
+                        if (record is QemuSectionRecord { Kind: QemuRecordKind.SectionFull } full)
+                        {
+                            headerVersions.TryAdd((full.IdStr, full.InstanceId), full.VersionId);
+                        }
+                    }
+                }
+            }
+
+            input.Position = start;
             using var reader = new QemuStreamReader(input, default, leaveOpen: true);
             var session = new ToBerSession(berOutput);
             QemuRecord? first = reader.Read();
             VmDescription? description = reader.Description;
-            Dictionary<string, QemuShape?> shapes = description is null ? [] : BuildShapes(description);
+            Dictionary<string, QemuShape?> shapes = description is null ? [] : BuildShapes(description, headerVersions);
             session.WriteHeader();
             if (embedSchemas)
             {
@@ -193,7 +211,7 @@ public static class QemuTranscoder
             {
                 vmdescJson = ReadBlob(state);
                 description = VmDescription.Parse(vmdescJson);
-                shapes = BuildShapes(description);
+                shapes = BuildShapes(description, HasOldStyleDevices(description) ? ScanSectionVersions(stream) : []);
             }
             else if (id == RecordSectionId)
             {
@@ -210,6 +228,8 @@ public static class QemuTranscoder
                     throw new MigrationFormatException(MigrationErrorKind.IntegerOutOfRange, $"Section '{id}' has a QEMU section id out of range.", -1);
                 }
 
+                // A QEMU version the description gives (0 for vmmouse, which travels as 1); an old-style entry's is the section's.
+                uint qemuVersion = device.Version is int described ? (uint)described : (uint)version;
                 var payload = new ArrayBufferWriter<byte>();
                 if (EncodeStruct(state, shape, device, payload) is { } mismatch)
                 {
@@ -217,7 +237,7 @@ public static class QemuTranscoder
                 }
 
                 using var qemu = new QemuStreamWriter(writer);
-                qemu.WriteFullSection(sectionId, id, instance, (uint)version, payload.WrittenSpan, footer: false);
+                qemu.WriteFullSection(sectionId, id, instance, qemuVersion, payload.WrittenSpan, footer: false);
                 qemu.Flush();
             }
 
@@ -253,31 +273,87 @@ public static class QemuTranscoder
         return written;
     }
 
-    private static Dictionary<string, QemuShape?> BuildShapes(VmDescription description)
+    /// <summary>
+    /// The shape of every described device, keyed by id and BER version; instances whose descriptions differ make their key
+    /// unusable (<see langword="null"/>). An old-style entry (no version in the description) takes its section's version.
+    /// </summary>
+    private static Dictionary<string, QemuShape?> BuildShapes(VmDescription description, Dictionary<(string, uint), uint> headerVersions)
     {
         var shapes = new Dictionary<string, QemuShape?>(StringComparer.Ordinal);
         foreach (VmDeviceDescription device in description.Devices)
         {
-            if (device.Version is not int version || version < 1 || string.IsNullOrEmpty(device.Name))
+            uint qemuVersion;
+            if (device.Version is int described)
+            {
+                if (described < 0)
+                {
+                    continue;
+                }
+
+                qemuVersion = (uint)described;
+            }
+            else if (!headerVersions.TryGetValue((device.Name, device.InstanceId), out qemuVersion) || qemuVersion == 0)
             {
                 continue;
             }
 
-            string key = DeviceCatalog.SchemaKey(device.Name, version);
+            if (string.IsNullOrEmpty(device.Name))
+            {
+                continue;
+            }
+
+            string key = DeviceCatalog.SchemaKey(device.Name, QemuShape.BerVersion(qemuVersion));
             if (shapes.TryGetValue(key, out QemuShape? known))
             {
-                if (known is not null && !known.TryMerge(device))
+                if (known is not null && (known.QemuVersionZero != (qemuVersion == 0) || !known.TryMerge(device)))
                 {
                     shapes[key] = null;
                 }
             }
             else
             {
-                shapes[key] = QemuShape.TryCreate(device);
+                shapes[key] = QemuShape.TryCreate(device, qemuVersion);
             }
         }
 
         return shapes;
+    }
+
+    private static bool HasOldStyleDevices(VmDescription description)
+    {
+        foreach (VmDeviceDescription device in description.Devices)
+        {
+            if (device.Version is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The version of every device section still to come in a BER stream, by id and instance (for old-style entries).</summary>
+    private static Dictionary<(string, uint), uint> ScanSectionVersions(AsnReader sections)
+    {
+        var versions = new Dictionary<(string, uint), uint>();
+        AsnReader scan = sections.Clone();
+        while (scan.HasData)
+        {
+            if (scan.PeekTag() != AsnSectionTag)
+            {
+                scan.ReadEncodedValue();
+                continue;
+            }
+
+            AsnReader section = scan.ReadSequence(AsnSectionTag);
+            string id = section.ReadCharacterString(UniversalTagNumber.UTF8String);
+            if (section.TryReadUInt32(out uint instance) && section.TryReadUInt32(out uint version))
+            {
+                versions.TryAdd((id, instance), version);
+            }
+        }
+
+        return versions;
     }
 
     private static byte[] ReadBlob(AsnReader state)
@@ -374,6 +450,8 @@ public static class QemuTranscoder
     {
         switch (field.Kind)
         {
+            case FieldKind.Struct when field.Model is not null:
+                return EncodeModel(reader.ReadSequence(Context(tag)), field, description, output);
             case FieldKind.Struct:
                 AsnReader nested = reader.ReadSequence(Context(tag));
                 if (EncodeStruct(nested, field.Struct!, description.Struct!, output) is { } mismatch)
@@ -398,6 +476,37 @@ public static class QemuTranscoder
             default:
                 return WriteInteger(reader.ReadIntegerBytes(Context(tag)).Span, field, output);
         }
+    }
+
+    /// <summary>Loads a typed model's BER fields into the model and writes its legacy bytes, which must take the described size.</summary>
+    private static MigrationFormatException? EncodeModel(AsnReader fields, QemuShapeField field, VmFieldDescription description, IBufferWriter<byte> output)
+    {
+        var state = new ArrayBufferWriter<byte>();
+        state.Write<byte>([0x62, 0x80]); // [APPLICATION 2], the state value BerDeviceSerializer loads
+        while (fields.HasData)
+        {
+            state.Write(fields.ReadEncodedValue().Span);
+        }
+
+        state.Write<byte>([0, 0]);
+        IDeviceState model = field.Model!.Create(field.ModelVersion);
+        try
+        {
+            new BerDeviceSerializer().Load(model, state.WrittenMemory, field.ModelVersion);
+        }
+        catch (MigrationFormatException ex)
+        {
+            return new MigrationFormatException(ex.Kind, $"The typed '{field.Name}' ({field.Model.Id}) does not load: {ex.Message}", -1, field.Name, ex);
+        }
+
+        byte[] legacy = LegacyDeviceSerializer.Save(model);
+        if (legacy.Length != description.Size)
+        {
+            return SizeMismatch(field, legacy.Length, description.Size);
+        }
+
+        output.Write(legacy);
+        return null;
     }
 
     private static MigrationFormatException? WriteInteger(ReadOnlySpan<byte> content, QemuShapeField field, IBufferWriter<byte> output)
@@ -435,6 +544,7 @@ public static class QemuTranscoder
         private int _sections;
         private int _devices;
         private int _opaque;
+        private int _rawDevices;
         private long _legacyBytes;
         private long _berDeviceBytes;
         private long _schemaBytes;
@@ -493,6 +603,11 @@ public static class QemuTranscoder
 
         public void AppendOpaque(QemuRecord record)
         {
+            if (record is QemuSectionRecord { Kind: QemuRecordKind.SectionFull })
+            {
+                _rawDevices++;
+            }
+
             _record.Clear();
             using (var qemu = new QemuStreamWriter(_record))
             {
@@ -512,11 +627,12 @@ public static class QemuTranscoder
 
         public bool TryWriteDevice(QemuSectionRecord section, VmDescription description, Dictionary<string, QemuShape?> shapes)
         {
-            if (section.VersionId is < 1 or > int.MaxValue
+            int berVersion = QemuShape.BerVersion(section.VersionId);
+            if (section.VersionId > int.MaxValue
                 || !Encoding.UTF8.GetBytes(section.IdStr).AsSpan().SequenceEqual(section.IdStrBytes.Span)
                 || description.FindDevice(section.IdStr, section.InstanceId) is not { } device
-                || device.Version != (int)section.VersionId
-                || shapes.GetValueOrDefault(DeviceCatalog.SchemaKey(section.IdStr, (int)section.VersionId)) is not { } shape)
+                || (device.Version is int described && described != (int)section.VersionId)
+                || shapes.GetValueOrDefault(DeviceCatalog.SchemaKey(section.IdStr, berVersion)) is not { } shape)
             {
                 return false;
             }
@@ -532,11 +648,10 @@ public static class QemuTranscoder
             writer.PushConstructed(MigrationStreamFormat.SectionTag, indefiniteLength: true);
             writer.WriteUtf8String(section.IdStr);
             writer.WriteInteger((long)section.InstanceId);
-            writer.WriteInteger((long)section.VersionId);
-            writer.Flush();
-            long stateStart = encoded.WrittenCount;
+            writer.WriteInteger((long)berVersion);
             writer.PushConstructed(MigrationStreamFormat.StateTag, indefiniteLength: true);
             writer.WriteInteger((long)section.SectionId, SectionIdTag);
+
             if (!TryWriteStruct(ref writer, shape, device, value))
             {
                 writer.Dispose();
@@ -544,16 +659,23 @@ public static class QemuTranscoder
             }
 
             writer.PopConstructed();
-            writer.Flush();
-            long stateLength = encoded.WrittenCount - stateStart;
             writer.PopConstructed();
             writer.Dispose();
 
+            // The section is held whole, so it goes out with definite lengths: the same values, a quarter of the framing.
+            byte[] definite = BerDefiniteLength.Encode(encoded.WrittenSpan);
+
             // Check: the BER state must give back the payload exactly, or the section travels as bytes. The state is
             // this writer's own well-formed BER, so only a value the shape cannot carry back can make the check fail.
-            var check = new AsnReader(encoded.WrittenMemory.Slice((int)stateStart, (int)stateLength), AsnEncodingRules.BER);
-            AsnReader state = check.ReadSequence(AsnStateTag);
+            var check = new AsnReader(definite, AsnEncodingRules.BER);
+            AsnReader sectionValue = check.ReadSequence(AsnSectionTag);
+            sectionValue.ReadEncodedValue();
+            sectionValue.ReadEncodedValue();
+            sectionValue.ReadEncodedValue();
+            int stateLength = sectionValue.PeekEncodedValue().Length;
+            AsnReader state = sectionValue.ReadSequence(AsnStateTag);
             state.ReadInteger(new Asn1Tag(TagClass.Private, 0));
+
             var payload = new ArrayBufferWriter<byte>();
             if (EncodeStruct(state, shape, device, payload) is not null || state.HasData || !payload.WrittenSpan.SequenceEqual(section.Payload.Span))
             {
@@ -562,7 +684,7 @@ public static class QemuTranscoder
 
             _berDeviceBytes += stateLength;
             CloseRun();
-            _buffer.Write(encoded.WrittenSpan);
+            _buffer.Write(definite);
             _sections++;
             _devices++;
             _legacyBytes += section.Payload.Length;
@@ -590,7 +712,7 @@ public static class QemuTranscoder
             _buffer.Write<byte>([0, 0]);
             Drain();
             output.Flush();
-            return new QemuTranscodeResult(_devices, _opaque, _legacyBytes, _berDeviceBytes, _schemaBytes, _total);
+            return new QemuTranscodeResult(_devices, _opaque, _legacyBytes, _berDeviceBytes, _schemaBytes, _total, _rawDevices);
         }
 
         /// <summary>Writes a decoded structure as BER fields; <see langword="false"/> when a value does not have the shape's form (the section then travels as bytes).</summary>
@@ -690,6 +812,8 @@ public static class QemuTranscoder
         {
             switch (field.Kind, value)
             {
+                case (FieldKind.Struct, VmStateBytes raw) when field.Model is not null:
+                    return TryWriteModel(ref writer, field, raw.Bytes, tag);
                 case (FieldKind.Struct, VmStateStruct nested):
                     writer.PushConstructed(BerContext(tag, true), indefiniteLength: true);
                     if (!TryWriteStruct(ref writer, field.Struct!, description.Struct!, nested))
@@ -725,6 +849,36 @@ public static class QemuTranscoder
                 default:
                     return false;
             }
+        }
+
+        /// <summary>Loads a field the description leaves opaque into its typed model, and writes the model's BER fields.</summary>
+        private static bool TryWriteModel(ref BerWriter writer, QemuShapeField field, ReadOnlyMemory<byte> bytes, int tag)
+        {
+            IDeviceState model = field.Model!.Create(field.ModelVersion);
+            try
+            {
+                LegacyDeviceSerializer.Load(model, bytes.Span, field.ModelVersion);
+            }
+            catch (MigrationFormatException)
+            {
+                return false;
+            }
+
+            var fields = new ArrayBufferWriter<byte>();
+            var visitor = new BerOutputVisitor(fields, field.ModelVersion);
+            try
+            {
+                model.Visit(ref visitor);
+            }
+            finally
+            {
+                visitor.Dispose();
+            }
+
+            writer.PushConstructed(BerContext(tag, true), indefiniteLength: true);
+            writer.WriteRaw(fields.WrittenSpan);
+            writer.PopConstructed();
+            return true;
         }
 
         private void OpenBlobSection(string id)
