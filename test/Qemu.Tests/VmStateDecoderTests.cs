@@ -265,6 +265,6 @@ public class VmStateDecoderTests
         }
 
         // The device sections of pc-serial-paused, pc-serial, q35-basic, pc-devices, then of the virtio machines.
-        Assert.Equal(31 + 31 + 30 + 36 + 37 + 36 + 37 + 36 + 37 + 36, decoded);
+        Assert.Equal(31 + 31 + 30 + 36 + 35 + 34 + 35 + 34 + 35 + 34, decoded);
     }
 }
