@@ -27,6 +27,12 @@ internal static class Fixtures
 
     public static byte[] Stream(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", name + ".mig"));
 
+    public static List<QemuRecord> ReadAll(byte[] stream)
+    {
+        using var reader = new QemuStreamReader(new MemoryStream(stream, writable: false));
+        return [.. reader.ReadAll()];
+    }
+
     /// <summary>Every FULL section of a fixture whose idstr is <paramref name="idStr"/>, with the stream's description.</summary>
     public static (List<QemuSectionRecord> Sections, VmDescription Description) FullSections(string name, string idStr)
     {
