@@ -8,7 +8,8 @@ namespace MigrationFormat.Samples.Qemu;
 public static class QemuDeviceCatalog
 {
     /// <summary>Gets every typed QEMU device type.</summary>
-    public static IReadOnlyList<DeviceType> DeviceTypes { get; } = [QemuSerial.DeviceType, QemuMc146818Rtc.DeviceType, QemuPit.DeviceType, QemuE1000.DeviceType, QemuVmMouse.DeviceType];
+    public static IReadOnlyList<DeviceType> DeviceTypes { get; } =
+        [QemuSerial.DeviceType, QemuMc146818Rtc.DeviceType, QemuPit.DeviceType, QemuE1000.DeviceType, QemuVmMouse.DeviceType];
 
     /// <summary>Finds the type whose id is <paramref name="vmsdName"/>.</summary>
     /// <param name="vmsdName">A vmsd name such as <c>serial</c>.</param>

@@ -15,7 +15,8 @@ namespace MigrationFormat.Samples.Qemu;
 public sealed class QemuVmMouse : IDeviceState
 {
     /// <summary>The device type: vmsd <c>vmmouse</c> (QEMU version 0, here version 1).</summary>
-    public static readonly DeviceType DeviceType = new("vmmouse", "urn:migfmt:qemu:vmmouse", currentVersion: 1, minimumVersion: 1, _ => new QemuVmMouse(), "QEMU vmmouse (vmsd vmmouse, version 0)");
+    public static readonly DeviceType DeviceType = new(
+        "vmmouse", "urn:migfmt:qemu:vmmouse", currentVersion: 1, minimumVersion: 1, _ => new QemuVmMouse(), "QEMU vmmouse (vmsd vmmouse, version 0)");
 
     /// <summary>The queue's capacity in words (<c>VMMOUSE_QUEUE_SIZE</c>).</summary>
     public const int QueueSize = 1024;

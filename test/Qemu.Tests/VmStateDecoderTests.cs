@@ -206,8 +206,10 @@ public class VmStateDecoderTests
         // QEMU 9.1 and later write no "index" on the last element of an array of structures with subsections.
         VmDeviceDescription device = Device("""
             "fields": [
-                {"name": "s", "index": 0, "type": "struct", "struct": {"vmsd_name": "e", "version": 1, "fields": [{"name": "x", "type": "uint8", "size": 1}]}, "size": 1},
-                {"name": "s", "type": "struct", "struct": {"vmsd_name": "e", "version": 1, "fields": [{"name": "x", "type": "uint8", "size": 1}]}, "size": 1}]
+                {"name": "s", "index": 0, "type": "struct",
+                 "struct": {"vmsd_name": "e", "version": 1, "fields": [{"name": "x", "type": "uint8", "size": 1}]}, "size": 1},
+                {"name": "s", "type": "struct",
+                 "struct": {"vmsd_name": "e", "version": 1, "fields": [{"name": "x", "type": "uint8", "size": 1}]}, "size": 1}]
             """);
 
         var array = (VmStateArray)VmStateDecoder.Decode(device, new byte[] { 7, 9 })["s"]!;

@@ -117,7 +117,8 @@ internal sealed class QemuDestination : IDisposable
     public JsonNode? Execute(string command, object? arguments = null) => _qmp.Execute(command, arguments);
 
     /// <summary>Runs a human monitor command (such as <c>info registers</c>) and returns its text.</summary>
-    public string Hmp(string commandLine) => Execute("human-monitor-command", new Dictionary<string, string> { ["command-line"] = commandLine })!.GetValue<string>();
+    public string Hmp(
+        string commandLine) => Execute("human-monitor-command", new Dictionary<string, string> { ["command-line"] = commandLine })!.GetValue<string>();
 
     /// <summary>Every virtio device, by name and QOM path, from <c>x-query-virtio</c>.</summary>
     public IReadOnlyList<(string Name, string Path)> VirtioDevices() =>

@@ -99,7 +99,8 @@ public sealed class QemuTranscoderTests(ITestOutputHelper output)
 
         output.WriteLine(
             $"| {fixture} | {with.DeviceSections} | {with.RawDeviceSections} | {with.LegacyDeviceBytes} | {with.BerDeviceBytes} | "
-            + $"{(double)with.BerDeviceBytes / with.LegacyDeviceBytes:0.000} | {with.BerDeviceBytes + with.SchemaBytes} | {original.Length} | {withoutSchemas.Length} | {withSchemas.Length} |");
+            + $"{(double)with.BerDeviceBytes / with.LegacyDeviceBytes:0.000} | {with.BerDeviceBytes + with.SchemaBytes} | "
+            + $"{original.Length} | {withoutSchemas.Length} | {withSchemas.Length} |");
 
         Assert.Equal(with.BerDeviceBytes, without.BerDeviceBytes);
         Assert.Equal(0, without.SchemaBytes);

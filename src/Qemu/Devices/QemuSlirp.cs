@@ -19,7 +19,8 @@ public sealed class QemuSlirp : IDeviceState, ILegacyListCounter
 {
     /// <summary>The device type: section <c>slirp</c>, versions 1 to 4.</summary>
     public static readonly DeviceType DeviceType = new(
-        "slirp", "urn:migfmt:qemu:slirp", currentVersion: 4, minimumVersion: 1, version => new QemuSlirp(version), "libslirp state of a -netdev user (slirp_state_save)");
+        "slirp", "urn:migfmt:qemu:slirp", currentVersion: 4, minimumVersion: 1, version => new QemuSlirp(version),
+        "libslirp state of a -netdev user (slirp_state_save)");
 
     /// <summary>The number of DHCP clients libslirp keeps (<c>NB_BOOTP_CLIENTS</c>).</summary>
     public const int BootpClientCount = 16;
@@ -77,7 +78,8 @@ public sealed class QemuSlirp : IDeviceState, ILegacyListCounter
             if (clients != BootpClientCount && v.Direction != VisitDirection.Describe)
             {
                 throw new MigrationFormatException(
-                    MigrationErrorKind.UnexpectedValue, $"'{Fields.BootpClients.Path}' has {clients} elements; libslirp saves all {BootpClientCount}.", -1, Fields.BootpClients.Path);
+                    MigrationErrorKind.UnexpectedValue, $"'{Fields.BootpClients.Path}' has {clients} elements; libslirp saves all {BootpClientCount}.", -1,
+                    Fields.BootpClients.Path);
             }
 
             for (int i = 0; i < clients; i++)
@@ -126,7 +128,8 @@ public sealed class QemuSlirp : IDeviceState, ILegacyListCounter
 
         /// <summary><c>bootp_clients</c>.</summary>
         public static readonly ListSpec BootpClients = Root.List(
-            "bootp_clients", 2, BootpClientCount, since: 3, description: "vmsd slirp_bootpclient for each of the 16 clients", legacyFraming: LegacyFraming.Implied);
+            "bootp_clients", 2, BootpClientCount, since: 3, description: "vmsd slirp_bootpclient for each of the 16 clients",
+            legacyFraming: LegacyFraming.Implied);
 
         /// <summary><c>allocated</c>.</summary>
         public static readonly FieldSpec<ushort> Allocated = BootpClients.Members.UInt16("allocated", 0);
@@ -422,6 +425,7 @@ public sealed class QemuSlirpBuffer
         public static readonly FieldSpec<uint> ReadOffset = Buffer.UInt32("roff", 3, description: "sb_rptr - sb_data");
 
         /// <summary><c>sb_data</c>.</summary>
-        public static readonly FieldSpec<byte[]> Data = Buffer.Bytes("sb_data", 4, MaxData, description: "sb_datalen bytes", legacyFraming: LegacyFraming.Implied);
+        public static readonly FieldSpec<byte[]> Data = Buffer.Bytes(
+            "sb_data", 4, MaxData, description: "sb_datalen bytes", legacyFraming: LegacyFraming.Implied);
     }
 }

@@ -116,7 +116,8 @@ public sealed class QemuSlirpTcp
         public static readonly FieldSpec<short> TState = Tcp.Int16("t_state", 0);
 
         /// <summary><c>t_timer</c> (int16[4]).</summary>
-        public static readonly ArrayFieldSpec<ushort> TTimer = Tcp.Array<ushort>("t_timer", 1, 4, description: "int16[4]: the retransmit, persist, keep-alive and 2MSL timers");
+        public static readonly ArrayFieldSpec<ushort> TTimer = Tcp.Array<ushort>(
+            "t_timer", 1, 4, description: "int16[4]: the retransmit, persist, keep-alive and 2MSL timers");
 
         /// <summary><c>t_rxtshift</c>.</summary>
         public static readonly FieldSpec<short> TRxtshift = Tcp.Int16("t_rxtshift", 2);

@@ -58,7 +58,10 @@ public sealed class QemuVirtQueueSlot
     /// <summary>Gets or sets the ring size the device was created with (<c>vring.num_default</c>, subsection <c>virtio/ringsize</c>).</summary>
     public uint NumDefault { get => NumDefaultField; set => NumDefaultField = value; }
 
-    /// <summary>Gets or sets the packed ring's <c>last_avail_idx</c> (subsection <c>virtio/packed_virtqueues</c>; QEMU loads it over the queue loop's copy).</summary>
+    /// <summary>
+    /// Gets or sets the packed ring's <c>last_avail_idx</c> (subsection <c>virtio/packed_virtqueues</c>; QEMU loads it over the
+    /// queue loop's copy).
+    /// </summary>
     public ushort PackedLastAvailIdx { get => PackedLastAvailIdxField; set => PackedLastAvailIdxField = value; }
 
     /// <summary>Gets or sets the packed ring's <c>last_avail_wrap_counter</c>.</summary>

@@ -10,7 +10,8 @@ public sealed class QemuVirtioBalloon : IDeviceState
 {
     /// <summary>The device type: vmsd <c>virtio-balloon</c>, version 1.</summary>
     public static readonly DeviceType DeviceType = new(
-        "virtio-balloon", "urn:migfmt:qemu:virtio-balloon", currentVersion: 1, minimumVersion: 1, _ => new QemuVirtioBalloon(), "QEMU virtio-balloon on virtio-pci (vmsd virtio-balloon v1)");
+        "virtio-balloon", "urn:migfmt:qemu:virtio-balloon", currentVersion: 1, minimumVersion: 1, _ => new QemuVirtioBalloon(),
+        "QEMU virtio-balloon on virtio-pci (vmsd virtio-balloon v1)");
 
     private uint _numPages;
     private uint _actual;
@@ -78,7 +79,8 @@ public sealed class QemuVirtioBalloon : IDeviceState
         private static readonly FieldSet Root = new("virtio-balloon");
 
         /// <summary>The device's own part.</summary>
-        public static readonly StructSpec Device = Root.Struct("virtio-balloon-device", QemuVirtioCore.Fields.DevicePartTag, description: "vmsd virtio-balloon-device v1");
+        public static readonly StructSpec Device = Root.Struct(
+            "virtio-balloon-device", QemuVirtioCore.Fields.DevicePartTag, description: "vmsd virtio-balloon-device v1");
 
         /// <summary><c>num_pages</c>.</summary>
         public static readonly FieldSpec<uint> NumPages = Device.Members.UInt32("num_pages", 0);

@@ -19,7 +19,8 @@ public sealed class QemuVirtioBlk : IDeviceState, ILegacyListCounter
 {
     /// <summary>The device type: vmsd <c>virtio-blk</c>, version 2.</summary>
     public static readonly DeviceType DeviceType = new(
-        "virtio-blk", "urn:migfmt:qemu:virtio-blk", currentVersion: 2, minimumVersion: 2, _ => new QemuVirtioBlk(), "QEMU virtio-blk on virtio-pci (vmsd virtio-blk v2)");
+        "virtio-blk", "urn:migfmt:qemu:virtio-blk", currentVersion: 2, minimumVersion: 2, _ => new QemuVirtioBlk(),
+        "QEMU virtio-blk on virtio-pci (vmsd virtio-blk v2)");
 
     /// <summary>The size of <c>VirtQueueElementOld</c> on x86-64: three 32-bit counts, padding, 1024 addresses each way, 1024 iovecs each way.</summary>
     public const int ElementSize = 16 + (1024 * 8 * 2) + (1024 * 16 * 2);
@@ -109,7 +110,8 @@ public sealed class QemuVirtioBlk : IDeviceState, ILegacyListCounter
 
         /// <summary>The request's queue element.</summary>
         public static readonly ArrayFieldSpec<byte> Element = Requests.Members.FixedBytes(
-            "elem", 1, ElementSize, description: "VirtQueueElementOld as the source host lays it out: index, out_num, in_num, in_addr, out_addr, in_sg, out_sg");
+            "elem", 1, ElementSize,
+            description: "VirtQueueElementOld as the source host lays it out: index, out_num, in_num, in_addr, out_addr, in_sg, out_sg");
     }
 }
 

@@ -19,7 +19,8 @@ public sealed class QemuVirtioNet : IDeviceState
 {
     /// <summary>The device type: vmsd <c>virtio-net</c>, version 11.</summary>
     public static readonly DeviceType DeviceType = new(
-        "virtio-net", "urn:migfmt:qemu:virtio-net", currentVersion: 11, minimumVersion: 11, _ => new QemuVirtioNet(), "QEMU virtio-net on virtio-pci (vmsd virtio-net v11)");
+        "virtio-net", "urn:migfmt:qemu:virtio-net", currentVersion: 11, minimumVersion: 11, _ => new QemuVirtioNet(),
+        "QEMU virtio-net on virtio-pci (vmsd virtio-net v11)");
 
     private const int MacTableEntries = 64;
     private const int MaxMacTableBytes = 1 << 20;
@@ -142,7 +143,8 @@ public sealed class QemuVirtioNet : IDeviceState
         if (macBytes > MaxMacTableBytes)
         {
             throw new MigrationFormatException(
-                MigrationErrorKind.LimitExceeded, $"mac_table.in_use is {_macTableInUse}: more than {MaxMacTableBytes / 6} entries.", -1, Fields.MacTableInUse.Path);
+                MigrationErrorKind.LimitExceeded, $"mac_table.in_use is {_macTableInUse}: more than {MaxMacTableBytes / 6} entries.", -1,
+                Fields.MacTableInUse.Path);
         }
 
         Array.Resize(ref _macTable, (int)macBytes);
@@ -219,13 +221,15 @@ public sealed class QemuVirtioNet : IDeviceState
         private static readonly FieldSet Root = new("virtio-net");
 
         /// <summary>The device's own part.</summary>
-        public static readonly StructSpec Device = Root.Struct("virtio-net-device", QemuVirtioCore.Fields.DevicePartTag, description: "vmsd virtio-net-device v11");
+        public static readonly StructSpec Device = Root.Struct(
+            "virtio-net-device", QemuVirtioCore.Fields.DevicePartTag, description: "vmsd virtio-net-device v11");
 
         /// <summary><c>mac</c>.</summary>
         public static readonly ArrayFieldSpec<byte> Mac = Device.Members.FixedBytes("mac", 0, 6);
 
         /// <summary><c>vqs[0].tx_waiting</c>.</summary>
-        public static readonly FieldSpec<uint> TxWaiting = Device.Members.UInt32("vqs.tx_waiting", 1, description: "vmsd virtio-net-queue-tx_waiting of the first queue pair");
+        public static readonly FieldSpec<uint> TxWaiting = Device.Members.UInt32(
+            "vqs.tx_waiting", 1, description: "vmsd virtio-net-queue-tx_waiting of the first queue pair");
 
         /// <summary><c>mergeable_rx_bufs</c>.</summary>
         public static readonly FieldSpec<uint> MergeableRxBufs = Device.Members.UInt32("mergeable_rx_bufs", 2);
@@ -278,7 +282,8 @@ public sealed class QemuVirtioNet : IDeviceState
         public static readonly FieldSpec<byte> HasUfo = Device.Members.UInt8("has_ufo", 17, description: "vmsd virtio-net-ufo");
 
         /// <summary><c>max_queue_pairs</c> (multiqueue devices).</summary>
-        public static readonly FieldSpec<ushort> MaxQueuePairs = Device.Members.UInt16("max_queue_pairs", 18, description: "uint16 equal; only when max_queue_pairs > 1");
+        public static readonly FieldSpec<ushort> MaxQueuePairs = Device.Members.UInt16(
+            "max_queue_pairs", 18, description: "uint16 equal; only when max_queue_pairs > 1");
 
         /// <summary><c>curr_queue_pairs</c> (multiqueue devices).</summary>
         public static readonly FieldSpec<ushort> CurrQueuePairs = Device.Members.UInt16("curr_queue_pairs", 19, description: "only when max_queue_pairs > 1");
@@ -291,7 +296,8 @@ public sealed class QemuVirtioNet : IDeviceState
         public static readonly FieldSpec<uint> MoreTxWaiting = MoreQueuePairs.Members.UInt32("tx_waiting", 0);
 
         /// <summary><c>curr_guest_offloads</c>.</summary>
-        public static readonly FieldSpec<ulong> CurrGuestOffloads = Device.Members.UInt64("curr_guest_offloads", 21, description: "only with VIRTIO_NET_F_CTRL_GUEST_OFFLOADS");
+        public static readonly FieldSpec<ulong> CurrGuestOffloads = Device.Members.UInt64(
+            "curr_guest_offloads", 21, description: "only with VIRTIO_NET_F_CTRL_GUEST_OFFLOADS");
 
         /// <summary>Subsection <c>virtio-net-device/rss</c>.</summary>
         public static readonly OptionalSpec Rss = Device.Members.Optional("virtio-net-device/rss", 22);

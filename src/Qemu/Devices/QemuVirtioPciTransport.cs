@@ -224,10 +224,12 @@ public sealed class QemuVirtioPciTransport
         public static readonly FieldSpec<ushort> ConfigVector = Transport.UInt16("config_vector", 3, description: "when MSI-X is present");
 
         /// <summary>A queue's vector (in the core's queue list).</summary>
-        public static readonly FieldSpec<ushort> QueueVector = QemuVirtioCore.Fields.Queues.Members.UInt16("vector", 4, description: "virtio_pci_save_queue: when MSI-X is present");
+        public static readonly FieldSpec<ushort> QueueVector = QemuVirtioCore.Fields.Queues.Members.UInt16(
+            "vector", 4, description: "virtio_pci_save_queue: when MSI-X is present");
 
         /// <summary>Subsection <c>virtio_pci/modern_state</c>.</summary>
-        public static readonly OptionalSpec ModernState = QemuVirtioCore.Fields.ExtraState.Members.Optional("virtio_pci/modern_state", 0, description: "vmsd virtio_pci/modern_state v1");
+        public static readonly OptionalSpec ModernState = QemuVirtioCore.Fields.ExtraState.Members.Optional(
+            "virtio_pci/modern_state", 0, description: "vmsd virtio_pci/modern_state v1");
 
         /// <summary><c>dfselect</c>.</summary>
         public static readonly FieldSpec<uint> DeviceFeatureSelect = ModernState.Members.UInt32("dfselect", 0);

@@ -10,7 +10,8 @@ public sealed class QemuVirtioRng : IDeviceState
 {
     /// <summary>The device type: vmsd <c>virtio-rng</c>, version 1.</summary>
     public static readonly DeviceType DeviceType = new(
-        "virtio-rng", "urn:migfmt:qemu:virtio-rng", currentVersion: 1, minimumVersion: 1, _ => new QemuVirtioRng(), "QEMU virtio-rng on virtio-pci (vmsd virtio-rng v1)");
+        "virtio-rng", "urn:migfmt:qemu:virtio-rng", currentVersion: 1, minimumVersion: 1, _ => new QemuVirtioRng(),
+        "QEMU virtio-rng on virtio-pci (vmsd virtio-rng v1)");
 
     /// <inheritdoc/>
     public DeviceType Type => DeviceType;

@@ -641,7 +641,8 @@ public sealed class QemuStreamReader : IDisposable
         var known = (QemuCommand)command;
         if (command == 0 || command > (ushort)QemuCommand.SwitchoverStart)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Unknown command {command} (length {length}): expected 1 to 11.", offset + 1);
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue, $"Unknown command {command} (length {length}): expected 1 to 11.", offset + 1);
         }
 
         if (FixedCommandLengths.TryGetValue(known, out int expected) && expected != length)

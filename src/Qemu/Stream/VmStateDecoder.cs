@@ -234,7 +234,9 @@ public static class VmStateDecoder
 
                 if (field.Size != 1 || marker.Span[0] != QemuStreamFormat.NullPointerMarker)
                 {
-                    Fail(MigrationErrorKind.UnexpectedValue, $"A nullptr field is the byte 0x30 (size 1): found size {field.Size} and the byte 0x{marker.Span[0]:x2}.", start);
+                    Fail(
+                        MigrationErrorKind.UnexpectedValue,
+                        $"A nullptr field is the byte 0x30 (size 1): found size {field.Size} and the byte 0x{marker.Span[0]:x2}.", start);
                     return false;
                 }
 

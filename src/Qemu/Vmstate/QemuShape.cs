@@ -60,7 +60,8 @@ internal sealed class QemuShape
                 model = null;
             }
 
-            fields.Add(new QemuShapeField(field.Name, field.Type, field.Size, field.ArrayLength, field.Index, model is null ? KindOf(field) : FieldKind.Struct, nested)
+            FieldKind kind = model is null ? KindOf(field) : FieldKind.Struct;
+            fields.Add(new QemuShapeField(field.Name, field.Type, field.Size, field.ArrayLength, field.Index, kind, nested)
             {
                 Model = model,
                 ModelVersion = modelVersion,

@@ -160,7 +160,8 @@ public sealed class FieldSet
     /// <returns>The field.</returns>
     /// <exception cref="ArgumentException"><paramref name="legacyFraming"/> is <see cref="LegacyFramingKind.Markers"/>, which only lists have.</exception>
     public FieldSpec<byte[]> Bytes(
-        string name, int tag, int maxLength = 0, bool skippable = false, int since = 1, int removedIn = 0, string? description = null, LegacyFraming legacyFraming = default) =>
+        string name, int tag, int maxLength = 0, bool skippable = false, int since = 1, int removedIn = 0, string? description = null,
+        LegacyFraming legacyFraming = default) =>
         legacyFraming.Kind == LegacyFramingKind.Markers
             ? throw new ArgumentException("A byte string is framed by a count or by its device, not by markers.", nameof(legacyFraming))
             : new(this, FieldKind.Bytes, new FieldOptions(name, tag, skippable, since, removedIn, description), RequireNonNegative(maxLength), legacyFraming);
@@ -212,7 +213,8 @@ public sealed class FieldSet
     /// <param name="legacyFraming">How a legacy QEMU stream frames it: a be32 count first (the default), no count (the device knows it), or markers.</param>
     /// <returns>The field.</returns>
     public ListSpec List(
-        string name, int tag, int maxCount = 0, bool skippable = false, int since = 1, int removedIn = 0, string? description = null, LegacyFraming legacyFraming = default) =>
+        string name, int tag, int maxCount = 0, bool skippable = false, int since = 1, int removedIn = 0, string? description = null,
+        LegacyFraming legacyFraming = default) =>
         new(this, new FieldOptions(name, tag, skippable, since, removedIn, description), RequireNonNegative(maxCount), legacyFraming);
 
     /// <summary>Declares an optional group of fields, sent only when the device says it is needed.</summary>

@@ -26,7 +26,8 @@ public abstract class FieldSpec
 {
     private SubsectionNameMemo? _subsectionName;
 
-    private protected FieldSpec(FieldSet owner, FieldKind kind, in FieldOptions options, int length, int legacyVersion = 1, LegacyFraming legacyFraming = default)
+    private protected FieldSpec(
+        FieldSet owner, FieldKind kind, in FieldOptions options, int length, int legacyVersion = 1, LegacyFraming legacyFraming = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentException.ThrowIfNullOrEmpty(options.Name);

@@ -40,7 +40,9 @@ public readonly record struct LegacyFraming(LegacyFramingKind Kind, byte Element
     /// <returns>The framing.</returns>
     /// <exception cref="ArgumentException">The two bytes are the same.</exception>
     public static LegacyFraming Markers(byte element, byte end) =>
-        element == end ? throw new ArgumentException("The element marker and the end marker must differ.", nameof(end)) : new(LegacyFramingKind.Markers, element, end);
+        element == end
+            ? throw new ArgumentException("The element marker and the end marker must differ.", nameof(end))
+            : new(LegacyFramingKind.Markers, element, end);
 }
 
 /// <summary>

@@ -37,7 +37,8 @@ public sealed class ArrayFieldSpec<T> : FieldSpec
 /// <summary>A field that holds other fields: a structure, a list's element or an optional group.</summary>
 public abstract class CompositeFieldSpec : FieldSpec
 {
-    private protected CompositeFieldSpec(FieldSet owner, FieldKind kind, in FieldOptions options, int length, int legacyVersion = 1, LegacyFraming legacyFraming = default)
+    private protected CompositeFieldSpec(
+        FieldSet owner, FieldKind kind, in FieldOptions options, int length, int legacyVersion = 1, LegacyFraming legacyFraming = default)
         : base(owner, kind, options, length, legacyVersion, legacyFraming)
     {
         Members = new FieldSet(this);

@@ -112,7 +112,9 @@ public ref struct LegacyInputVisitor : IStateVisitor
             int length = value?.Length ?? 0;
             if (field.Length > 0 && length > field.Length)
             {
-                throw Error(MigrationErrorKind.LimitExceeded, $"Field '{field.Name}' holds at most {field.Length} bytes; the device expects {length}.", field.Name, _position);
+                throw Error(
+                    MigrationErrorKind.LimitExceeded, $"Field '{field.Name}' holds at most {field.Length} bytes; the device expects {length}.", field.Name,
+                    _position);
             }
 
             value = Take(field, length).ToArray();
@@ -178,11 +180,17 @@ public ref struct LegacyInputVisitor : IStateVisitor
                 break;
             case LegacyFramingKind.Markers:
                 declared = ListCounter is null
-                    ? throw Error(MigrationErrorKind.UnexpectedValue, $"List '{field.Name}' is framed by markers, and the device counts no such list.", field.Name, at)
+                    ? throw Error(
+                        MigrationErrorKind.UnexpectedValue, $"List '{field.Name}' is framed by markers, and the device counts no such list.", field.Name, at)
                     : ListCounter.CountLegacyElements(field, _data.Slice(_position), _streamVersion);
                 if (declared < 0)
                 {
-                    throw Error(MigrationErrorKind.UnexpectedValue, $"List '{field.Name}' is not a run of elements each after 0x{field.LegacyFraming.ElementMarker:x2}, ended by 0x{field.LegacyFraming.EndMarker:x2}.", field.Name, at);
+                    throw Error(
+                        MigrationErrorKind.UnexpectedValue,
+                        $"List '{field.Name}' is not a run of elements each after 0x{field.LegacyFraming.ElementMarker:x2}, "
+                        + $"ended by 0x{field.LegacyFraming.EndMarker:x2}.",
+                        field.Name,
+                        at);
                 }
 
                 break;
@@ -331,7 +339,9 @@ public ref struct LegacyInputVisitor : IStateVisitor
         byte found = Take(list, 1)[0];
         if (found != expected)
         {
-            throw Error(MigrationErrorKind.UnexpectedValue, $"List '{list.Name}' expects the marker 0x{expected:x2} here, found 0x{found:x2}.", list.Name, _position - 1);
+            throw Error(
+                MigrationErrorKind.UnexpectedValue, $"List '{list.Name}' expects the marker 0x{expected:x2} here, found 0x{found:x2}.", list.Name,
+                _position - 1);
         }
     }
 
