@@ -209,4 +209,29 @@ public sealed class VirtioModelTests
             Assert.NotEmpty(layout.Root.Children);
         }
     }
+
+    [Fact]
+    public void BerLoad_MacTableNotSixBytesAnEntry_FailsAndChangesNothing()
+    {
+        QemuSectionRecord section = Fixtures.FullSections("pc-virtio", "virtio-net").Sections[0];
+        var net = new QemuVirtioNet();
+        LegacyDeviceSerializer.Load(net, section.Payload.Span, 11);
+        net.MacTableInUse = 2;
+        net.MacTable = new byte[12];
+        var ber = new ArrayBufferWriter<byte>();
+        BerDeviceSerializer.Save(net, ber);
+
+        // mac_table.in_use is [6] in the device part: 86 01 02. Say 3 entries, with 12 bytes of them.
+        byte[] edited = ber.WrittenSpan.ToArray();
+        int at = edited.AsSpan().IndexOf(new byte[] { 0x86, 0x01, 0x02 });
+        edited[at + 2] = 3;
+        var copy = new QemuVirtioNet();
+        byte[] before = LegacyDeviceSerializer.Save(copy);
+
+        var ex = Assert.Throws<MigrationFormatException>(() => new BerDeviceSerializer().Load(copy, edited, 11));
+
+        Assert.Equal(MigrationErrorKind.UnexpectedValue, ex.Kind);
+        Assert.Contains("mac_table.macs", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, LegacyDeviceSerializer.Save(copy));
+    }
 }

@@ -229,7 +229,21 @@ public static class QemuModelValues
 
         public void Blob(BlobSpec field, IBlobState blob)
         {
-            // No QEMU model has a blob; its chunks would be counted here if one did.
+            ArgumentNullException.ThrowIfNull(blob);
+            if (!field.ExistsIn(_version))
+            {
+                return;
+            }
+
+            // The legacy form is chunks of a be32 length and at most 64 KiB, ended by a zero length.
+            using var bytes = new System.IO.MemoryStream();
+            using (System.IO.Stream source = blob.OpenRead())
+            {
+                source.CopyTo(bytes);
+            }
+
+            int chunks = (int)((bytes.Length + 0xFFFF) / 0x10000);
+            Add(field.Name, new VmStateBytes("blob", Here + 4, bytes.ToArray()), (int)bytes.Length + (4 * (chunks + 1)));
         }
 
         private readonly long Here => _baseOffset + _position;

@@ -15,7 +15,7 @@ namespace MigrationFormat.Qemu.Devices;
 /// Versions 1 to 3 are loaded as libslirp loads them: before version 4 a socket saved its addresses as four fixed fields
 /// rather than two family-tagged structures; <c>ip_id</c> came in version 2 and the DHCP clients in version 3.
 /// </remarks>
-public sealed class QemuSlirp : IDeviceState, ILegacyListCounter
+public sealed class QemuSlirp : IDeviceState, ILegacyListCounter, IStateHooks
 {
     /// <summary>The device type: section <c>slirp</c>, versions 1 to 4.</summary>
     public static readonly DeviceType DeviceType = new(
@@ -92,6 +92,27 @@ public sealed class QemuSlirp : IDeviceState, ILegacyListCounter
             }
 
             v.EndList();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void PreSave()
+    {
+    }
+
+    /// <inheritdoc/>
+    public void PreLoad()
+    {
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="MigrationFormatException">A socket buffer's data is not <c>sb_datalen</c> bytes (a BER load carries its own).</exception>
+    public void PostLoad(int sourceVersion)
+    {
+        foreach (QemuSlirpSocket socket in Sockets)
+        {
+            socket.Receive.Validate();
+            socket.Send.Validate();
         }
     }
 
@@ -386,6 +407,10 @@ public sealed class QemuSlirpBuffer
 
     /// <summary>Gets or sets the buffer's data (<c>sb_data</c>, <c>sb_datalen</c> bytes).</summary>
     public byte[] Data { get => _data; set => _data = value ?? []; }
+
+    /// <summary>Checks that the data is <c>sb_datalen</c> bytes, as libslirp reads it.</summary>
+    /// <exception cref="MigrationFormatException">It is not.</exception>
+    public void Validate() => QemuVirtioPciTransport.Require(_data.Length == _size, Fields.Data, _data.Length, (int)Math.Min(_size, int.MaxValue));
 
     /// <summary>Visits the buffer inside an opened structure.</summary>
     /// <typeparam name="TVisitor">The visitor.</typeparam>

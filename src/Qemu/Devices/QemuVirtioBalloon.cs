@@ -6,7 +6,7 @@ namespace MigrationFormat.Qemu.Devices;
 /// A virtio-balloon device on virtio-pci as QEMU 7.2 to 10.0 saves it (section vmsd <c>virtio-balloon</c>, version 1): the
 /// virtio core around vmsd <c>virtio-balloon-device</c> version 1 (<c>hw/virtio/virtio-balloon.c</c>).
 /// </summary>
-public sealed class QemuVirtioBalloon : IDeviceState
+public sealed class QemuVirtioBalloon : IDeviceState, IStateHooks
 {
     /// <summary>The device type: vmsd <c>virtio-balloon</c>, version 1.</summary>
     public static readonly DeviceType DeviceType = new(
@@ -44,6 +44,20 @@ public sealed class QemuVirtioBalloon : IDeviceState
 
     /// <summary>Gets or sets the page poison value.</summary>
     public uint PoisonValue { get => _poisonValue; set => _poisonValue = value; }
+
+    /// <inheritdoc/>
+    public void PreSave()
+    {
+    }
+
+    /// <inheritdoc/>
+    public void PreLoad()
+    {
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="MigrationFormatException">A transport length does not follow from the config space (a BER load carries its own).</exception>
+    public void PostLoad(int sourceVersion) => Core.Transport.Validate();
 
     /// <inheritdoc/>
     public void Visit<TVisitor>(ref TVisitor v)

@@ -15,7 +15,7 @@ namespace MigrationFormat.Qemu.Devices;
 /// x86-64). A request saved from a packed ring (<c>packed=on</c>) carries a further be32 that QEMU decides from a host
 /// feature the stream states only later; such a section does not load.
 /// </remarks>
-public sealed class QemuVirtioBlk : IDeviceState, ILegacyListCounter
+public sealed class QemuVirtioBlk : IDeviceState, ILegacyListCounter, IStateHooks
 {
     /// <summary>The device type: vmsd <c>virtio-blk</c>, version 2.</summary>
     public static readonly DeviceType DeviceType = new(
@@ -39,6 +39,20 @@ public sealed class QemuVirtioBlk : IDeviceState, ILegacyListCounter
 
     /// <summary>Gets a value indicating whether each request names its queue: the device has more than one queue.</summary>
     public bool MultiQueue => Core.Queues.Count > 1;
+
+    /// <inheritdoc/>
+    public void PreSave()
+    {
+    }
+
+    /// <inheritdoc/>
+    public void PreLoad()
+    {
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="MigrationFormatException">A transport length does not follow from the config space (a BER load carries its own).</exception>
+    public void PostLoad(int sourceVersion) => Core.Transport.Validate();
 
     /// <inheritdoc/>
     public void Visit<TVisitor>(ref TVisitor v)

@@ -15,7 +15,7 @@ namespace MigrationFormat.Qemu.Devices;
 /// <c>mac_table.in_use</c>, the guest offloads from the low guest features. QEMU 10.0's vhost-user back-end subsection
 /// (<c>virtio-net-device/backend</c>) is not modelled: a section that has it does not load.
 /// </remarks>
-public sealed class QemuVirtioNet : IDeviceState
+public sealed class QemuVirtioNet : IDeviceState, IStateHooks
 {
     /// <summary>The device type: vmsd <c>virtio-net</c>, version 11.</summary>
     public static readonly DeviceType DeviceType = new(
@@ -124,6 +124,28 @@ public sealed class QemuVirtioNet : IDeviceState
         }
 
         Core.VisitTail(ref v);
+    }
+
+    /// <inheritdoc/>
+    public void PreSave()
+    {
+    }
+
+    /// <inheritdoc/>
+    public void PreLoad()
+    {
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="MigrationFormatException">A length does not follow from the state before it (a BER load carries its own).</exception>
+    public void PostLoad(int sourceVersion)
+    {
+        Core.Transport.Validate();
+        QemuVirtioPciTransport.Require(_macTable.Length == (long)_macTableInUse * 6, Fields.MacTable, _macTable.Length, (int)Math.Min(_macTableInUse * 6L, int.MaxValue));
+        int more = Math.Max(_currQueuePairs - 1, 0);
+        QemuVirtioPciTransport.Require(MoreQueuePairs.Count == more, Fields.MoreQueuePairs, MoreQueuePairs.Count, more);
+        QemuVirtioPciTransport.Require(
+            !_hasRss || RssIndirections.Count == _rssIndirectionsLength, Fields.RssIndirectionsTable, RssIndirections.Count, _rssIndirectionsLength);
     }
 
     private void VisitDevice<TVisitor>(ref TVisitor v)

@@ -169,6 +169,34 @@ public sealed class QemuVirtioPciTransport
         v.EndOptional();
     }
 
+    /// <summary>
+    /// Checks that the lengths QEMU derives from the config space agree with it (a BER load carries them itself): the
+    /// extended config space, the MSI-X table and the pending bits.
+    /// </summary>
+    /// <exception cref="MigrationFormatException">A length disagrees; QEMU could not load the bytes saved from this state.</exception>
+    public void Validate()
+    {
+        int vectors = MsixVectors;
+        Require(_configExpress.Length == (IsExpress ? ExpressExtraSize : 0), Fields.PciConfigExpress, _configExpress.Length, IsExpress ? ExpressExtraSize : 0);
+        Require(_msixTable.Length == vectors * 16, Fields.MsixTable, _msixTable.Length, vectors * 16);
+        Require(_msixPba.Length == (vectors + 7) / 8, Fields.MsixPba, _msixPba.Length, (vectors + 7) / 8);
+    }
+
+    /// <summary>Fails unless a length derived from other state is the one the state has.</summary>
+    /// <param name="holds">Whether the length is the derived one.</param>
+    /// <param name="field">The field.</param>
+    /// <param name="found">Its length.</param>
+    /// <param name="expected">The derived length.</param>
+    /// <exception cref="MigrationFormatException"><paramref name="holds"/> is <see langword="false"/>.</exception>
+    internal static void Require(bool holds, FieldSpec field, int found, int expected)
+    {
+        if (!holds)
+        {
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue, $"'{field.Path}' has {found} elements or bytes; the state before it calls for {expected}.", -1, field.Path);
+        }
+    }
+
     /// <summary>Walks a PCI capability list (pointer at 0x34, when the status register says there is one) for a capability id.</summary>
     private static int? FindCapability(ReadOnlySpan<byte> config, byte id)
     {
