@@ -141,7 +141,8 @@ public sealed class QemuVirtioNet : IDeviceState, IStateHooks
     public void PostLoad(int sourceVersion)
     {
         Core.Transport.Validate();
-        QemuVirtioPciTransport.Require(_macTable.Length == (long)_macTableInUse * 6, Fields.MacTable, _macTable.Length, (int)Math.Min(_macTableInUse * 6L, int.MaxValue));
+        long macBytes = _macTableInUse * 6L;
+        QemuVirtioPciTransport.Require(_macTable.Length == macBytes, Fields.MacTable, _macTable.Length, (int)Math.Min(macBytes, int.MaxValue));
         int more = Math.Max(_currQueuePairs - 1, 0);
         QemuVirtioPciTransport.Require(MoreQueuePairs.Count == more, Fields.MoreQueuePairs, MoreQueuePairs.Count, more);
         QemuVirtioPciTransport.Require(
