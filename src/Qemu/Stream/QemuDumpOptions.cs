@@ -20,4 +20,11 @@ public sealed class QemuDumpOptions
     /// joined contents, text printed under it (for example a decoded BER stream), or <see langword="null"/> for nothing.
     /// </summary>
     public System.Func<System.ReadOnlyMemory<byte>, string?>? DescribeChunkedBlob { get; set; }
+
+    /// <summary>
+    /// Gets or sets what describes a device section when the stream has no VM description to decode it with (a stream a
+    /// device's own legacy save wrote, as <c>migfmt sample --format legacy</c> does): given the section, text printed under
+    /// it (for example the state the device's code loads from it), or <see langword="null"/> when nothing knows the section.
+    /// </summary>
+    public System.Func<QemuSectionRecord, string?>? DescribeUndescribedSection { get; set; }
 }

@@ -152,6 +152,16 @@ public static class QemuStreamDumper
                     WriteFields(section, description, Indent + Indent);
                 }
             }
+            else if (_deferred.Count > 0 && options.DescribeUndescribedSection is { } describe)
+            {
+                output.WriteLine();
+                output.WriteLine("Device fields (no VM description: decoded by the code of the device each section names):");
+                foreach (QemuSectionRecord section in _deferred)
+                {
+                    output.WriteLine($"{Indent}section {section.SectionId} \"{section.IdStr}\" instance {section.InstanceId} version {section.VersionId}");
+                    WriteLines(describe(section) ?? "(no VM description, and no device code knows this section)", Indent + Indent);
+                }
+            }
 
             QemuRamSummary ram = reader.RamSummary;
             output.WriteLine();
@@ -310,6 +320,14 @@ public static class QemuStreamDumper
             // What the description leaves opaque (a virtio device's state, slirp's) is named through its typed model.
             Devices.QemuFieldModels.ExpandTyped(state, device, section.VersionId);
             WriteMembers(state, indent);
+        }
+
+        private void WriteLines(string text, string indent)
+        {
+            foreach (string line in text.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'))
+            {
+                output.WriteLine(indent + line);
+            }
         }
 
         private void WriteMembers(VmStateStruct structure, string indent)

@@ -11,6 +11,7 @@ using MigrationFormat.Schema;
 using MigrationFormat.Tool.Devices;
 using MigrationFormat.Tool.IO;
 using MigrationFormat.Tool.Walking;
+using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Tool.Commands;
 
@@ -48,7 +49,7 @@ internal static class DumpCommand
                     + "which embeds none. Convert it first (migfmt convert --to ber derives schemas from its VM description).");
             }
 
-            return DumpQemu(console, input, json, typed);
+            return DumpQemu(console, input, json, typed, devices);
         }
 
         if (schemas)
@@ -293,7 +294,7 @@ internal static class DumpCommand
         return Program.ExitOk;
     }
 
-    private static int DumpQemu(ToolConsole console, InputStream input, bool json, bool typed)
+    private static int DumpQemu(ToolConsole console, InputStream input, bool json, bool typed, DeviceSet devices)
     {
         if (json)
         {
@@ -314,10 +315,34 @@ internal static class DumpCommand
         }
         else
         {
-            QemuStreamDumper.Dump(input, console.Out, new QemuDumpOptions { DescribeChunkedBlob = DescribeBackendState });
+            var options = new QemuDumpOptions
+            {
+                DescribeChunkedBlob = DescribeBackendState,
+                DescribeUndescribedSection = section => DescribeKnownSection(devices, section),
+            };
+            QemuStreamDumper.Dump(input, console.Out, options);
         }
 
         return Program.ExitOk;
+    }
+
+    /// <summary>
+    /// A section of a QEMU stream without a VM description (as <c>sample --format legacy</c> writes), loaded by the code of
+    /// the device its id names (the samples, or those of <c>--assembly</c>) and printed as that device's state JSON;
+    /// <see langword="null"/> when no known device has that id and version. A payload the device cannot load is an error.
+    /// </summary>
+    private static string? DescribeKnownSection(DeviceSet devices, QemuSectionRecord section)
+    {
+        DeviceType? type = devices.Find(section.IdStr);
+        if (type is null || section.VersionId > int.MaxValue || !type.Supports((int)section.VersionId))
+        {
+            return null;
+        }
+
+        int version = (int)section.VersionId;
+        IDeviceState device = type.Create(version);
+        LegacyDeviceSerializer.Load(device, section.Payload.Span, version, baseOffset: section.Offset + section.HeaderLength);
+        return string.Create(CultureInfo.InvariantCulture, $"{type.Id} v{version} ({type.Description}):\n{Program.StateJson(device)}");
     }
 
     /// <summary>A back-end's state found in a QEMU stream as a chunked blob, dumped as text when it is a BER migration stream.</summary>
