@@ -43,7 +43,8 @@ internal static class QemuInstallation
         string output = process.StandardOutput.ReadToEnd();
         if (!process.WaitForExit(600_000) || process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{script} could not provide QEMU 7.2 and 10.0 (it needs root and Debian 12's bookworm-backports): {error.Result}");
+            throw new InvalidOperationException(
+                $"{script} could not provide QEMU 7.2 and 10.0 (it needs root and Debian 12's bookworm-backports): {error.Result}");
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
