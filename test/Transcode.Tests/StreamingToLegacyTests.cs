@@ -1,5 +1,5 @@
 using System.Formats.Asn1;
-using MigrationFormat.Schema.Qemu;
+using MigrationFormat.Qemu;
 
 namespace MigrationFormat.Transcode.Tests;
 

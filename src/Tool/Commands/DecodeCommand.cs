@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
+using MigrationFormat.Qemu;
 using MigrationFormat.Tool.IO;
 using MigrationFormat.Tool.Walking;
-using MigrationFormat.Visitors.Qemu;
 
 namespace MigrationFormat.Tool.Commands;
 

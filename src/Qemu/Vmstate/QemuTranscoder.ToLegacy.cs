@@ -1,0 +1,317 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Formats.Asn1;
+using System.IO;
+using System.Text;
+using MigrationFormat.Ber;
+using MigrationFormat.Schema;
+using MigrationFormat.Visitors;
+
+namespace MigrationFormat.Qemu;
+
+/// <summary>The way back: a transcoded BER stream to the QEMU bytes it came from, read forward in bounded memory.</summary>
+public static partial class QemuTranscoder
+{
+    /// <summary>The largest device state or VM description held in memory at once (RAM travels in segments instead).</summary>
+    private const int MaxBufferedState = 64 * 1024 * 1024;
+
+    private static readonly BerTag OctetStringTag = new(BerTagClass.Universal, 4);
+    private static readonly BerTag Utf8StringTag = new(BerTagClass.Universal, 12);
+    private static readonly BerTag IntegerTag = new(BerTagClass.Universal, 2);
+    private static readonly BerTag BlobTag = new(BerTagClass.ContextSpecific, 0, isConstructed: true);
+
+    /// <summary>Converts a BER stream made by <see cref="ToBer"/> back into the original QEMU savevm stream.</summary>
+    /// <param name="ber">The BER stream, read forward once: the raw records (RAM included) are copied segment by segment, and
+    /// only one device state or the VM description is held at a time.</param>
+    /// <param name="qemuOutput">Where the QEMU stream goes.</param>
+    /// <returns>The number of QEMU bytes written.</returns>
+    /// <exception cref="MigrationFormatException">The BER stream is malformed or was not made by the transcoder.</exception>
+    public static long ToLegacy(Stream ber, Stream qemuOutput)
+    {
+        ArgumentNullException.ThrowIfNull(ber);
+        ArgumentNullException.ThrowIfNull(qemuOutput);
+        var input = new BerStreamInput(ber);
+        try
+        {
+            return new LegacySession(input, qemuOutput).Run();
+        }
+        catch (AsnContentException ex)
+        {
+            // AsnReader reports malformed BER only by throwing; this is where it becomes the documented exception.
+            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The BER stream is malformed: " + ex.Message, input.Position, null, ex);
+        }
+    }
+
+    /// <summary>One <see cref="ToLegacy"/> run: the stream's framing walked header by header.</summary>
+    private sealed class LegacySession(BerStreamInput input, Stream output)
+    {
+        private readonly ArrayBufferWriter<byte> _writer = new();
+        private VmDescription? _description;
+        private Dictionary<string, QemuShape?> _shapes = [];
+
+        /// <summary>The section version of each old-style device (no version in the description) met so far.</summary>
+        private readonly Dictionary<(string, uint), uint> _sectionVersions = [];
+        private byte[]? _vmdescJson;
+        private long _written;
+
+        public long Run()
+        {
+            if (!MigrationStreamFormat.IsMigrationStream(input.Peek(MigrationStreamFormat.Magic.Length)))
+            {
+                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The input is not a BER migration stream.", 0);
+            }
+
+            BerHeaderRead stream = input.ReadHeader("the migration stream");
+            BerHeaderRead header = Expect(input.ReadHeader("the stream header"), MigrationStreamFormat.HeaderTag, "the stream header");
+            AsnReader headerReader = new AsnReader(input.CaptureValue(header, MaxBufferedState, "the stream header"), AsnEncodingRules.BER)
+                .ReadSequence(AsnHeaderTag);
+            if (!headerReader.TryReadInt32(out int formatVersion)
+                || formatVersion is < MigrationStreamFormat.FirstFormatVersion or > MigrationStreamFormat.FormatVersion)
+            {
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnsupportedVersion,
+                    "The BER stream's format version is not one this reader supports.",
+                    header.Offset);
+            }
+
+            bool trailer = false;
+            long streamEnd = End(stream);
+            while (!trailer && !AtEnd(stream, streamEnd))
+            {
+                BerHeaderRead value = input.ReadHeader("a section, the schemas or the trailer");
+                if (value.Tag == MigrationStreamFormat.SchemasTag)
+                {
+                    input.SkipContents(value, "the schemas");
+                }
+                else if (value.Tag == MigrationStreamFormat.SectionsTag && formatVersion >= 2)
+                {
+                    long sectionsEnd = End(value);
+                    while (!AtEnd(value, sectionsEnd))
+                    {
+                        WriteSection(Expect(input.ReadHeader("a section"), MigrationStreamFormat.SectionTag, "a section"));
+                    }
+                }
+                else if (value.Tag == MigrationStreamFormat.SectionTag && formatVersion == MigrationStreamFormat.FirstFormatVersion)
+                {
+                    WriteSection(value);
+                }
+                else if (value.Tag == MigrationStreamFormat.TrailerTag)
+                {
+                    input.SkipContents(value, "the trailer");
+                    trailer = true;
+                }
+                else
+                {
+                    throw new MigrationFormatException(
+                        MigrationErrorKind.UnexpectedValue,
+                        $"Expected a section, the schemas or the trailer of a transcoded stream; found {value.Tag}.",
+                        value.Offset);
+                }
+            }
+
+            if (!trailer)
+            {
+                throw new MigrationFormatException(MigrationErrorKind.Truncated, "The BER stream ends before its trailer.", input.Position);
+            }
+
+            if (_vmdescJson is not null)
+            {
+                _writer.Clear();
+                using (var qemu = new QemuStreamWriter(_writer))
+                {
+                    qemu.WriteVmDescription(_vmdescJson);
+                    qemu.Flush();
+                }
+
+                Emit();
+            }
+
+            return _written;
+        }
+
+        private void WriteSection(BerHeaderRead section)
+        {
+            string id = ReadId();
+            if (!TryReadInteger(out long instance) || instance is < 0 or > uint.MaxValue
+                || !TryReadInteger(out long version) || version is < int.MinValue or > int.MaxValue)
+            {
+                throw new MigrationFormatException(
+                    MigrationErrorKind.IntegerOutOfRange,
+                    $"Section '{id}' has an instance id or version out of range.",
+                    input.Position);
+            }
+
+            BerHeaderRead state = Expect(input.ReadHeader($"the state of section '{id}'"), MigrationStreamFormat.StateTag, $"the state of section '{id}'");
+            if (id == RecordSectionId)
+            {
+                CopyRecords(state);
+            }
+            else
+            {
+                AsnReader reader = new AsnReader(input.CaptureValue(state, MaxBufferedState, $"the state of section '{id}'"), AsnEncodingRules.BER)
+                    .ReadSequence(AsnStateTag);
+                WriteTypedSection(reader, id, (uint)instance, (int)version);
+                reader.ThrowIfNotEmpty();
+            }
+
+            if (!AtEnd(section, End(section)))
+            {
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"Expected the end of section '{id}' after its state; found more.",
+                    input.Position);
+            }
+        }
+
+        /// <summary>Copies a record section's blob segments (raw QEMU bytes, RAM included) straight to the output.</summary>
+        private void CopyRecords(BerHeaderRead state)
+        {
+            long stateEnd = End(state);
+            BerHeaderRead blob = Expect(input.ReadHeader("the raw records' blob"), BlobTag, "the raw records' blob");
+            CopySegments(blob, 0);
+            if (!AtEnd(state, stateEnd))
+            {
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    "Expected the end of a raw records' state after its blob; found more.",
+                    input.Position);
+            }
+        }
+
+        private void CopySegments(BerHeaderRead container, int depth)
+        {
+            long end = End(container);
+            while (!AtEnd(container, end))
+            {
+                BerHeaderRead segment = input.ReadHeader("a segment of raw QEMU records");
+                if (segment.Tag.TagClass != BerTagClass.Universal || segment.Tag.TagNumber != OctetStringTag.TagNumber || depth > 8)
+                {
+                    throw new MigrationFormatException(
+                        MigrationErrorKind.UnexpectedValue,
+                        $"Expected an OCTET STRING segment of raw QEMU records; found {segment.Tag}.",
+                        segment.Offset);
+                }
+
+                if (segment.Tag.IsConstructed)
+                {
+                    CopySegments(segment, depth + 1);
+                    continue;
+                }
+
+                input.CopyContents(segment.Length, output, "a segment of raw QEMU records");
+                _written += segment.Length;
+            }
+        }
+
+        private void WriteTypedSection(AsnReader state, string id, uint instance, int version)
+        {
+            _writer.Clear();
+            if (id == VmDescriptionSectionId)
+            {
+                _vmdescJson = ReadBlob(state);
+                _description = VmDescription.Parse(_vmdescJson);
+                _shapes = BuildShapes(_description, _sectionVersions);
+                return;
+            }
+
+            VmDeviceDescription device = _description?.FindDevice(id, instance)
+                ?? throw new MigrationFormatException(
+                    MigrationErrorKind.UnknownDevice,
+                    $"Section '{id}' instance {instance} is not in the VM description.",
+                    -1);
+            // An old-style entry's version is its section's: learnt here, as the section arrives, instead of by a look ahead.
+            if (device.Version is null && _description is not null && _sectionVersions.TryAdd((id, instance), (uint)version))
+            {
+                _shapes = BuildShapes(_description, _sectionVersions);
+            }
+
+            QemuShape shape = _shapes.GetValueOrDefault(DeviceCatalog.SchemaKey(id, version))
+                ?? throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"Section '{id}' version {version} has no usable description.", -1);
+            if (!state.TryReadUInt32(out uint sectionId, new Asn1Tag(TagClass.Private, 0)))
+            {
+                throw new MigrationFormatException(MigrationErrorKind.IntegerOutOfRange, $"Section '{id}' has a QEMU section id out of range.", -1);
+            }
+
+            var payload = new ArrayBufferWriter<byte>();
+            if (EncodeStruct(state, shape, device, payload) is { } mismatch)
+            {
+                throw mismatch;
+            }
+
+            using (var qemu = new QemuStreamWriter(_writer))
+            {
+                // A QEMU version the description gives (0 for vmmouse, which travels as 1); an old-style entry's is the section's.
+                uint qemuVersion = device.Version is int described ? (uint)described : (uint)version;
+                qemu.WriteFullSection(sectionId, id, instance, qemuVersion, payload.WrittenSpan, footer: false);
+                qemu.Flush();
+            }
+
+            Emit();
+        }
+
+        private string ReadId()
+        {
+            BerHeaderRead header = Expect(input.ReadHeader("a section id"), Utf8StringTag, "a section id");
+            byte[] bytes = input.ReadContents(header, byte.MaxValue, "a section id of 1 to 255 UTF-8 bytes, as a QEMU id string is");
+            if (bytes.Length == 0)
+            {
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    "Expected a section id of 1 to 255 UTF-8 bytes, as a QEMU id string is; found 0 bytes.",
+                    header.Offset);
+            }
+
+            try
+            {
+                return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+            }
+            catch (DecoderFallbackException ex)
+            {
+                throw new MigrationFormatException(
+                    MigrationErrorKind.InvalidEncoding,
+                    "Expected a section id in UTF-8; found invalid UTF-8.",
+                    header.Offset,
+                    null,
+                    ex);
+            }
+        }
+
+        private bool TryReadInteger(out long value)
+        {
+            BerHeaderRead header = Expect(input.ReadHeader("an INTEGER"), IntegerTag, "an INTEGER");
+            byte[] contents = input.ReadContents(header, 9, "an INTEGER");
+            return BerDecoder.TryDecodeInt64(contents, out value) == BerDecodeStatus.Done;
+        }
+
+        private void Emit()
+        {
+            output.Write(_writer.WrittenSpan);
+            _written += _writer.WrittenCount;
+        }
+
+        /// <summary>The offset where a definite-length value ends; -1 for an indefinite one.</summary>
+        private static long End(BerHeaderRead header) => header.IsIndefinite ? -1 : header.Offset + header.Raw.Length + header.Length;
+
+        /// <summary>Whether a constructed value's contents are over (consuming its end-of-contents when indefinite).</summary>
+        private bool AtEnd(BerHeaderRead header, long end)
+        {
+            if (header.IsIndefinite)
+            {
+                return input.TryReadEndOfContents();
+            }
+
+            if (input.Position > end)
+            {
+                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"A value runs past the end of its enclosing {header.Tag}.", end);
+            }
+
+            return input.Position == end;
+        }
+
+        private static BerHeaderRead Expect(BerHeaderRead header, BerTag tag, string what) =>
+            header.Tag == tag
+                ? header
+                : throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected {what} ({tag}); found {header.Tag}.", header.Offset);
+    }
+}
