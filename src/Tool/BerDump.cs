@@ -210,6 +210,10 @@ internal static class BerDump
                     {
                         child.Name = "state";
                     }
+                    else if (child.Tag == MigrationStreamFormat.ConfigurationTag)
+                    {
+                        child.Name = "configuration";
+                    }
 
                     if (index == 0 && child.Value is string id)
                     {
