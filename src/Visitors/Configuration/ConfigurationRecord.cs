@@ -13,7 +13,7 @@ namespace MigrationFormat.Visitors;
 /// <param name="Value">The value's canonical text.</param>
 /// <param name="MustParse">
 /// Whether a destination that does not know <paramref name="Name"/>, or has another value for it, must refuse the state:
-/// the parameter changes the state layout and the configuration does not take it from its version.
+/// the parameter changes the state layout and its value is not the one the configuration's version implies.
 /// </param>
 public readonly record struct ConfigurationItem(string Name, string Value, bool MustParse)
 {

@@ -115,14 +115,23 @@ public sealed class DeviceConfiguration : IEquatable<DeviceConfiguration>
 
     /// <summary>
     /// Tells whether a parameter is must-parse in this configuration's record: it changes the state layout and its value
-    /// is not the one the named version fixes (the version number already says that one).
+    /// is not the one the named version implies. A version's own values are what the version number already says, and a
+    /// destination of another version has its own: the state's field rules decide between them, as between any two
+    /// versions. A value the configuration chose must be the destination's too.
     /// </summary>
     /// <param name="parameter">One of the type's parameters.</param>
     /// <returns><see langword="true"/> when must-parse.</returns>
     public bool IsMustParse(DeviceParameter parameter)
     {
         ArgumentNullException.ThrowIfNull(parameter);
-        return parameter.ChangesLayout && !IsFixedByVersion(parameter);
+        if (!parameter.ChangesLayout)
+        {
+            return false;
+        }
+
+        return !NamesVersion
+            || !Type.ImpliedBy(Version).TryGetValue(parameter.Name, out string? implied)
+            || !string.Equals(implied, GetText(parameter.Name), StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -49,8 +49,8 @@ public abstract class DeviceParameter
 
     /// <summary>
     /// Gets a value indicating whether the value changes the device's state layout (adds or removes fields, sizes an
-    /// array, selects an optional group). Such a parameter is must-parse in a stream section unless the section's
-    /// version fixes it, and its domain is at most <see cref="MaxLayoutValues"/> values.
+    /// array, selects an optional group). Such a parameter is must-parse in a stream section unless its value is the one
+    /// the section's version implies, and its domain is at most <see cref="MaxLayoutValues"/> values.
     /// </summary>
     public bool ChangesLayout { get; }
 
