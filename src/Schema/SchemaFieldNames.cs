@@ -24,7 +24,7 @@ public sealed class SchemaFieldNames : IFieldNameResolver
 {
     private readonly IReadOnlyDictionary<string, DeviceSchema> _schemas;
 
-    /// <summary>Creates a resolver over schemas keyed as <see cref="DeviceCatalog.SchemaKey"/> keys them (<c>serial/v3</c>).</summary>
+    /// <summary>Creates a resolver over schemas keyed as <see cref="DeviceCatalog.SchemaKey(string, int)"/> keys them (<c>serial/v3</c>).</summary>
     /// <param name="schemas">The schemas; not copied.</param>
     public SchemaFieldNames(IReadOnlyDictionary<string, DeviceSchema> schemas)
     {

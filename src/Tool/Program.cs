@@ -24,7 +24,7 @@ public static class Program
     /// <summary>Exit code: usage error.</summary>
     public const int ExitUsage = 2;
 
-    /// <summary>Exit code of <c>check</c>: the schemas are not compatible.</summary>
+    /// <summary>Exit code of <c>check</c>: the schemas are not compatible; of <c>select</c>: no host fits.</summary>
     public const int ExitIncompatible = 3;
 
     /// <summary>Exit code of <c>check</c> on QEMU dumps: compatible only for some run-time states (a subsection or field_exists field sent or not).</summary>
@@ -169,9 +169,8 @@ public static class Program
         convert.SetAction(p => LegacyStreams.Convert(p.GetValue(convertTo)!, p.GetValue(convertInput)!, p.GetValue(convertOutput)!));
         root.Add(convert);
 
-        var describe = new Command("describe", "Print the device catalog (models, supported versions, parameters) as JSON.");
-        describe.SetAction(_ => Describe(stdout));
-        root.Add(describe);
+        root.Add(DescribeCommand.Build(stdout, stderr));
+        root.Add(SelectCommand.Build(stdout));
 
         return root;
     }
@@ -268,12 +267,6 @@ public static class Program
 
         stdout.WriteLine(report.IsCompatible ? "compatible" : string.Create(CultureInfo.InvariantCulture, $"not compatible: {report.Issues.Count} reason(s)"));
         return report.IsCompatible ? ExitOk : ExitIncompatible;
-    }
-
-    private static int Describe(TextWriter stdout)
-    {
-        stdout.WriteLine(Encoding.UTF8.GetString(ToolSamples.Catalog.Describe(indented: true)));
-        return ExitOk;
     }
 
     private static int Sample(bool list, string? deviceName, int? version, string format, string? output, bool embedSchema, TextWriter stdout)
