@@ -134,7 +134,8 @@ internal static class ConfigurationSyntax
         number = 0;
         if (text.Length > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
         {
-            bool parsed = ulong.TryParse(text.Substring(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong hex) && hex <= long.MaxValue;
+            bool parsed = ulong.TryParse(text.Substring(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong hex)
+                && hex <= long.MaxValue;
             number = parsed ? (long)hex : 0;
             return parsed;
         }

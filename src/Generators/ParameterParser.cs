@@ -88,7 +88,8 @@ internal sealed class ParameterParser
         if (!_byName.TryGetValue(name, out ParameterModel? parameter))
         {
             string known = Parameters.Count == 0 ? "it declares none" : "it declares " + string.Join(", ", Parameters.Select(p => p.Name));
-            _diagnostics.Report(DiagnosticDescriptors.ConditionInvalid, location, display, when, $"'{name}' is not a parameter of device '{_device}' ({known})");
+            _diagnostics.Report(DiagnosticDescriptors.ConditionInvalid, location, display, when,
+                $"'{name}' is not a parameter of device '{_device}' ({known})");
             return null;
         }
 
@@ -210,7 +211,8 @@ internal sealed class ParameterParser
         string? canonical = text is null ? NaturalDefault(draft) : ConfigurationSyntax.Normalize(draft, text);
         if (canonical is null)
         {
-            _diagnostics.Report(DiagnosticDescriptors.DefaultInvalid, reader.NamedLocation("Default") ?? reader.Location, name, text ?? string.Empty, Domain(draft));
+            _diagnostics.Report(DiagnosticDescriptors.DefaultInvalid, reader.NamedLocation("Default") ?? reader.Location, name, text ?? string.Empty,
+                Domain(draft));
             return;
         }
 
@@ -326,7 +328,8 @@ internal sealed class ParameterParser
             return listed;
         }
 
-        _diagnostics.Report(DiagnosticDescriptors.ParameterSettingInvalid, (argument is null ? null : reader.NamedLocation(argument)) ?? reader.Location, name, problem);
+        _diagnostics.Report(DiagnosticDescriptors.ParameterSettingInvalid, (argument is null ? null : reader.NamedLocation(argument)) ?? reader.Location, name,
+            problem);
         return null;
     }
 

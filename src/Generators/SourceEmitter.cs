@@ -360,7 +360,8 @@ internal static class SourceEmitter
             }
 
             first = false;
-            code.Line($"/// <summary>{(parameter.Description is null ? $"The parameter <c>{Xml(parameter.Name)}</c>." : Xml(parameter.Description))}</summary>");
+            string summary = parameter.Description is null ? $"The parameter <c>{Xml(parameter.Name)}</c>." : Xml(parameter.Description);
+            code.Line($"/// <summary>{summary}</summary>");
             var options = new StringBuilder();
             if (parameter.Description is not null)
             {

@@ -71,12 +71,14 @@ public sealed partial class DeviceCatalog
             {
                 // A parameter or version set the library refuses (a default out of range, an unknown name): the
                 // document describes no device this library could have written.
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "The catalog document describes an invalid device: " + ex.Message, -1, path, ex);
+                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "The catalog document describes an invalid device: " + ex.Message, -1,
+                    path, ex);
             }
             catch (InvalidOperationException ex)
             {
                 // An escaped lone surrogate is valid JSON but not text.
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "The catalog document holds a value that is not text: " + ex.Message, -1, path, ex);
+                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "The catalog document holds a value that is not text: " + ex.Message,
+                    -1, path, ex);
             }
         }
 
@@ -323,7 +325,9 @@ public sealed partial class DeviceCatalog
                 if (parameter.TryGetProperty("values", out JsonElement listed))
                 {
                     long[] values = listed.ValueKind == JsonValueKind.Array
-                        ? [.. listed.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long n) ? n : throw Invalid(path + ".values", "integers"))]
+                        ? [.. listed.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long n)
+                            ? n
+                            : throw Invalid(path + ".values", "integers"))]
                         : throw Invalid(path + ".values", "an array");
                     var listedParameter = DeviceParameter.Integer(name, values, values.Length > 0 ? values[0] : 0, description, changesLayout, overridable);
                     return DeviceParameter.Integer(name, values, Parse(listedParameter, defaultText, path), description, changesLayout, overridable);
@@ -338,7 +342,9 @@ public sealed partial class DeviceCatalog
                 return DeviceParameter.Enum(name, names, defaultText, description, changesLayout, overridable);
             case "string":
                 int maxLength = parameter.TryGetProperty("maxLength", out JsonElement bound)
-                    ? (bound.ValueKind == JsonValueKind.Number && bound.TryGetInt32(out int length) && length >= 0 ? length : throw Invalid(path + ".maxLength", "a count"))
+                    ? (bound.ValueKind == JsonValueKind.Number && bound.TryGetInt32(out int length) && length >= 0
+                        ? length
+                        : throw Invalid(path + ".maxLength", "a count"))
                     : 0;
                 return DeviceParameter.String(name, defaultText, maxLength, description, overridable);
             default:

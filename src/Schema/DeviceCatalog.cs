@@ -145,13 +145,15 @@ public sealed partial class DeviceCatalog
     /// <param name="model">The device's model URL (or its section id).</param>
     /// <param name="configuration">The configuration string.</param>
     /// <returns>The device, with reset values.</returns>
-    /// <exception cref="DeviceConfigurationException">The model is not in the catalog, or the configuration does not resolve; the message names the model and the parameter.</exception>
+    /// <exception cref="DeviceConfigurationException">The model is not in the catalog, or the configuration does not resolve; the message names the model and
+    /// the parameter.</exception>
     public IDeviceState Create(string model, string configuration)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(configuration);
         DeviceCatalogEntry entry = FindModel(model) ?? Find(model)
-            ?? throw new DeviceConfigurationException([new ConfigurationIssue(ConfigurationIssueKind.ModelMissing, model, null, $"Device model {model} is not in the catalog.")], nameof(model));
+            ?? throw new DeviceConfigurationException([new ConfigurationIssue(ConfigurationIssueKind.ModelMissing, model, null,
+                $"Device model {model} is not in the catalog.")], nameof(model));
         return entry.Type.Create(configuration);
     }
 
@@ -167,7 +169,8 @@ public sealed partial class DeviceCatalog
     {
         ArgumentNullException.ThrowIfNull(section);
         DeviceCatalogEntry entry = Find(section.Id)
-            ?? throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"Device '{section.Id}' is not in the catalog.", section.Offset, null, section.Id, section.Version, null);
+            ?? throw new MigrationFormatException(MigrationErrorKind.UnknownDevice, $"Device '{section.Id}' is not in the catalog.", section.Offset, null,
+                section.Id, section.Version, null);
         if (section.Configuration is not { } record)
         {
             return entry.Type.Supports(section.Version)
@@ -193,7 +196,9 @@ public sealed partial class DeviceCatalog
 
     /// <summary>Writes the catalog document (<c>migfmt-catalog/2</c>).</summary>
     /// <param name="writer">The JSON writer.</param>
-    /// <param name="includeSchemas">Also write the schema of every layout of every version, so that another host can check schemas (<c>migfmt select</c>).</param>
+    /// <param name="includeSchemas">
+    /// Also write the schema of every layout of every version, so that another host can check schemas (<c>migfmt select</c>).
+    /// </param>
     public void Describe(Utf8JsonWriter writer, bool includeSchemas = false)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -269,7 +274,8 @@ public sealed partial class DeviceCatalog
     /// <exception cref="ArgumentException">The device is unknown, or an override does not resolve.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The version is not supported.</exception>
     public IReadOnlyDictionary<string, string> ResolveParameters(string deviceId, int version, IReadOnlyDictionary<string, string>? overrides = null) =>
-        new SortedDictionary<string, string>(Require(deviceId, version, overrides).Values.ToDictionary(v => v.Key, v => v.Value), StringComparer.Ordinal).AsReadOnly();
+        new SortedDictionary<string, string>(Require(deviceId, version, overrides).Values.ToDictionary(v => v.Key, v => v.Value),
+            StringComparer.Ordinal).AsReadOnly();
 
     /// <summary>Creates a device running as <paramref name="version"/> with the overrides, after the checks of <see cref="CanInstantiate"/>.</summary>
     /// <param name="deviceId">The device id.</param>
@@ -296,7 +302,8 @@ public sealed partial class DeviceCatalog
             throw new ArgumentOutOfRangeException(
                 nameof(version),
                 version,
-                string.Create(CultureInfo.InvariantCulture, $"Device '{deviceId}' supports versions {entry.Type.MinimumVersion} to {entry.Type.CurrentVersion}; version {version} was requested."));
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Device '{deviceId}' supports versions {entry.Type.MinimumVersion} to {entry.Type.CurrentVersion}; version {version} was requested."));
         }
 
         return entry.Type.TryResolve(Request(version, overrides), out DeviceConfiguration? configuration, out IReadOnlyList<ConfigurationIssue> issues)

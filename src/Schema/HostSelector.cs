@@ -69,7 +69,8 @@ public sealed class HostVerdict
     /// <summary>Gets every reason the host cannot take the VM, device by device in the VM's order.</summary>
     public IReadOnlyList<SelectionReason> Reasons { get; }
 
-    /// <summary>Gets what the host would do without refusing: skippable configuration items it ignores or whose values differ, fields it skips or defaults.</summary>
+    /// <summary>Gets what the host would do without refusing: skippable configuration items it ignores or whose values differ, fields it skips or
+    /// defaults.</summary>
     public IReadOnlyList<string> Notes { get; }
 }
 
@@ -116,7 +117,8 @@ public static class HostSelector
         DeviceType type = entry.Type;
         if (!string.Equals(type.Id, device.Id, StringComparison.Ordinal))
         {
-            reasons.Add(new(name, SelectionReasonKind.DeviceIdDiffers, device.Model, $"Device model {device.Model} has section id '{type.Id}' on the host; the VM's is '{device.Id}'."));
+            reasons.Add(new(name, SelectionReasonKind.DeviceIdDiffers, device.Model,
+                $"Device model {device.Model} has section id '{type.Id}' on the host; the VM's is '{device.Id}'."));
             return;
         }
 
@@ -137,7 +139,8 @@ public static class HostSelector
         notes.AddRange(check.Differences.Select(difference => $"{name}: {difference}"));
         if (!check.IsCompatible)
         {
-            reasons.AddRange(check.Issues.Select(issue => new SelectionReason(name, SelectionReasonKind.ConfigurationMismatch, issue.Parameter ?? device.Model, issue.Message)));
+            reasons.AddRange(check.Issues.Select(issue => new SelectionReason(name, SelectionReasonKind.ConfigurationMismatch, issue.Parameter ?? device.Model,
+                issue.Message)));
             return;
         }
 
@@ -148,7 +151,8 @@ public static class HostSelector
                 name,
                 SelectionReasonKind.SchemaUnavailable,
                 DeviceCatalog.SchemaKey(configuration),
-                $"The host's catalog has no schema of {DeviceCatalog.SchemaKey(configuration)} ({configuration}) to check against; describe the host with --schemas."));
+                $"The host's catalog has no schema of {DeviceCatalog.SchemaKey(configuration)} ({configuration}) to check against; "
+                    + "describe the host with --schemas."));
             return;
         }
 

@@ -28,7 +28,8 @@ public sealed record VmDevice(string Id, uint InstanceId, string Model, string C
     {
         ArgumentNullException.ThrowIfNull(device);
         DeviceConfiguration configuration = device.Configuration;
-        return new VmDevice(device.Type.Id, instanceId, configuration.Model, configuration.ToString(), configuration.ToRecord(), DeviceSchema.For(configuration));
+        return new VmDevice(device.Type.Id, instanceId, configuration.Model, configuration.ToString(), configuration.ToRecord(),
+            DeviceSchema.For(configuration));
     }
 }
 
@@ -115,7 +116,8 @@ public sealed class VmConfiguration
     /// <summary>Reads a document.</summary>
     /// <param name="utf8Json">The document.</param>
     /// <returns>The VM configuration.</returns>
-    /// <exception cref="MigrationFormatException">The document is not a valid <c>migfmt-vm/1</c> document; <c>FieldPath</c> is the JSON path at fault.</exception>
+    /// <exception cref="MigrationFormatException">The document is not a valid <c>migfmt-vm/1</c> document; <c>FieldPath</c> is the JSON path at
+    /// fault.</exception>
     public static VmConfiguration Parse(ReadOnlyMemory<byte> utf8Json)
     {
         using JsonDocument document = SchemaDocument.ParseJson(utf8Json);
@@ -171,12 +173,15 @@ public sealed class VmConfiguration
         foreach (JsonElement item in parameters.EnumerateArray())
         {
             string here = string.Create(CultureInfo.InvariantCulture, $"{path}.parameters[{p++}]");
-            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("mustParse", out JsonElement flag) || flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            if (item.ValueKind != JsonValueKind.Object
+                || !item.TryGetProperty("mustParse", out JsonElement flag)
+                || flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             {
                 throw Invalid(here, "an object with name, value and mustParse");
             }
 
-            items.Add(new ConfigurationItem(Text(item, "name", here, allowEmpty: false), Text(item, "value", here, allowEmpty: true), flag.ValueKind == JsonValueKind.True));
+            items.Add(new ConfigurationItem(Text(item, "name", here, allowEmpty: false), Text(item, "value", here, allowEmpty: true),
+                flag.ValueKind == JsonValueKind.True));
         }
 
         if (!device.TryGetProperty("schema", out JsonElement schema) || schema.ValueKind != JsonValueKind.Object)
@@ -184,11 +189,15 @@ public sealed class VmConfiguration
             throw Invalid(path + ".schema", "a schema document");
         }
 
-        return new VmDevice(id, instance, model, configuration, new ConfigurationRecord(model, items), SchemaDocument.Parse(Encoding.UTF8.GetBytes(schema.GetRawText())));
+        return new VmDevice(id, instance, model, configuration, new ConfigurationRecord(model, items),
+            SchemaDocument.Parse(Encoding.UTF8.GetBytes(schema.GetRawText())));
     }
 
     private static string Text(JsonElement element, string name, string path, bool allowEmpty) =>
-        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String && value.GetString() is { } text && (allowEmpty || text.Length > 0)
+        element.TryGetProperty(name, out JsonElement value)
+            && value.ValueKind == JsonValueKind.String
+            && value.GetString() is { } text
+            && (allowEmpty || text.Length > 0)
             ? text
             : throw Invalid(path + "." + name, allowEmpty ? "a string" : "a non-empty string");
 

@@ -22,14 +22,19 @@ internal static class DescribeCommand
         };
         var model = new Option<string>("--model") { Description = "Describe one model (its URL or section id).", HelpName = "URL" };
         var latest = new Option<bool>("--latest") { Description = "With --model: print the model's latest configuration string." };
-        var vm = new Option<bool>("--vm") { Description = "Print the VM document of the devices given with --device (all sample devices at their latest configuration without it)." };
+        var vm = new Option<bool>("--vm")
+        {
+            Description = "Print the VM document of the devices given with --device (all sample devices at their latest configuration without it).",
+        };
         var devices = new Option<string[]>("--device")
         {
-            Description = "With --vm: a device as MODEL[,configuration], e.g. virtio-net,version=2,rx-filter-size=64; repeat it for each device, in stream order.",
+            Description = "With --vm: a device as MODEL[,configuration], e.g. virtio-net,version=2,rx-filter-size=64; "
+                + "repeat it for each device, in stream order.",
             HelpName = "MODEL[,CONFIG]",
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("describe", "Print the device catalog (models, typed parameters, versions and the parameters each implies) as JSON, or a VM document.")
+        var command = new Command("describe",
+            "Print the device catalog (models, typed parameters, versions and the parameters each implies) as JSON, or a VM document.")
         {
             schemas, model, latest, vm, devices,
         };

@@ -17,7 +17,12 @@ internal static class SelectCommand
 {
     public static Command Build(TextWriter stdout)
     {
-        var vm = new Option<string>("--vm") { Description = "The VM document (migfmt describe --vm on the source host).", HelpName = "VM.json", Required = true };
+        var vm = new Option<string>("--vm")
+        {
+            Description = "The VM document (migfmt describe --vm on the source host).",
+            HelpName = "VM.json",
+            Required = true,
+        };
         var hosts = new Argument<string[]>("HOST.json")
         {
             Description = "Each candidate host's catalog (migfmt describe --schemas on that host).",
@@ -26,7 +31,8 @@ internal static class SelectCommand
         var json = new Option<bool>("--json") { Description = "Print the verdicts as JSON (format migfmt-select/1)." };
         var command = new Command(
             "select",
-            "Tell which hosts can take a VM before it migrates: exit 0 when at least one fits, 3 when none does, with every reason for each host that does not.")
+            "Tell which hosts can take a VM before it migrates: exit 0 when at least one fits, 3 when none does, "
+                + "with every reason for each host that does not.")
         {
             vm, hosts, json,
         };

@@ -119,7 +119,9 @@ public sealed partial class DeviceType
         ArgumentNullException.ThrowIfNull(configuration);
         if (!ReferenceEquals(configuration.Type, this))
         {
-            throw new ArgumentException($"The configuration is of a device type registered as '{configuration.Type.Id}' ({configuration.Model}), not this one.", nameof(configuration));
+            throw new ArgumentException(
+                $"The configuration is of a device type registered as '{configuration.Type.Id}' ({configuration.Model}), not this one.",
+                nameof(configuration));
         }
 
         if (_factory is null)
@@ -131,7 +133,8 @@ public sealed partial class DeviceType
         if (device.Version != configuration.Version || !device.Configuration.HasSameValues(configuration))
         {
             throw new InvalidOperationException(
-                string.Create(CultureInfo.InvariantCulture, $"The factory of device type '{Id}' created a device running as version {device.Version} with configuration ")
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The factory of device type '{Id}' created a device running as version {device.Version} with configuration ")
                     + $"'{device.Configuration}', not the '{configuration}' it was given.");
         }
 

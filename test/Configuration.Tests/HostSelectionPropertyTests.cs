@@ -26,7 +26,8 @@ public class HostSelectionPropertyTests
     internal static Scenario Generate(int seed)
     {
         var random = new Random(seed);
-        RandomModel[] models = [.. Enumerable.Range(0, random.Next(1, 4)).Select(i => RandomModel.Generate("dev" + i.ToString(CultureInfo.InvariantCulture), random))];
+        RandomModel[] models = [.. Enumerable.Range(0, random.Next(1, 4)).Select(i => RandomModel.Generate("dev" + i.ToString(CultureInfo.InvariantCulture),
+            random))];
         var devices = new List<IDeviceState>();
         foreach (RandomModel model in models)
         {
@@ -91,7 +92,8 @@ public class HostSelectionPropertyTests
         return type.LatestConfiguration;
     }
 
-    /// <summary>What a destination does with a VM's devices: creates each from its configuration string, then loads the stream into them, all or nothing.</summary>
+    /// <summary>What a destination does with a VM's devices: creates each from its configuration string, then loads the stream into them, all or
+    /// nothing.</summary>
     internal static Outcome Load(VmConfiguration vm, DeviceCatalog host, byte[] stream)
     {
         var created = new Dictionary<(string, uint), IDeviceState>();

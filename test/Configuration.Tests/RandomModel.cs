@@ -3,7 +3,8 @@ using System.Globalization;
 namespace MigrationFormat.Configuration.Tests;
 
 /// <summary>A parameter of a <see cref="RandomModel"/>.</summary>
-internal sealed record RandomParameter(string Name, ParameterType Type, bool ChangesLayout, bool Overridable, string[] Values, long Minimum, long Maximum, string Default)
+internal sealed record RandomParameter(string Name, ParameterType Type, bool ChangesLayout, bool Overridable, string[] Values, long Minimum, long Maximum,
+    string Default)
 {
     public DeviceParameter Build() => Type switch
     {
@@ -11,7 +12,8 @@ internal sealed record RandomParameter(string Name, ParameterType Type, bool Cha
         ParameterType.Enum => DeviceParameter.Enum(Name, Values, Default, changesLayout: ChangesLayout, overridable: Overridable),
         ParameterType.String => DeviceParameter.String(Name, Default, maxLength: 8, overridable: Overridable),
         _ when Values.Length > 0 => DeviceParameter.Integer(
-            Name, [.. Values.Select(v => long.Parse(v, CultureInfo.InvariantCulture))], long.Parse(Default, CultureInfo.InvariantCulture), changesLayout: ChangesLayout, overridable: Overridable),
+            Name, [.. Values.Select(v => long.Parse(v, CultureInfo.InvariantCulture))], long.Parse(Default,
+                CultureInfo.InvariantCulture), changesLayout: ChangesLayout, overridable: Overridable),
         _ => DeviceParameter.Integer(Name, Minimum, Maximum, long.Parse(Default, CultureInfo.InvariantCulture), overridable: Overridable),
     };
 
@@ -33,7 +35,8 @@ internal sealed record RandomParameter(string Name, ParameterType Type, bool Cha
 /// A field of a <see cref="RandomModel"/>: an integer, a bool or a fixed-size buffer, present in every configuration or
 /// only when a layout parameter has a value; a buffer may take its size from an integer layout parameter instead.
 /// </summary>
-internal sealed record RandomField(string Name, int Tag, FieldKind Kind, bool Skippable, int Since, string? WhenParameter, string? WhenValue, string? SizeParameter)
+internal sealed record RandomField(string Name, int Tag, FieldKind Kind, bool Skippable, int Since, string? WhenParameter, string? WhenValue,
+    string? SizeParameter)
 {
     public override string ToString() =>
         $"{Name}[{Tag}]:{Kind}{(Skippable ? "/skip" : string.Empty)}@{Since}{(WhenParameter is null ? string.Empty : $" when {WhenParameter}={WhenValue}")}"

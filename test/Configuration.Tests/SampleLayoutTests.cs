@@ -61,7 +61,10 @@ public class SampleLayoutTests
         for (int version = type.MinimumVersion; version <= type.CurrentVersion; version++)
         {
             string[] documents =
-                [.. values.Select(v => System.Text.Encoding.UTF8.GetString(SchemaDocument.ToUtf8(DeviceSchema.For(type.Resolve($"version={version},{parameter}={v}")))))];
+            [
+                .. values.Select(v => System.Text.Encoding.UTF8.GetString(
+                    SchemaDocument.ToUtf8(DeviceSchema.For(type.Resolve($"version={version},{parameter}={v}"))))),
+            ];
 
             Assert.All(documents, d => Assert.Equal(documents[0], d));
         }

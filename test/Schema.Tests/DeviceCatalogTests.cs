@@ -85,12 +85,29 @@ public class DeviceCatalogTests
 
     [Theory]
     [InlineData("""{"format":"migfmt-catalog/1","devices":[]}""", "$.format")]
-    [InlineData("""{"format":"migfmt-catalog/2","devices":[{"device":"d","model":"m","minimumVersion":1,"currentVersion":1,"parameters":[{"name":"p","type":"integer","minimum":0,"maximum":4,"default":"9"}]}]}""", "$.devices[0].parameters[0].default")]
-    [InlineData("""{"format":"migfmt-catalog/2","devices":[{"device":"d","model":"m","minimumVersion":1,"currentVersion":1,"parameters":[{"name":"p","type":"real","default":"1"}]}]}""", "$.devices[0].parameters[0].type")]
-    [InlineData("""{"format":"migfmt-catalog/2","devices":[{"device":"d","model":"m","minimumVersion":1,"currentVersion":1,"versions":[{"version":1,"parameters":{"q":"1"}}]}]}""", "$.devices[0]")]
-    [InlineData("""{"format":"migfmt-catalog/2","devices":[{"device":"d","model":"m","minimumVersion":2,"currentVersion":1}]}""", "$.devices[0].currentVersion")]
+    [InlineData("""{"parameters":[{"name":"p","type":"integer","minimum":0,"maximum":4,"default":"9"}]}""", "$.devices[0].parameters[0].default")]
+    [InlineData("""{"parameters":[{"name":"p","type":"real","default":"1"}]}""", "$.devices[0].parameters[0].type")]
+    [InlineData("""{"versions":[{"version":1,"parameters":{"q":"1"}}]}""", "$.devices[0]")]
+    [InlineData("""{"minimumVersion":2}""", "$.devices[0].currentVersion")]
     public void Parse_InvalidDocument_ThrowsNamingThePath(string json, string path)
     {
+        // A fragment is merged into an otherwise valid one-device document.
+        if (!json.Contains("\"format\"", StringComparison.Ordinal))
+        {
+            var device = System.Text.Json.Nodes.JsonNode.Parse("""{"device":"d","model":"m","minimumVersion":1,"currentVersion":1}""")!.AsObject();
+            foreach (KeyValuePair<string, System.Text.Json.Nodes.JsonNode?> member in System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject().ToList())
+            {
+                device[member.Key] = member.Value?.DeepClone();
+            }
+
+            var document = new System.Text.Json.Nodes.JsonObject
+            {
+                ["format"] = "migfmt-catalog/2",
+                ["devices"] = new System.Text.Json.Nodes.JsonArray(device),
+            };
+            json = document.ToJsonString();
+        }
+
         MigrationFormatException error = Assert.Throws<MigrationFormatException>(() => DeviceCatalog.Parse(System.Text.Encoding.UTF8.GetBytes(json)));
 
         Assert.Equal(path, error.FieldPath);

@@ -66,10 +66,12 @@ public class DescribeCommandTests
     }
 
     [Theory]
-    [InlineData("virtio-net,version=2,rx-filter-size=48", "Parameter 'rx-filter-size' of device model urn:migfmt:sample:virtio-net takes one of 0, 16, 32, 64; '48' was given.")]
+    [InlineData("virtio-net,version=2,rx-filter-size=48",
+        "Parameter 'rx-filter-size' of device model urn:migfmt:sample:virtio-net takes one of 0, 16, 32, 64; '48' was given.")]
     [InlineData("virtio-net,version=4", "Device model urn:migfmt:sample:virtio-net supports versions 1 to 3; version 4 was requested.")]
     [InlineData("serial,version=3,irq=4", "Device model urn:migfmt:sample:uart16550a has no parameter 'irq' (known: fifo).")]
-    [InlineData("serial,version=1,fifo=on", "Version 1 of device model urn:migfmt:sample:uart16550a implies fifo=off; the configuration has fifo=on, and 'fifo' is not overridable.")]
+    [InlineData("serial,version=1,fifo=on",
+        "Version 1 of device model urn:migfmt:sample:uart16550a implies fifo=off; the configuration has fifo=on, and 'fifo' is not overridable.")]
     [InlineData("nic,version=1", "Device model nic is not in the catalog.")]
     public void Describe_VmWithAFaultyConfiguration_ExitsOneWithOneErrorNamingModelAndParameter(string device, string message)
     {

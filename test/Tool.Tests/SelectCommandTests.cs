@@ -17,13 +17,16 @@ public class SelectCommandTests
     private const string NetModel = "urn:migfmt:sample:virtio-net";
 
     private static readonly string[] LatestVm =
-        ["--device", "serial,version=3", "--device", "mc146818rtc,version=3", "--device", "virtio-net,version=3,rx-filter-size=64", "--device", "vhost-user-backend,version=3"];
+        ["--device", "serial,version=3", "--device", "mc146818rtc,version=3", "--device", "virtio-net,version=3,rx-filter-size=64", "--device",
+            "vhost-user-backend,version=3"];
 
     private static readonly string[] Version2Vm =
-        ["--device", "serial,version=2", "--device", "mc146818rtc,version=2", "--device", "virtio-net,version=2,rx-filter-size=32", "--device", "vhost-user-backend,version=2"];
+        ["--device", "serial,version=2", "--device", "mc146818rtc,version=2", "--device", "virtio-net,version=2,rx-filter-size=32", "--device",
+            "vhost-user-backend,version=2"];
 
     /// <summary>A sample model as another host registers it: its versions up to <paramref name="current"/>, with its parameters, some altered.</summary>
-    private static DeviceType Rehost(DeviceType sample, int current, Func<DeviceConfiguration, IDeviceState> factory, Func<DeviceParameter, DeviceParameter>? alter = null)
+    private static DeviceType Rehost(DeviceType sample, int current, Func<DeviceConfiguration, IDeviceState> factory, Func<DeviceParameter,
+        DeviceParameter>? alter = null)
     {
         var versions = new Dictionary<int, string>();
         for (int version = sample.MinimumVersion; version <= current; version++)
@@ -32,7 +35,8 @@ public class SelectCommandTests
         }
 
         DeviceParameter[] parameters = [.. sample.Parameters.Select(p => alter?.Invoke(p) ?? p)];
-        return new DeviceType(sample.Id, sample.ModelId, current, sample.MinimumVersion, factory, new DeviceParameterSet(parameters, versions), sample.Description);
+        return new DeviceType(sample.Id, sample.ModelId, current, sample.MinimumVersion, factory, new DeviceParameterSet(parameters, versions),
+            sample.Description);
     }
 
     private static DeviceCatalog Host(int current, bool withoutLargestFilter = false) => new DeviceCatalog()

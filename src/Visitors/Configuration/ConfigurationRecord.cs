@@ -138,13 +138,15 @@ public sealed class ConfigurationRecord
             bool mustParse = reader.Tag == MigrationStreamFormat.MustParseItemTag;
             if (reader.TokenType != BerTokenType.Primitive || (!mustParse && reader.Tag != MigrationStreamFormat.SkippableItemTag))
             {
-                throw Unexpected($"a parameter {MigrationStreamFormat.MustParseItemTag} or {MigrationStreamFormat.SkippableItemTag}", reader.Tag, reader.TokenStartOffset);
+                throw Unexpected($"a parameter {MigrationStreamFormat.MustParseItemTag} or {MigrationStreamFormat.SkippableItemTag}", reader.Tag,
+                    reader.TokenStartOffset);
             }
 
             long offset = reader.TokenStartOffset;
             if (items.Count == MaxItems)
             {
-                throw new MigrationFormatException(MigrationErrorKind.LimitExceeded, $"A configuration holds at most {MaxItems} parameters.", offset, "configuration");
+                throw new MigrationFormatException(MigrationErrorKind.LimitExceeded, $"A configuration holds at most {MaxItems} parameters.", offset,
+                    "configuration");
             }
 
             items.Add(ParseItem(reader.GetUtf8String(), mustParse, offset));
@@ -183,7 +185,8 @@ public sealed class ConfigurationRecord
         int equals = text.IndexOf('=', StringComparison.Ordinal);
         if (equals < 0)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"The configuration item '{text}' has no '=': items are name=value.", offset, "configuration");
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"The configuration item '{text}' has no '=': items are name=value.",
+                offset, "configuration");
         }
 
         return new ConfigurationItem(text[..equals], text[(equals + 1)..], mustParse);
@@ -194,7 +197,8 @@ public sealed class ConfigurationRecord
     {
         if (Validate(model, items) is { } problem)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "The section's configuration is malformed: " + problem, offset, "configuration");
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "The section's configuration is malformed: " + problem, offset,
+                "configuration");
         }
 
         return new ConfigurationRecord(model, items);
@@ -265,5 +269,6 @@ public sealed class ConfigurationRecord
     }
 
     private static MigrationFormatException Unexpected(string what, BerTag? found, long offset) =>
-        new(MigrationErrorKind.UnexpectedValue, $"Expected {what}; found {(found is { } tag ? tag.ToString() : "an end of contents")}.", offset, "configuration");
+        new(MigrationErrorKind.UnexpectedValue, $"Expected {what}; found {(found is { } tag ? tag.ToString() : "an end of contents")}.", offset,
+            "configuration");
 }

@@ -104,7 +104,8 @@ public sealed class DeviceConfiguration : IEquatable<DeviceConfiguration>
         return index >= 0 ? _texts[index] : null;
     }
 
-    /// <summary>Tells whether the configuration's version fixes a parameter: it names its version, the version implies the parameter, and the parameter is not overridable.</summary>
+    /// <summary>Tells whether the configuration's version fixes a parameter: it names its version, the version implies the parameter, and the parameter is not
+    /// overridable.</summary>
     /// <param name="parameter">One of the type's parameters.</param>
     /// <returns><see langword="true"/> when fixed.</returns>
     public bool IsFixedByVersion(DeviceParameter parameter)
@@ -197,7 +198,8 @@ public sealed class DeviceConfiguration : IEquatable<DeviceConfiguration>
         var differences = new List<string>();
         if (!string.Equals(incoming.Model, Model, StringComparison.Ordinal))
         {
-            issues.Add(new(ConfigurationIssueKind.ModelMismatch, Model, null, $"The state was saved by device model {incoming.Model}; this device is model {Model}."));
+            issues.Add(new(ConfigurationIssueKind.ModelMismatch, Model, null,
+                $"The state was saved by device model {incoming.Model}; this device is model {Model}."));
             return new ConfigurationCheck(issues, ignored, differences);
         }
 
@@ -257,7 +259,8 @@ public sealed class DeviceConfiguration : IEquatable<DeviceConfiguration>
         return new ConfigurationCheck(issues, ignored, differences);
     }
 
-    /// <summary>Tells whether another configuration has the same version and values (by name), whatever its type object or <see cref="NamesVersion"/>.</summary>
+    /// <summary>Tells whether another configuration has the same version and values (by name), whatever its type object or <see
+    /// cref="NamesVersion"/>.</summary>
     /// <param name="other">Another configuration.</param>
     /// <returns><see langword="true"/> when they agree.</returns>
     public bool HasSameValues(DeviceConfiguration other)

@@ -120,7 +120,8 @@ public abstract class DeviceParameter
     /// <param name="changesLayout">Whether the value changes the state layout.</param>
     /// <param name="overridable">Whether a configuration may override the value a version implies.</param>
     /// <returns>The parameter.</returns>
-    public static DeviceParameter<bool> Bool(string name, bool defaultValue, string? description = null, bool changesLayout = false, bool overridable = false) =>
+    public static DeviceParameter<bool> Bool(string name, bool defaultValue, string? description = null, bool changesLayout = false,
+        bool overridable = false) =>
         new BoolParameter(name, defaultValue, description, changesLayout, overridable);
 
     /// <summary>Declares an integer parameter with a range.</summary>
@@ -280,7 +281,8 @@ internal sealed class IntegerParameter : DeviceParameter<long>
     {
         if (minimum > maximum)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Parameter '{name}' has minimum {minimum} above maximum {maximum}."), nameof(minimum));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Parameter '{name}' has minimum {minimum} above maximum {maximum}."),
+                nameof(minimum));
         }
 
         if (values is not null && values.Distinct().Count() != values.Count)

@@ -60,7 +60,8 @@ public sealed partial class DeviceType
     /// <summary>Resolves a configuration string into an effective configuration.</summary>
     /// <param name="configuration">The configuration string.</param>
     /// <returns>The effective configuration.</returns>
-    /// <exception cref="DeviceConfigurationException">The syntax is broken, or the version, a name or a value is not supported; the message names the model and the parameter.</exception>
+    /// <exception cref="DeviceConfigurationException">The syntax is broken, or the version, a name or a value is not supported; the message names the model and
+    /// the parameter.</exception>
     public DeviceConfiguration Resolve(string configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -75,7 +76,8 @@ public sealed partial class DeviceType
     /// <summary>Resolves a configuration into an effective configuration.</summary>
     /// <param name="configuration">The configuration.</param>
     /// <returns>The effective configuration.</returns>
-    /// <exception cref="DeviceConfigurationException">The version, a name or a value is not supported; the message names the model and the parameter.</exception>
+    /// <exception cref="DeviceConfigurationException">The version, a name or a value is not supported; the message names the model and the
+    /// parameter.</exception>
     public DeviceConfiguration Resolve(ConfigurationString configuration) =>
         TryResolve(configuration, out DeviceConfiguration? result, out IReadOnlyList<ConfigurationIssue> issues)
             ? result
@@ -104,7 +106,8 @@ public sealed partial class DeviceType
                 ConfigurationIssueKind.VersionUnsupported,
                 ModelId,
                 ConfigurationString.VersionName,
-                string.Create(CultureInfo.InvariantCulture, $"Device model {ModelId} supports versions {MinimumVersion} to {CurrentVersion}; version {version} was requested.")));
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Device model {ModelId} supports versions {MinimumVersion} to {CurrentVersion}; version {version} was requested.")));
             return false;
         }
 
@@ -115,7 +118,8 @@ public sealed partial class DeviceType
             if (!_byName.TryGetValue(item.Key, out int index))
             {
                 string known = Parameters.Count == 0 ? "none" : string.Join(", ", Parameters.Select(p => p.Name));
-                found.Add(new(ConfigurationIssueKind.ParameterUnknown, ModelId, item.Key, $"Device model {ModelId} has no parameter '{item.Key}' (known: {known})."));
+                found.Add(new(ConfigurationIssueKind.ParameterUnknown, ModelId, item.Key,
+                    $"Device model {ModelId} has no parameter '{item.Key}' (known: {known})."));
                 continue;
             }
 
@@ -138,7 +142,8 @@ public sealed partial class DeviceType
                     item.Key,
                     string.Create(
                         CultureInfo.InvariantCulture,
-                        $"Version {version} of device model {ModelId} implies {item.Key}={fixedText}; the configuration has {item.Key}={text}, and '{item.Key}' is not overridable.")));
+                        $"Version {version} of device model {ModelId} implies {item.Key}={fixedText}; the configuration has {item.Key}={text}, ")
+                        + $"and '{item.Key}' is not overridable."));
                 continue;
             }
 
@@ -284,14 +289,16 @@ public sealed partial class DeviceType
             if (version.Key < minimumVersion || version.Key > currentVersion)
             {
                 throw new ArgumentException(
-                    string.Create(CultureInfo.InvariantCulture, $"Device model {modelId} supports versions {minimumVersion} to {currentVersion}; parameters were given for version {version.Key}."),
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"Device model {modelId} supports versions {minimumVersion} to {currentVersion}; parameters were given for version {version.Key}."),
                     nameof(parameters));
             }
 
             if (!ConfigurationString.TryParse(version.Value ?? string.Empty, out ConfigurationString? values, out string? error) || values.Version is not null)
             {
                 throw new ArgumentException(
-                    string.Create(CultureInfo.InvariantCulture, $"The parameters of version {version.Key} of device model {modelId} are not name=value items: {error ?? "they name a version"}"),
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"The parameters of version {version.Key} of device model {modelId} are not name=value items: {error ?? "they name a version"}"),
                     nameof(parameters));
             }
 
@@ -301,7 +308,8 @@ public sealed partial class DeviceType
                 if (!byName.TryGetValue(item.Key, out int index))
                 {
                     throw new ArgumentException(
-                        string.Create(CultureInfo.InvariantCulture, $"Version {version.Key} of device model {modelId} implies '{item.Key}', which is not one of its parameters."),
+                        string.Create(CultureInfo.InvariantCulture,
+                            $"Version {version.Key} of device model {modelId} implies '{item.Key}', which is not one of its parameters."),
                         nameof(parameters));
                 }
 
@@ -310,7 +318,8 @@ public sealed partial class DeviceType
                     throw new ArgumentException(
                         string.Create(
                             CultureInfo.InvariantCulture,
-                            $"Version {version.Key} of device model {modelId} implies {item.Key}={item.Value}, but '{item.Key}' takes {declared[index].Domain}."),
+                            $"Version {version.Key} of device model {modelId} implies {item.Key}={item.Value}, ")
+                            + $"but '{item.Key}' takes {declared[index].Domain}.",
                         nameof(parameters));
                 }
 
@@ -330,7 +339,8 @@ public sealed partial class DeviceType
             throw new ArgumentOutOfRangeException(
                 nameof(version),
                 version,
-                string.Create(CultureInfo.InvariantCulture, $"Device '{Id}' supports versions {MinimumVersion} to {CurrentVersion}; version {version} was requested."));
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Device '{Id}' supports versions {MinimumVersion} to {CurrentVersion}; version {version} was requested."));
         }
     }
 

@@ -30,7 +30,8 @@ public sealed class StateLayout
     /// <summary>Gets the root: a structure whose children are the device's top-level fields.</summary>
     public LayoutNode Root { get; }
 
-    /// <summary>Gets the layout of <paramref name="type"/> at <paramref name="version"/> in the version's default configuration, computed once and cached.</summary>
+    /// <summary>Gets the layout of <paramref name="type"/> at <paramref name="version"/> in the version's default configuration, computed once and
+    /// cached.</summary>
     /// <param name="type">The device type.</param>
     /// <param name="version">A version the type supports.</param>
     /// <returns>The layout.</returns>

@@ -57,7 +57,8 @@ public static class MigrationStreamFormat
     /// </summary>
     public static BerTag ConfigurationTag => new(BerTagClass.Application, 7, isConstructed: true);
 
-    /// <summary><c>[0]</c> primitive: a configuration item (<c>name=value</c>, UTF-8) that changes the state layout; a destination that does not know it fails.</summary>
+    /// <summary><c>[0]</c> primitive: a configuration item (<c>name=value</c>, UTF-8) that changes the state layout; a destination that does not know it
+    /// fails.</summary>
     public static BerTag MustParseItemTag => new(BerTagClass.ContextSpecific, 0);
 
     /// <summary><c>[PRIVATE 0]</c> primitive: a configuration item (<c>name=value</c>, UTF-8) that a destination that does not know it ignores.</summary>

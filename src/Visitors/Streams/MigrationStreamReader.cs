@@ -319,7 +319,8 @@ public sealed class MigrationStreamReader : IDisposable
         Expect(BerTokenType.StartConstructed, "the configuration's parameters");
         if (_input.Tag != BerTag.Sequence)
         {
-            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected the configuration's parameters (SEQUENCE); found {_input.Tag}.", _input.TokenOffset, "configuration", id, version, null);
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected the configuration's parameters (SEQUENCE); found {_input.Tag}.",
+                _input.TokenOffset, "configuration", id, version, null);
         }
 
         _input.Accept();
@@ -332,7 +333,8 @@ public sealed class MigrationStreamReader : IDisposable
             {
                 throw new MigrationFormatException(
                     MigrationErrorKind.UnexpectedValue,
-                    $"Expected a configuration parameter {MigrationStreamFormat.MustParseItemTag} or {MigrationStreamFormat.SkippableItemTag}; found {_input.Tag}.",
+                    $"Expected a configuration parameter {MigrationStreamFormat.MustParseItemTag} or {MigrationStreamFormat.SkippableItemTag}; "
+                        + $"found {_input.Tag}.",
                     itemOffset,
                     "configuration",
                     id,
@@ -342,7 +344,8 @@ public sealed class MigrationStreamReader : IDisposable
 
             if (items.Count == ConfigurationRecord.MaxItems)
             {
-                throw new MigrationFormatException(MigrationErrorKind.LimitExceeded, $"A configuration holds at most {ConfigurationRecord.MaxItems} parameters.", itemOffset, "configuration", id, version, null);
+                throw new MigrationFormatException(MigrationErrorKind.LimitExceeded,
+                    $"A configuration holds at most {ConfigurationRecord.MaxItems} parameters.", itemOffset, "configuration", id, version, null);
             }
 
             items.Add(ConfigurationRecord.ParseItem(ReadString("a configuration parameter", _input.Tag), mustParse, itemOffset));
