@@ -81,7 +81,9 @@ public sealed class HostVerdict
 /// version fixes); the configuration its sections carry must pass the host device's check; and the compatibility
 /// checker must find that the host's schema of that configuration loads the VM's state. These are, in order, the
 /// checks a destination makes when it creates the devices from the VM's configurations and loads the stream, so a host
-/// accepted here loads it, and a host refused fails its load with the first reason given for the first device refused.
+/// accepted here loads it, and a host refused fails: creating the devices, with the first reason given for creation;
+/// else loading the first device refused, with its configuration reason or one of its schema reasons (the loader meets
+/// schema breaks in stream order). test/Configuration.Tests holds it to real loads.
 /// </summary>
 public static class HostSelector
 {
