@@ -197,6 +197,33 @@ public class StreamConfigurationTests
     }
 
     [Fact]
+    public void ReadSection_ConfigurationItemWithAnotherTag_FailsNamingWhatWasExpected()
+    {
+        byte[] stream = GadgetHost.Save(Busy(GadgetHost.Type(), "version=2"));
+        int item = stream.AsSpan().IndexOf("version=2"u8) - 2;
+        Assert.Equal(0x80, stream[item]);
+        stream[item] = 0x81;
+
+        using var reader = new MigrationStreamReader(stream);
+        MigrationFormatException error = Assert.Throws<MigrationFormatException>(() => reader.TryReadSection(out _));
+
+        Assert.Equal((MigrationErrorKind.UnexpectedValue, "configuration", item), (error.Kind, error.FieldPath, (int)error.Offset));
+    }
+
+    [Fact]
+    public void ReadSection_ConfigurationItemWithoutEquals_FailsAsMalformed()
+    {
+        byte[] stream = GadgetHost.Save(Busy(GadgetHost.Type(), "version=2"));
+        int equals = stream.AsSpan().IndexOf("version=2"u8) + "version".Length;
+        stream[equals] = (byte)'_';
+
+        using var reader = new MigrationStreamReader(stream);
+        MigrationFormatException error = Assert.Throws<MigrationFormatException>(() => reader.TryReadSection(out _));
+
+        Assert.Contains("has no '='", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Decode_EncodedRecord_GivesItBack()
     {
         ConfigurationRecord record = GadgetHost.Type().Resolve("table-size=4,label=a,,b").ToRecord();
