@@ -23,10 +23,12 @@ public static class SchemaEmbedding
         int bytes = 0;
         foreach (IDeviceState device in devices)
         {
-            string key = DeviceCatalog.SchemaKey(device.Type.Id, device.Version);
+            // A device whose parameters change its layout has one schema per layout: keyed id/vN?values unless it is
+            // the version's default layout (docs/catalog.md §4).
+            string key = DeviceCatalog.SchemaKey(device.Configuration);
             if (seen.Add(key))
             {
-                byte[] document = SchemaDocument.ToUtf8(DeviceSchema.For(device.Type, device.Version));
+                byte[] document = SchemaDocument.ToUtf8(DeviceSchema.For(device.Configuration));
                 documents.Add(new(key, document));
                 bytes += key.Length + document.Length;
             }
@@ -38,7 +40,7 @@ public static class SchemaEmbedding
 
     /// <summary>Parses the schemas a stream carries.</summary>
     /// <param name="embedded">The documents as <see cref="MigrationStreamReader.Schemas"/> gives them.</param>
-    /// <returns>The schemas, keyed by <see cref="DeviceCatalog.SchemaKey"/>.</returns>
+    /// <returns>The schemas, keyed by <see cref="DeviceCatalog.SchemaKey(string, int)"/>.</returns>
     /// <exception cref="MigrationFormatException">A document is not a valid schema document.</exception>
     public static IReadOnlyDictionary<string, DeviceSchema> ReadSchemas(IReadOnlyDictionary<string, byte[]> embedded)
     {
@@ -48,7 +50,7 @@ public static class SchemaEmbedding
         {
             DeviceSchema schema = SchemaDocument.Parse(entry.Value);
             string expected = DeviceCatalog.SchemaKey(schema.Id, schema.Version);
-            if (!string.Equals(expected, entry.Key, StringComparison.Ordinal))
+            if (!string.Equals(expected, entry.Key, StringComparison.Ordinal) && !entry.Key.StartsWith(expected + "?", StringComparison.Ordinal))
             {
                 throw new MigrationFormatException(
                     MigrationErrorKind.UnexpectedValue,

@@ -26,7 +26,7 @@ public static class Program
     /// <summary>Exit code: usage error.</summary>
     public const int ExitUsage = 2;
 
-    /// <summary>Exit code of <c>check</c>: the schemas are not compatible.</summary>
+    /// <summary>Exit code of <c>check</c>: the schemas are not compatible; of <c>select</c>: no host fits.</summary>
     public const int ExitIncompatible = 3;
 
     /// <summary>Exit code of <c>diff</c>: the streams differ.</summary>
@@ -360,10 +360,8 @@ public static class Program
             p.GetValue(convertOutput)!));
         root.Add(convert);
 
-        Option<string[]> describeAssembly = Options.Assembly();
-        var describe = new Command("describe", "Print the device catalog (models, supported versions, parameters) as JSON.") { describeAssembly };
-        describe.SetAction(p => DeviceCommands.Describe(console, DeviceSet.From(p.GetValue(describeAssembly))));
-        root.Add(describe);
+        root.Add(DescribeCommand.Build(console, Options.Assembly()));
+        root.Add(SelectCommand.Build(console));
 
         ExternalStateCommands.AddTo(root, console.Out, console.Error);
 

@@ -43,6 +43,7 @@ public static class QemuTranscoder
     private static readonly Asn1Tag AsnSchemasTag = new(TagClass.Application, 3, isConstructed: true);
     private static readonly Asn1Tag AsnTrailerTag = new(TagClass.Application, 4, isConstructed: true);
     private static readonly Asn1Tag AsnSectionsTag = new(TagClass.Application, 6, isConstructed: true);
+    private static readonly Asn1Tag AsnConfigurationTag = new(TagClass.Application, 8, isConstructed: true);
 
     /// <summary>Converts a QEMU savevm stream into a BER migration stream.</summary>
     /// <param name="qemuStream">The QEMU stream (read to its end; copied to memory first when it cannot seek).</param>
@@ -188,6 +189,12 @@ public static class QemuTranscoder
             if (!section.TryReadUInt32(out uint instance) || !section.TryReadInt32(out int version))
             {
                 throw new MigrationFormatException(MigrationErrorKind.IntegerOutOfRange, $"Section '{id}' has an instance id or version out of range.", -1);
+            }
+
+            if (section.HasData && section.PeekTag() == AsnConfigurationTag)
+            {
+                // The device's configuration (docs/catalog.md): a QEMU stream has no place for it.
+                section.ReadEncodedValue();
             }
 
             AsnReader state = section.ReadSequence(AsnStateTag);

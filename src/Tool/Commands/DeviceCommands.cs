@@ -14,7 +14,7 @@ using MigrationFormat.Visitors.Qemu;
 
 namespace MigrationFormat.Tool.Commands;
 
-/// <summary>The verbs that run device code: <c>sample</c>, <c>load</c>, <c>schema</c> and <c>describe</c>.</summary>
+/// <summary>The verbs that run device code: <c>sample</c>, <c>load</c> and <c>schema</c> (<c>describe</c> is <see cref="DescribeCommand"/>).</summary>
 internal static class DeviceCommands
 {
     public static int Sample(
@@ -155,12 +155,6 @@ internal static class DeviceCommands
         }
 
         return Asn1DeviceModule.Create(DeviceSchema.For(devices.Resolve(section[..slash], version), version));
-    }
-
-    public static int Describe(ToolConsole console, DeviceSet devices)
-    {
-        console.Out.WriteLine(Encoding.UTF8.GetString(devices.Catalog().Describe(indented: true)));
-        return Program.ExitOk;
     }
 
     /// <summary>Loads the first section for the device, all or nothing, the whole stream read and checked.</summary>
