@@ -109,7 +109,27 @@ public static class CatalogDocument
             report.Add(new(CompatibilityIssueKind.ParameterMismatch, id, path, issue.Message));
         }
 
-        if (!check.IsCompatible || sourceSchema is null || destination.SchemaFor(resolved) is not { } destinationSchema)
+        // A section marks a value its version implies skippable, trusting that both hosts imply the same; two catalogs
+        // can say whether they do. A layout parameter the destination sets otherwise would load the state into another layout.
+        bool sameLayout = true;
+        foreach (DeviceParameter parameter in configuration.Type.Parameters)
+        {
+            string value = configuration.GetText(parameter.Name)!;
+            if (parameter.ChangesLayout && resolved.GetText(parameter.Name) is { } other && !string.Equals(value, other, StringComparison.Ordinal))
+            {
+                sameLayout = false;
+                report.Add(new(
+                    CompatibilityIssueKind.ParameterMismatch,
+                    id,
+                    path,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"Device model {configuration.Model} version {configuration.Version} runs with {parameter.Name}={other} on the destination "
+                        + $"and {parameter.Name}={value} on the source, and {parameter.Name} changes the state layout.")));
+            }
+        }
+
+        if (!check.IsCompatible || !sameLayout || sourceSchema is null || destination.SchemaFor(resolved) is not { } destinationSchema)
         {
             // Without both schemas, the documents say nothing about the fields: the configuration check is all there is.
             return;

@@ -93,6 +93,19 @@ public class CatalogDocumentTests
     }
 
     [Fact]
+    public void Check_DestinationVersionImplyingAnotherLayoutValue_IsParameterMismatchNamingBothValues()
+    {
+        byte[] source = Described(schemas: false);
+        byte[] destination = Edit(source, root => Device(root, "serial")["versions"]![2]!["parameters"]!["fifo"] = "off");
+
+        IReadOnlyList<CompatibilityIssue> issues = CatalogDocument.Check(source, destination).Issues;
+
+        CompatibilityIssue issue = Assert.Single(issues, i => i.Path == "v3");
+        Assert.Equal(CompatibilityIssueKind.ParameterMismatch, issue.Kind);
+        Assert.Contains("fifo=off on the destination and fifo=on on the source", issue.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_DestinationSchemaMissingAMustParseField_IsThatFieldInThatLayout()
     {
         byte[] source = Described();

@@ -83,7 +83,7 @@ public class CheckDocumentTests
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains(
-            "incompatible: VersionOutOfRange: serial: v1: Device 'serial' supports versions 2 to 3; version 1 was requested.",
+            "incompatible: VersionOutOfRange: serial: v1: Device model urn:migfmt:sample:uart16550a supports versions 2 to 3; version 1 was requested.",
             result.Stdout,
             StringComparison.Ordinal);
     }
@@ -100,7 +100,8 @@ public class CheckDocumentTests
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains(
-            "incompatible: ParameterMismatch: serial: v3: Device 'serial' version 3 implies fifo=off; the configuration has fifo=on.",
+            "incompatible: ParameterMismatch: serial: v3: Device model urn:migfmt:sample:uart16550a version 3 runs with fifo=off on the destination "
+            + "and fifo=on on the source, and fifo changes the state layout.",
             result.Stdout,
             StringComparison.Ordinal);
     }
@@ -132,7 +133,7 @@ public class CheckDocumentTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(
             "check: expected a schema document (migfmt schema, dump --schemas), a JSON Schema (schema --format "
-            + $"json-schema), a catalog (migfmt describe) or QEMU vmstate JSON in {other}; found none of them:",
+            + $"json-schema), a catalog (migfmt describe), a VM document (describe --vm) or QEMU vmstate JSON in {other}; found none of them:",
             result.Stderr,
             StringComparison.Ordinal);
     }

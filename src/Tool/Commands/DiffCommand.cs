@@ -4,6 +4,7 @@ using System.Globalization;
 using MigrationFormat.Tool.Devices;
 using MigrationFormat.Tool.IO;
 using MigrationFormat.Tool.Walking;
+using MigrationFormat.Visitors;
 using MigrationFormat.Visitors.Qemu;
 
 namespace MigrationFormat.Tool.Commands;
@@ -127,6 +128,11 @@ internal static class DiffCommand
             rows.Add("(version)", a.Version, b.Version);
         }
 
+        if (a.Configuration is { } configurationA && b.Configuration is { } configurationB)
+        {
+            CompareConfigurations(rows, configurationA, configurationB);
+        }
+
         var waitingA = new Waiting();
         var waitingB = new Waiting();
         bool moreA = true, moreB = true;
@@ -171,6 +177,29 @@ internal static class DiffCommand
         return rows.Count;
     }
 
+    /// <summary>
+    /// Compares the configurations two sections carry (docs/catalog.md §3), item by item: a section without one (another
+    /// writer's, a QEMU stream's) says nothing about its configuration, so it is compared only when both carry one.
+    /// </summary>
+    private static void CompareConfigurations(RowPrinter rows, ConfigurationRecord a, ConfigurationRecord b)
+    {
+        rows.AddIfDifferent("(configuration) model", a.Model, b.Model);
+        foreach (ConfigurationItem item in a.Items)
+        {
+            rows.AddIfDifferent("(configuration) " + item.Name, Text(item), b.Find(item.Name) is { } other ? Text(other) : Absent);
+        }
+
+        foreach (ConfigurationItem item in b.Items)
+        {
+            if (a.Find(item.Name) is null)
+            {
+                rows.Add("(configuration) " + item.Name, Absent, Text(item));
+            }
+        }
+
+        static string Text(ConfigurationItem item) => item.Value + (item.MustParse ? " (must-parse)" : " (skippable)");
+    }
+
     private static ISectionSource Open(InputStream input, DeviceSet? devices, FailureLog failures) => ToolFiles.Detect(input) switch
     {
         InputFormat.Migration => new BerSections(input, devices, failures),
@@ -179,17 +208,20 @@ internal static class DiffCommand
     };
 
     /// <summary>One section being read: its key, its version, and its values by field path in order.</summary>
-    private abstract class SectionCursor(string key, string version)
+    private abstract class SectionCursor(string key, string version, ConfigurationRecord? configuration)
     {
         public string Key { get; } = key;
 
         public string Version { get; } = version;
 
+        /// <summary>Gets the configuration the section carries, or <see langword="null"/> when it carries none.</summary>
+        public ConfigurationRecord? Configuration { get; } = configuration;
+
         public abstract bool TryRead(out KeyValuePair<string, string> entry);
     }
 
     /// <summary>A section read whole, held until its partner comes: the case of streams whose sections differ in order.</summary>
-    private sealed record SectionValues(string Key, string Version, List<KeyValuePair<string, string>> Entries)
+    private sealed record SectionValues(string Key, string Version, ConfigurationRecord? Configuration, List<KeyValuePair<string, string>> Entries)
     {
         public static SectionValues Read(SectionCursor cursor)
         {
@@ -199,13 +231,14 @@ internal static class DiffCommand
                 entries.Add(entry);
             }
 
-            return new SectionValues(cursor.Key, cursor.Version, entries);
+            return new SectionValues(cursor.Key, cursor.Version, cursor.Configuration, entries);
         }
 
-        public ListCursor Cursor() => new(Key, Version, Entries);
+        public ListCursor Cursor() => new(Key, Version, Configuration, Entries);
     }
 
-    private sealed class ListCursor(string key, string version, List<KeyValuePair<string, string>> entries) : SectionCursor(key, version)
+    private sealed class ListCursor(string key, string version, ConfigurationRecord? configuration, List<KeyValuePair<string, string>> entries)
+        : SectionCursor(key, version, configuration)
     {
         private int _next;
 
@@ -357,7 +390,11 @@ internal static class DiffCommand
                 int occurrence = _occurrences.GetValueOrDefault(section.Key) + 1;
                 _occurrences[section.Key] = occurrence;
                 string key = occurrence == 1 ? section.Key : string.Create(CultureInfo.InvariantCulture, $"{section.Key} (occurrence {occurrence})");
-                _current = new BerCursor(key, "v" + section.Version.ToString(CultureInfo.InvariantCulture), new SectionEntryReader(_walker, failures));
+                _current = new BerCursor(
+                    key,
+                    "v" + section.Version.ToString(CultureInfo.InvariantCulture),
+                    section.Configuration,
+                    new SectionEntryReader(_walker, failures));
                 return _current;
             }
 
@@ -367,7 +404,8 @@ internal static class DiffCommand
 
         public void Dispose() => _walker.Dispose();
 
-        private sealed class BerCursor(string key, string version, SectionEntryReader reader) : SectionCursor(key, version)
+        private sealed class BerCursor(string key, string version, ConfigurationRecord? configuration, SectionEntryReader reader)
+            : SectionCursor(key, version, configuration)
         {
             public override bool TryRead(out KeyValuePair<string, string> entry) => reader.TryRead(out entry);
         }
@@ -432,7 +470,7 @@ internal static class DiffCommand
                 int occurrence = occurrences.GetValueOrDefault(key) + 1;
                 occurrences[key] = occurrence;
                 key = occurrence == 1 ? key : string.Create(CultureInfo.InvariantCulture, $"{key} (occurrence {occurrence})");
-                sections.Enqueue(new SectionValues(key, "v" + section.VersionId.ToString(CultureInfo.InvariantCulture), entries));
+                sections.Enqueue(new SectionValues(key, "v" + section.VersionId.ToString(CultureInfo.InvariantCulture), null, entries));
             }
 
             return sections;

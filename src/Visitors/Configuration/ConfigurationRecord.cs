@@ -58,6 +58,26 @@ public sealed class ConfigurationRecord
     /// <summary>Gets the device model's URL.</summary>
     public string Model { get; }
 
+    /// <summary>Creates a record from values read elsewhere (a tool walking a stream), saying what is wrong instead of throwing.</summary>
+    /// <param name="model">The device model's URL.</param>
+    /// <param name="items">The items.</param>
+    /// <param name="record">The record, when the values make one.</param>
+    /// <param name="problem">What is wrong, when they do not: an empty or long model, an invalid or repeated name, a limit.</param>
+    /// <returns><see langword="true"/> when the values make a record.</returns>
+    public static bool TryCreate(
+        string model,
+        IEnumerable<ConfigurationItem> items,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConfigurationRecord? record,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(items);
+        ConfigurationItem[] list = [.. items];
+        problem = Validate(model, list);
+        record = problem is null ? new ConfigurationRecord(model, list) : null;
+        return record is not null;
+    }
+
     /// <summary>Gets the items, <c>version</c> first when present.</summary>
     public IReadOnlyList<ConfigurationItem> Items => _items;
 
