@@ -1148,9 +1148,15 @@ internal sealed class StreamWalker : IDisposable
         {
             DeviceSchema schema = SchemaDocument.Parse(document);
             string expected = DeviceCatalog.SchemaKey(schema.Id, schema.Version);
-            if (!string.Equals(expected, key, StringComparison.Ordinal))
+            // A layout's schema is keyed id/vN?values (docs/catalog.md §4): it describes id/vN.
+            bool layout = key.StartsWith(expected + "?", StringComparison.Ordinal);
+            if (!string.Equals(expected, key, StringComparison.Ordinal) && !layout)
             {
-                Problem(ProblemCategory.SchemaDocument, token, $"Expected the schema keyed '{key}' to describe '{key}'; found one for '{expected}'.");
+                string described = key.IndexOf('?', StringComparison.Ordinal) is int mark and >= 0 ? key[..mark] : key;
+                Problem(
+                    ProblemCategory.SchemaDocument,
+                    token,
+                    $"Expected the schema keyed '{key}' to describe '{described}'; found one for '{expected}'.");
                 return;
             }
 
