@@ -71,8 +71,28 @@ public static class CatalogDocument
 
             for (int version = type.MinimumVersion; version <= type.CurrentVersion; version++)
             {
+                bool versionReported = false;
                 foreach (DeviceConfiguration layout in type.LayoutVariants(version))
                 {
+                    if (layout.NamesVersion && !target.Type.Supports(version))
+                    {
+                        // One reason per version the destination does not run, not one per layout of it.
+                        if (!versionReported)
+                        {
+                            versionReported = true;
+                            report.Add(new(
+                                CompatibilityIssueKind.VersionOutOfRange,
+                                type.Id,
+                                string.Create(CultureInfo.InvariantCulture, $"v{version}"),
+                                string.Create(
+                                    CultureInfo.InvariantCulture,
+                                    $"Device model {type.ModelId} supports versions {target.Type.MinimumVersion} to {target.Type.CurrentVersion} on "
+                                    + $"the destination; version {version} was requested.")));
+                        }
+
+                        continue;
+                    }
+
                     CheckConfiguration(layout, source.SchemaFor(layout), destination, target.Type, report);
                 }
             }

@@ -75,6 +75,22 @@ public class CatalogDocumentTests
     }
 
     [Fact]
+    public void Check_DestinationAVersionOlder_IsOneVersionOutOfRangeForTheVersionNotOnePerLayout()
+    {
+        byte[] source = Described(schemas: false);
+        byte[] destination = Edit(source, root =>
+        {
+            JsonNode net = Device(root, "virtio-net");
+            net["currentVersion"] = 2;
+            net["versions"]!.AsArray().RemoveAt(2);
+        });
+
+        CompatibilityIssue issue = Assert.Single(CatalogDocument.Check(source, destination).Issues);
+
+        Assert.Equal((CompatibilityIssueKind.VersionOutOfRange, "virtio-net", "v3"), (issue.Kind, issue.Device, issue.Path));
+    }
+
+    [Fact]
     public void Check_DestinationWithoutALayoutValue_IsParameterMismatchInEveryLayoutThatUsesIt()
     {
         byte[] source = Described(schemas: false);

@@ -83,7 +83,8 @@ public class CheckDocumentTests
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains(
-            "incompatible: VersionOutOfRange: serial: v1: Device model urn:migfmt:sample:uart16550a supports versions 2 to 3; version 1 was requested.",
+            "incompatible: VersionOutOfRange: serial: v1: Device model urn:migfmt:sample:uart16550a supports versions 2 to 3 on the destination; version 1 was "
+            + "requested.",
             result.Stdout,
             StringComparison.Ordinal);
     }

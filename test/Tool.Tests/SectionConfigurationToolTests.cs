@@ -58,8 +58,9 @@ public class SectionConfigurationToolTests
     {
         using var dir = new TempDir();
         DeviceSchema defaultLayout = DeviceSchema.For(VirtioNet.DeviceType, 2);
+        byte[] stream = StreamFiles.WithSchema(defaultLayout, Net("version=2,rx-filter-size=64"));
 
-        ToolResult result = ToolRunner.Run("verify", StreamFiles.Write(dir, "n.ber", StreamFiles.WithSchema(defaultLayout, Net("version=2,rx-filter-size=64"))));
+        ToolResult result = ToolRunner.Run("verify", StreamFiles.Write(dir, "n.ber", stream));
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("which it does not describe", result.Stdout, StringComparison.Ordinal);
