@@ -138,4 +138,16 @@ public class CheckDocumentTests
             result.Stderr,
             StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Check_Asn1ModuleSchemaWrites_Exits2PointingToTheSchemaDocument()
+    {
+        using var dir = new TempDir();
+        string module = Write(dir, "serial.asn1", ToolRunner.Run("schema", "--device", "serial", "--version", "1", "--format", "asn1").Stdout);
+
+        ToolResult result = ToolRunner.Run("check", module, module);
+
+        Assert.Equal(Program.ExitUsage, result.ExitCode);
+        Assert.Contains($"found an ASN.1 module (schema --format asn1) in {module}, which is for decoders", result.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using MigrationFormat.Schema;
@@ -120,6 +121,13 @@ internal static class CheckCommand
 
     private static DocumentKind Classify(byte[] document, string path)
     {
+        if (LooksLikeAsn1Module(document))
+        {
+            throw new UsageException(
+                $"check: expected documents check compares; found an ASN.1 module (schema --format asn1) in {path}, which is for decoders: "
+                + "give the same device versions as schema documents (schema --format schema).");
+        }
+
         if (CatalogDocument.IsCatalog(document))
         {
             return DocumentKind.Catalog;
@@ -157,6 +165,14 @@ internal static class CheckCommand
         }
 
         return DocumentKind.Schemas;
+    }
+
+    /// <summary>What <c>migfmt schema --format asn1</c> writes: a module header <c>Name DEFINITIONS ... ::= BEGIN</c> first.</summary>
+    private static bool LooksLikeAsn1Module(byte[] document)
+    {
+        ReadOnlySpan<byte> head = document.AsSpan(0, Math.Min(document.Length, 4096));
+        int begin = head.IndexOf("::= BEGIN"u8);
+        return begin > 0 && head[..begin].IndexOf(" DEFINITIONS "u8) > 0 && head.TrimStart(" \t\r\n"u8).IndexOf((byte)'{') != 0;
     }
 
     /// <summary>QEMU's -dump-vmstate file: an object of objects keyed by QOM type, with no member of the library's documents.</summary>
