@@ -78,6 +78,8 @@ public static class Program
     {
         ArgumentNullException.ThrowIfNull(args);
         RootCommand root = BuildCommands(console);
+        Option<ResourceBudget> maxMemory = MemoryOption.Create();
+        root.Add(maxMemory);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -95,6 +97,7 @@ public static class Program
             return ExitUsage;
         }
 
+        console.Budget = parse.GetValue(maxMemory);
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false });

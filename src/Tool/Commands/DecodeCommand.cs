@@ -31,7 +31,7 @@ internal static class DecodeCommand
                 throw ToolFiles.NotAStream(input, "decode");
         }
 
-        using var walker = new StreamWalker(input, deviceSchemas: null);
+        using var walker = new StreamWalker(input, deviceSchemas: null, console.Budget);
         var failures = new FailureLog();
         Stream output = console.OpenOutput();
         using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))

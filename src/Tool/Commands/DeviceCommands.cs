@@ -89,7 +89,7 @@ internal static class DeviceCommands
         switch (ToolFiles.Detect(input))
         {
             case InputFormat.Migration:
-                (skipped, defaulted) = LoadBer(input, device);
+                (skipped, defaulted) = LoadBer(input, device, console.Budget);
                 break;
             case InputFormat.Qemu:
                 LoadQemu(console, input, device);
@@ -164,9 +164,9 @@ internal static class DeviceCommands
     }
 
     /// <summary>Loads the first section for the device, all or nothing, the whole stream read and checked.</summary>
-    private static (IReadOnlyList<string> Skipped, IReadOnlyList<string> Defaulted) LoadBer(Stream input, IDeviceState device)
+    private static (IReadOnlyList<string> Skipped, IReadOnlyList<string> Defaulted) LoadBer(Stream input, IDeviceState device, ResourceBudget budget)
     {
-        using var reader = new MigrationStreamReader(input, leaveOpen: true);
+        using var reader = new MigrationStreamReader(input, new BerLoadOptions { Budget = budget }, leaveOpen: true);
         bool loaded = false;
         int named = 0;
         IReadOnlyList<SectionLoadResult> results = reader.LoadAll(section =>

@@ -50,7 +50,7 @@ internal static class DumpCommand
         }
 
         string start = format == InputFormat.Other ? ToolFiles.DescribeStart(input) : string.Empty;
-        using var walker = new StreamWalker(input, devices.SchemaOf);
+        using var walker = new StreamWalker(input, devices.SchemaOf, console.Budget);
         var failures = new FailureLog();
         try
         {
@@ -242,7 +242,7 @@ internal static class DumpCommand
     /// <summary>Prints the embedded schemas as one document <c>migfmt check</c> reads: <c>{"devices": [...]}</c>.</summary>
     private static int DumpSchemas(ToolConsole console, InputStream input)
     {
-        using var walker = new StreamWalker(input, deviceSchemas: null);
+        using var walker = new StreamWalker(input, deviceSchemas: null, console.Budget);
         var failures = new FailureLog();
         while (walker.Read())
         {

@@ -29,7 +29,7 @@ internal static class VerifyCommand
 
     private static int VerifyBer(ToolConsole console, InputStream input, DeviceSet? devices)
     {
-        using var walker = new StreamWalker(input, devices is null ? null : devices.SchemaOf);
+        using var walker = new StreamWalker(input, devices is null ? null : devices.SchemaOf, console.Budget);
         int problems = 0;
         int sections = 0;
         int checksums = 0;

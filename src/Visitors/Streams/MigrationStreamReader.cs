@@ -38,6 +38,7 @@ public sealed class MigrationStreamReader : IDisposable
     private readonly BerLoadSession _session;
     private readonly LoadTransaction _transaction = new();
     private readonly Dictionary<string, byte[]> _schemas = new(StringComparer.Ordinal);
+    private readonly ResourceMeter _meter;
     private SectionHeader? _current;
     private bool _atEnd;
     private bool _integrity;
@@ -71,6 +72,7 @@ public sealed class MigrationStreamReader : IDisposable
     {
         _input = input;
         _ownedStream = owned;
+        _meter = new ResourceMeter(options.Budget);
         try
         {
             _input.TrackChecksums = true;
@@ -461,13 +463,19 @@ public sealed class MigrationStreamReader : IDisposable
             BerTag tag = _input.Tag;
             long offset = _input.TokenOffset;
             _input.Accept();
+            byte[] value = _input.Value.ToArray();
+
+            // Each document is bounded on its own, and all of them together by the budget: their sum grows with the input.
+            long read = offset + value.Length;
+            string what = "the embedded schema '" + key + "'";
             if (tag == MigrationStreamFormat.CompressedSchemaTag)
             {
-                _schemas[key] = SchemaCompression.Decompress(_input.Value.ToArray(), SchemaCompression.DefaultMaxDocumentLength, offset);
+                _schemas[key] = SchemaCompression.Decompress(value, _meter, read, what, offset);
             }
             else if (tag == BerTag.OctetString)
             {
-                _schemas[key] = _input.Value.ToArray();
+                _meter.Charge(value.Length, read, what, offset);
+                _schemas[key] = value;
             }
             else
             {
