@@ -35,6 +35,9 @@ public static class QemuTranscoder
 
     private const int SegmentSize = 64 * 1024;
 
+    /// <summary>What one schema field expanded from the VM description counts as against the budget: the object and its JSON.</summary>
+    private const int SchemaFieldCost = 256;
+
     private static readonly BerTag SectionIdTag = new(BerTagClass.Private, 0);
     private static readonly Asn1Tag AsnStreamTag = new(TagClass.Application, (int)MigrationStreamFormat.StreamTagNumber, isConstructed: true);
     private static readonly Asn1Tag AsnHeaderTag = new(TagClass.Application, 0, isConstructed: true);
@@ -50,7 +53,20 @@ public static class QemuTranscoder
     /// <param name="embedSchemas"><see langword="true"/> to embed the device schemas converted from the VM description.</param>
     /// <returns>Counts and sizes.</returns>
     /// <exception cref="MigrationFormatException">The QEMU stream is malformed.</exception>
-    public static QemuTranscodeResult ToBer(Stream qemuStream, Stream berOutput, bool embedSchemas = true)
+    public static QemuTranscodeResult ToBer(Stream qemuStream, Stream berOutput, bool embedSchemas = true) =>
+        ToBer(qemuStream, berOutput, embedSchemas, default);
+
+    /// <summary>Converts a QEMU savevm stream into a BER migration stream, within a resource budget.</summary>
+    /// <param name="qemuStream">The QEMU stream (read to its end; copied to memory first when it cannot seek).</param>
+    /// <param name="berOutput">Where the BER stream goes.</param>
+    /// <param name="embedSchemas"><see langword="true"/> to embed the device schemas converted from the VM description.</param>
+    /// <param name="budget">
+    /// Bounds the schema fields the VM description expands into (a device version whose shape does not fit travels as raw
+    /// bytes) and the values each device section is decoded into, against the stream's length.
+    /// </param>
+    /// <returns>Counts and sizes.</returns>
+    /// <exception cref="MigrationFormatException">The QEMU stream is malformed.</exception>
+    public static QemuTranscodeResult ToBer(Stream qemuStream, Stream berOutput, bool embedSchemas, ResourceBudget budget)
     {
         ArgumentNullException.ThrowIfNull(qemuStream);
         ArgumentNullException.ThrowIfNull(berOutput);
@@ -66,11 +82,11 @@ public static class QemuTranscoder
 
         try
         {
-            using var reader = new QemuStreamReader(input, default, leaveOpen: true);
-            var session = new ToBerSession(berOutput);
+            using var reader = new QemuStreamReader(input, new QemuStreamReaderOptions { Budget = budget }, leaveOpen: true);
+            var session = new ToBerSession(berOutput, budget);
             QemuRecord? first = reader.Read();
             VmDescription? description = reader.Description;
-            Dictionary<string, QemuShape?> shapes = description is null ? [] : BuildShapes(description);
+            Dictionary<string, QemuShape?> shapes = description is null ? [] : BuildShapes(description, new ResourceMeter(budget), input.Length);
             session.WriteHeader();
             if (embedSchemas)
             {
@@ -108,30 +124,99 @@ public static class QemuTranscoder
         }
     }
 
-    /// <summary>Converts a BER stream made by <see cref="ToBer"/> back into the original QEMU savevm stream.</summary>
+    /// <summary>Converts a BER stream made by <see cref="ToBer(Stream, Stream, bool, ResourceBudget)"/> back into the original QEMU savevm stream.</summary>
     /// <param name="ber">The BER stream.</param>
     /// <param name="qemuOutput">Where the QEMU stream goes.</param>
     /// <returns>The number of QEMU bytes written.</returns>
     /// <exception cref="MigrationFormatException">The BER stream is malformed or was not made by the transcoder.</exception>
-    public static long ToLegacy(Stream ber, Stream qemuOutput)
+    public static long ToLegacy(Stream ber, Stream qemuOutput) => ToLegacy(ber, qemuOutput, default);
+
+    /// <summary>
+    /// Converts a BER stream made by <see cref="ToBer(Stream, Stream, bool, ResourceBudget)"/> back into the original QEMU
+    /// savevm stream, checking both ends before writing a byte: the BER stream is read as a load reads it (nesting and
+    /// length limits, framing, section count, checksums, embedded schemas within the budget), and the QEMU stream it gives
+    /// is read back (header, every record's framing, each device section against the VM description) before it goes to
+    /// <paramref name="qemuOutput"/>. Nothing is written when either check fails.
+    /// </summary>
+    /// <param name="ber">The BER stream.</param>
+    /// <param name="qemuOutput">Where the QEMU stream goes.</param>
+    /// <param name="budget">Bounds the embedded schemas, the shapes the VM description expands into and the decoded values.</param>
+    /// <returns>The number of QEMU bytes written.</returns>
+    /// <exception cref="MigrationFormatException">
+    /// The BER stream is malformed, was not made by the transcoder, or gives a QEMU stream that does not read back.
+    /// </exception>
+    public static long ToLegacy(Stream ber, Stream qemuOutput, ResourceBudget budget)
     {
         ArgumentNullException.ThrowIfNull(ber);
         ArgumentNullException.ThrowIfNull(qemuOutput);
         using var buffer = new MemoryStream();
         ber.CopyTo(buffer);
         ReadOnlyMemory<byte> data = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        ValidateBer(data, budget);
+        using var qemu = new MemoryStream();
+        long written;
         try
         {
-            return ToLegacyCore(data, qemuOutput);
+            written = ToLegacyCore(data, qemu, new ResourceMeter(budget));
         }
         catch (AsnContentException ex)
         {
             // AsnReader reports malformed BER only by throwing; this is where it becomes the documented exception.
             throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The BER stream is malformed: " + ex.Message, -1, null, ex);
         }
+
+        CheckQemuFraming(qemu.GetBuffer().AsMemory(0, (int)qemu.Length), budget);
+        qemuOutput.Write(qemu.GetBuffer(), 0, (int)qemu.Length);
+        return written;
     }
 
-    private static long ToLegacyCore(ReadOnlyMemory<byte> data, Stream qemuOutput)
+    /// <summary>
+    /// Reads a QEMU savevm stream through to its end as <c>load</c> would (header, every record, each device section
+    /// checked against the VM description), so that a converter never reports success for bytes QEMU would refuse.
+    /// </summary>
+    /// <param name="qemu">The whole QEMU stream.</param>
+    /// <param name="budget">The resource budget for the check.</param>
+    /// <exception cref="MigrationFormatException">The bytes are not a well-framed QEMU stream; the offset is in them.</exception>
+    public static void CheckQemuFraming(ReadOnlyMemory<byte> qemu, ResourceBudget budget)
+    {
+        if (!System.Runtime.InteropServices.MemoryMarshal.TryGetArray(qemu, out ArraySegment<byte> segment))
+        {
+            segment = qemu.ToArray();
+        }
+
+        using var source = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
+        using var reader = new QemuStreamReader(source, new QemuStreamReaderOptions { Budget = budget }, leaveOpen: true);
+        bool ended = false;
+        while (reader.Read() is { } record)
+        {
+            ended |= record is QemuEndOfFileRecord;
+        }
+
+        if (!ended)
+        {
+            throw new MigrationFormatException(
+                MigrationErrorKind.Truncated,
+                "The QEMU stream written has no end-of-file record (QEMU_VM_EOF); QEMU would wait for more.",
+                qemu.Length);
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole BER stream as a load does before any of it is converted: every nesting, length, framing and checksum
+    /// rule of <see cref="MigrationStreamReader"/>, and the same limits for the contents of every section (the BER
+    /// validator), so the converter's own reader only ever meets input the loaders accept.
+    /// </summary>
+    private static void ValidateBer(ReadOnlyMemory<byte> data, ResourceBudget budget)
+    {
+        BerValidator.Validate(data.Span);
+        using var reader = new MigrationStreamReader(data, new BerLoadOptions { Budget = budget });
+        while (reader.TryReadSection(out _))
+        {
+            // Each section is passed over whole: its framing, length and nesting are checked on the way.
+        }
+    }
+
+    private static long ToLegacyCore(ReadOnlyMemory<byte> data, Stream qemuOutput, ResourceMeter meter)
     {
         if (!MigrationStreamFormat.IsMigrationStream(data.Span))
         {
@@ -196,7 +281,7 @@ public static class QemuTranscoder
             {
                 vmdescJson = ReadBlob(state);
                 description = VmDescription.Parse(vmdescJson);
-                shapes = BuildShapes(description);
+                shapes = BuildShapes(description, meter, data.Length);
             }
             else if (id == RecordSectionId)
             {
@@ -257,6 +342,25 @@ public static class QemuTranscoder
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// Derives a BER shape for every device version of the description. A shape is charged to the budget by the schema
+    /// fields it expands into (<see cref="SchemaFieldCost"/> bytes each) before anything is expanded; a shape that does not
+    /// fit is dropped, and that device's sections travel as raw bytes, as an untypeable section does.
+    /// </summary>
+    private static Dictionary<string, QemuShape?> BuildShapes(VmDescription description, ResourceMeter meter, long inputBytes)
+    {
+        var shapes = BuildShapes(description);
+        foreach (KeyValuePair<string, QemuShape?> entry in shapes)
+        {
+            if (entry.Value is { } shape && !meter.TryCharge(Math.Min(shape.ExpandedFields, long.MaxValue / SchemaFieldCost) * SchemaFieldCost, inputBytes))
+            {
+                shapes[entry.Key] = null;
+            }
+        }
+
+        return shapes;
     }
 
     private static Dictionary<string, QemuShape?> BuildShapes(VmDescription description)
@@ -444,8 +548,8 @@ public static class QemuTranscoder
 
     private static BerTag BerContext(int tag, bool constructed) => new(BerTagClass.ContextSpecific, (ulong)tag, constructed);
 
-    /// <summary>The writing side of one <see cref="ToBer"/> run.</summary>
-    private sealed class ToBerSession(Stream output)
+    /// <summary>The writing side of one <see cref="ToBer(Stream, Stream, bool, ResourceBudget)"/> run.</summary>
+    private sealed class ToBerSession(Stream output, ResourceBudget budget)
     {
         private readonly ArrayBufferWriter<byte> _buffer = new();
         private readonly ArrayBufferWriter<byte> _record = new();
@@ -545,7 +649,7 @@ public static class QemuTranscoder
             }
 
             // Sections the description does not fit, or whose values the shape cannot carry, travel as raw bytes.
-            if (!VmStateDecoder.TryDecode(device, section.Payload, 0, out VmStateStruct? value, out _))
+            if (!VmStateDecoder.TryDecode(device, section.Payload, 0, budget, out VmStateStruct? value, out _))
             {
                 return false;
             }

@@ -21,10 +21,10 @@ internal static class DecodeCommand
         switch (ToolFiles.Detect(input))
         {
             case InputFormat.Qemu:
-                var buffer = new ArrayBufferWriter<byte>();
-                AnalyzerJsonWriter.WriteState(input, buffer);
                 Stream qemu = console.OpenOutput();
-                qemu.Write(buffer.WrittenSpan);
+                var writer = new StreamBufferWriter(qemu);
+                AnalyzerJsonWriter.WriteState(input, writer, new QemuStreamReaderOptions { Budget = console.Budget });
+                writer.Flush();
                 qemu.Flush();
                 return Program.ExitOk;
             case InputFormat.Other:

@@ -205,7 +205,7 @@ internal static class DeviceCommands
     {
         QemuSectionRecord? chosen = null;
         var seen = new List<string>();
-        using (var reader = new QemuStreamReader(input, default, leaveOpen: true))
+        using (var reader = new QemuStreamReader(input, new QemuStreamReaderOptions { Budget = console.Budget }, leaveOpen: true))
         {
             while (reader.Read() is { } record)
             {

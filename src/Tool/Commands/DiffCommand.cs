@@ -180,7 +180,7 @@ internal static class DiffCommand
         ToolFiles.Detect(input) switch
         {
             InputFormat.Migration => new BerSections(input, devices, failures, budget),
-            InputFormat.Qemu => new QemuSections(input, held),
+            InputFormat.Qemu => new QemuSections(input, held, budget),
             _ => throw ToolFiles.NotAStream(input, "diff"),
         };
 
@@ -394,7 +394,7 @@ internal static class DiffCommand
     /// The device sections of a QEMU stream, decoded by its VM description. The description comes last, so the device
     /// payloads are held until it is read (RAM pages pass through and are not compared).
     /// </summary>
-    private sealed class QemuSections(InputStream input, HeldValues held) : ISectionSource
+    private sealed class QemuSections(InputStream input, HeldValues held, ResourceBudget budget) : ISectionSource
     {
         private Queue<(QemuSectionRecord Section, VmDeviceDescription Device, string Key)>? _sections;
 
@@ -408,7 +408,11 @@ internal static class DiffCommand
 
             // One section is decoded and flattened at a time, its values charged while they are held.
             (QemuSectionRecord section, VmDeviceDescription device, string key) = _sections.Dequeue();
-            VmStateStruct state = VmStateDecoder.Decode(device, section.Payload, section.Offset + section.HeaderLength);
+            if (!VmStateDecoder.TryDecode(device, section.Payload, section.Offset + section.HeaderLength, budget, out VmStateStruct? state, out var error))
+            {
+                throw error;
+            }
+
             var entries = new List<KeyValuePair<string, string>>();
             Flatten(state, string.Empty, entries, held);
             return new ListCursor(key, "v" + section.VersionId.ToString(CultureInfo.InvariantCulture), entries, held);
@@ -422,7 +426,7 @@ internal static class DiffCommand
         {
             var devices = new List<QemuSectionRecord>();
             VmDescription? description;
-            using (var reader = new QemuStreamReader(input, default, leaveOpen: true))
+            using (var reader = new QemuStreamReader(input, new QemuStreamReaderOptions { Budget = budget }, leaveOpen: true))
             {
                 while (reader.Read() is { } record)
                 {

@@ -284,16 +284,21 @@ internal static class DumpCommand
     {
         if (json)
         {
-            // The analyzer's document needs the VM description, which comes last: device payloads are held until it is read.
-            var buffer = new ArrayBufferWriter<byte>();
-            AnalyzerJsonWriter.WriteState(input, buffer);
+            // The analyzer's document needs the VM description, which comes last: device payloads are held until it is read;
+            // the document itself goes out as it is written.
             Stream output = console.OpenOutput();
-            output.Write(buffer.WrittenSpan);
+            var writer = new StreamBufferWriter(output);
+            AnalyzerJsonWriter.WriteState(input, writer, new QemuStreamReaderOptions { Budget = console.Budget });
+            writer.Flush();
             output.Flush();
         }
         else
         {
-            QemuStreamDumper.Dump(input, console.Out, new QemuDumpOptions { DescribeChunkedBlob = DescribeBackendState });
+            QemuStreamDumper.Dump(input, console.Out, new QemuDumpOptions
+            {
+                DescribeChunkedBlob = DescribeBackendState,
+                ReaderOptions = new QemuStreamReaderOptions { Budget = console.Budget },
+            });
         }
 
         return Program.ExitOk;

@@ -93,7 +93,7 @@ public static class AnalyzerJsonWriter
         foreach (SectionEntry entry in sections)
         {
             json.PropertyName(entry.Key);
-            entry.WriteValue(json, description);
+            entry.WriteValue(json, description, options.Budget);
         }
 
         json.EndObject();
@@ -314,7 +314,7 @@ public static class AnalyzerJsonWriter
             _blockSizes[name] = block.UsedLength;
         }
 
-        public void WriteValue(PythonJsonWriter json, VmDescription description)
+        public void WriteValue(PythonJsonWriter json, VmDescription description, ResourceBudget budget)
         {
             switch (Kind)
             {
@@ -360,6 +360,7 @@ public static class AnalyzerJsonWriter
                         device,
                         _section.Payload,
                         _section.Offset + _section.HeaderLength,
+                        budget,
                         out VmStateStruct? state,
                         out MigrationFormatException? error))
                     {

@@ -300,6 +300,7 @@ public static class QemuStreamDumper
                 device,
                 section.Payload,
                 section.Offset + section.HeaderLength,
+                options.ReaderOptions.Budget,
                 out VmStateStruct? state,
                 out MigrationFormatException? error))
             {

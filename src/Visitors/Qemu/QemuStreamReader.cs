@@ -446,7 +446,10 @@ public sealed class QemuStreamReader : IDisposable
             byte[] payload = _input.ReadBytes((int)length, $"the payload of device section {info.Id} '{info.Name}' (its length from the VM description)");
             if (!_options.SkipDeviceValidation)
             {
-                VmStateDecoder.Decode(device, payload, payloadOffset);
+                if (!VmStateDecoder.TryDecode(device, payload, payloadOffset, _options.Budget, out _, out MigrationFormatException? error))
+                {
+                    throw error;
+                }
             }
 
             return payload;
