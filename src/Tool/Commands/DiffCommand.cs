@@ -28,7 +28,7 @@ internal static class DiffCommand
         using InputStream a = ToolFiles.Open(console, left, "diff");
         using InputStream b = ToolFiles.Open(console, right, "diff", showProgress: false);
         var failures = new FailureLog();
-        var held = new HeldValues(new ResourceMeter(console.Budget), () => a.Position + b.Position);
+        var held = new HeldValues(new ResourceMeter(console.Budget), () => a.BytesRead + b.BytesRead);
         using ISectionSource first = Open(a, devices, failures, console.Budget, held);
         using ISectionSource second = Open(b, devices, failures, console.Budget, held);
         console.Out.WriteLine("--- A: " + a.Name);
