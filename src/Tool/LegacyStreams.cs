@@ -14,6 +14,9 @@ namespace MigrationFormat.Tool;
 /// <summary><c>migfmt convert</c> and the legacy side of <c>migfmt sample</c>: QEMU savevm streams.</summary>
 internal static class LegacyStreams
 {
+    /// <summary>What one device loaded for <c>convert --to legacy</c> counts as against the budget: the device and its snapshot.</summary>
+    private const int HeldDeviceCost = 2048;
+
     /// <summary>Writes devices as a QEMU savevm stream: header, one FULL section with footer per device (section ids 0, 1, …), EOF.</summary>
     public static byte[] SaveQemuStream(IReadOnlyList<(IDeviceState Device, uint InstanceId)> devices)
     {
@@ -180,10 +183,13 @@ internal static class LegacyStreams
         }
 
         var loaded = new List<(IDeviceState, uint)>();
+        var meter = new ResourceMeter(budget);
         using (var reader = new MigrationStreamReader(data, new BerLoadOptions { Budget = budget }))
         {
             reader.LoadAll(section =>
             {
+                // Every device is held (with its snapshot) until the whole stream has loaded: each is charged to the budget.
+                meter.Charge(HeldDeviceCost, data.Length, "the devices the conversion holds until the stream has loaded", section.Offset);
                 DeviceType type = devices.Find(section.Id)
                     ?? throw new MigrationFormatException(
                         MigrationErrorKind.UnknownDevice,
