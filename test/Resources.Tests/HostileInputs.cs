@@ -11,7 +11,8 @@ namespace MigrationFormat.Resources.Tests;
 internal static class HostileInputs
 {
     /// <summary>A serial v3 state as the sample writes it.</summary>
-    private static readonly byte[] SerialState = Convert.FromHexString("8002123481014182010583" + "0200c1840103" + "85010b860161870200b1880200aa" + "c9030f42408a010eab808004075bcd150000");
+    private static readonly byte[] SerialState = Convert.FromHexString(
+        "8002123481014182010583" + "0200c1840103" + "85010b860161870200b1880200aa" + "c9030f42408a010eab808004075bcd150000");
 
     /// <summary>Class 1: <paramref name="count"/> repeated sections.</summary>
     public static byte[] ManySections(int count)
