@@ -102,14 +102,18 @@ public static partial class Targets
         var device = new SimulatedVfioDevice(pageCount: 2);
         try
         {
-            VfioQemuStreamReader.Load(new MemoryStream(section.ToArray(), writable: false), new VfioLoadChannel(device), new VfioQemuFrameReader(acknowledge, 64 * 1024));
+            var frames = new VfioQemuFrameReader(acknowledge, 64 * 1024);
+            VfioQemuStreamReader.Load(new MemoryStream(section.ToArray(), writable: false), new VfioLoadChannel(device), frames);
         }
         catch (MigrationFormatException)
         {
         }
     }
 
-    /// <summary>Reads <paramref name="data"/> as a vhost-user back-end's state in QEMU's chunk framing (chunks of at most 4 kB), from memory and trickled.</summary>
+    /// <summary>
+    /// Reads <paramref name="data"/> as a vhost-user back-end's state in QEMU's chunk framing (chunks of at most 4 kB), from
+    /// memory and trickled.
+    /// </summary>
     /// <param name="data">The input.</param>
     public static void BackendChunks(ReadOnlyMemory<byte> data)
     {
