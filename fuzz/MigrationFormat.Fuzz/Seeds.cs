@@ -1,13 +1,13 @@
-using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System;
+using MigrationFormat.Qemu;
 using MigrationFormat.Samples;
 using MigrationFormat.Schema;
 using MigrationFormat.Visitors;
-using MigrationFormat.Visitors.Qemu;
 
 namespace MigrationFormat.Fuzz;
 

@@ -1,12 +1,12 @@
-using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
+using System;
 using MigrationFormat.Ber;
+using MigrationFormat.Qemu;
 using MigrationFormat.Samples;
 using MigrationFormat.Schema;
 using MigrationFormat.Visitors;
-using MigrationFormat.Visitors.Qemu;
 
 namespace MigrationFormat.Fuzz;
 

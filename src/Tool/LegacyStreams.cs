@@ -1,13 +1,11 @@
-using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
+using MigrationFormat.Qemu;
 using MigrationFormat.Schema;
-using MigrationFormat.Schema.Qemu;
 using MigrationFormat.Tool.Devices;
 using MigrationFormat.Tool.IO;
 using MigrationFormat.Visitors;
-using MigrationFormat.Visitors.Qemu;
 
 namespace MigrationFormat.Tool;
 

@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
+using MigrationFormat.Qemu;
 using MigrationFormat.Tool.IO;
 using MigrationFormat.Tool.Walking;
-using MigrationFormat.Visitors.Qemu;
 
 namespace MigrationFormat.Tool.Commands;
 
@@ -22,7 +22,7 @@ internal static class DecodeCommand
         {
             case InputFormat.Qemu:
                 Stream qemu = console.OpenOutput();
-                var writer = new StreamBufferWriter(qemu);
+                var writer = new ChunkedOutputWriter(qemu);
                 AnalyzerJsonWriter.WriteState(input, writer, new QemuStreamReaderOptions { Budget = console.Budget });
                 writer.Flush();
                 qemu.Flush();

@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using System.Globalization;
+using MigrationFormat.Qemu;
 using MigrationFormat.Tool.Devices;
 using MigrationFormat.Tool.IO;
 using MigrationFormat.Tool.Walking;
-using MigrationFormat.Visitors.Qemu;
 
 namespace MigrationFormat.Tool.Commands;
 

@@ -429,7 +429,7 @@ public sealed class MigrationStreamReader : IDisposable
         var capabilities = new List<string>();
         while (_input.Peek() && _input.TokenType != BerTokenType.EndConstructed)
         {
-            capabilities.Add(ReadString("a capability"));
+            capabilities.Add(ReadCapability());
         }
 
         ExpectEnd("the capabilities");
@@ -670,10 +670,38 @@ public sealed class MigrationStreamReader : IDisposable
         return value;
     }
 
-    private string ReadString(string what)
+    /// <summary>
+    /// Reads a capability: a UTF8String the reader may ignore, or a <c>[0]</c> one it must understand; this reader
+    /// understands only <see cref="MigrationStreamFormat.IntegrityCapability"/>, so it fails on any other required one
+    /// before it reads a section.
+    /// </summary>
+    private string ReadCapability()
+    {
+        Expect(BerTokenType.Primitive, "a capability");
+        if (_input.Tag != MigrationStreamFormat.RequiredCapabilityTag)
+        {
+            return ReadString("a capability");
+        }
+
+        long offset = _input.TokenOffset;
+        string name = ReadString("a required capability", MigrationStreamFormat.RequiredCapabilityTag);
+        if (name != MigrationStreamFormat.IntegrityCapability)
+        {
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnsupportedVersion,
+                $"The stream requires capability '{name}', which this reader does not understand.",
+                offset);
+        }
+
+        return name;
+    }
+
+    private string ReadString(string what) => ReadString(what, BerTag.Utf8String);
+
+    private string ReadString(string what, BerTag tag)
     {
         Expect(BerTokenType.Primitive, what);
-        if (_input.Tag != BerTag.Utf8String)
+        if (_input.Tag != tag)
         {
             throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected {what} as a UTF8String; found {_input.Tag}.", _input.TokenOffset);
         }
