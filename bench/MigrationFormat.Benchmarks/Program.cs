@@ -41,6 +41,26 @@ public static class Program
             return Loop.Run(args[1], args.Length > 2 ? args[2] : "full", args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 10);
         }
 
+        if (args.Length > 0 && args[0] == "session-throughput")
+        {
+            if (args.Length > 2)
+            {
+                SessionBenchmarks.BufferSize = int.Parse(args[2], CultureInfo.InvariantCulture);
+            }
+
+            if (args.Length > 3)
+            {
+                SessionBenchmarks.ChunkSize = int.Parse(args[3], CultureInfo.InvariantCulture);
+            }
+
+            return SessionThroughput.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 9);
+        }
+
+        if (args.Length > 0 && args[0] == "session-alloc")
+        {
+            return SessionAlloc.Run();
+        }
+
         if (args.Length > 0 && args[0] == "blob-soak")
         {
             long mib = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 4096;

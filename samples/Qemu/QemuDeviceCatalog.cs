@@ -4,12 +4,12 @@ using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Samples.Qemu;
 
-/// <summary>The typed models of real QEMU 7.2 devices, keyed by vmsd name.</summary>
+/// <summary>The typed models of real QEMU 7.2 (and 10.0) devices, keyed by vmsd name.</summary>
 public static class QemuDeviceCatalog
 {
     /// <summary>Gets every typed QEMU device type.</summary>
     public static IReadOnlyList<DeviceType> DeviceTypes { get; } =
-        [QemuSerial.DeviceType, QemuMc146818Rtc.DeviceType, QemuPit.DeviceType, QemuE1000.DeviceType];
+        [QemuSerial.DeviceType, QemuMc146818Rtc.DeviceType, QemuPit.DeviceType, QemuE1000.DeviceType, QemuVmMouse.DeviceType];
 
     /// <summary>Finds the type whose id is <paramref name="vmsdName"/>.</summary>
     /// <param name="vmsdName">A vmsd name such as <c>serial</c>.</param>

@@ -1,19 +1,20 @@
-using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
+using MigrationFormat.Qemu;
 using MigrationFormat.Schema;
-using MigrationFormat.Schema.Qemu;
 using MigrationFormat.Tool.Devices;
 using MigrationFormat.Tool.IO;
 using MigrationFormat.Visitors;
-using MigrationFormat.Visitors.Qemu;
 
 namespace MigrationFormat.Tool;
 
 /// <summary><c>migfmt convert</c> and the legacy side of <c>migfmt sample</c>: QEMU savevm streams.</summary>
 internal static class LegacyStreams
 {
+    /// <summary>What one device loaded for <c>convert --to legacy</c> counts as against the budget: the device and its snapshot.</summary>
+    private const int HeldDeviceCost = 2048;
+
     /// <summary>Writes devices as a QEMU savevm stream: header, one FULL section with footer per device (section ids 0, 1, …), EOF.</summary>
     public static byte[] SaveQemuStream(IReadOnlyList<(IDeviceState Device, uint InstanceId)> devices)
     {
@@ -32,7 +33,10 @@ internal static class LegacyStreams
             writer.Flush();
         }
 
-        return output.WrittenSpan.ToArray();
+        // Every verb that writes a QEMU stream reads it back before reporting success.
+        byte[] stream = output.WrittenSpan.ToArray();
+        QemuTranscoder.CheckQemuFraming(stream, default);
+        return stream;
     }
 
     /// <summary>
@@ -64,7 +68,7 @@ internal static class LegacyStreams
                     0);
             }
 
-            result = ToBer(data, devices);
+            result = ToBer(data, devices, console.Budget);
         }
         else
         {
@@ -76,16 +80,16 @@ internal static class LegacyStreams
                     0);
             }
 
-            result = ToLegacy(data, devices);
+            result = ToLegacy(data, devices, console.Budget);
         }
 
         ToolFiles.Write(console, outputPath, stream => stream.Write(result));
         return Program.ExitOk;
     }
 
-    private static byte[] ToBer(byte[] data, DeviceSet devices)
+    private static byte[] ToBer(byte[] data, DeviceSet devices, ResourceBudget budget)
     {
-        if (TryReadDeviceSections(data, devices) is { } sections)
+        if (TryReadDeviceSections(data, devices, budget) is { } sections)
         {
             var output = new ArrayBufferWriter<byte>();
             using (var writer = new MigrationStreamWriter(output, new MigrationStreamWriterOptions { Producer = Program.Producer }))
@@ -110,7 +114,7 @@ internal static class LegacyStreams
 
         using var source = new MemoryStream(data, writable: false);
         using var ber = new MemoryStream();
-        QemuTranscoder.ToBer(source, ber);
+        QemuTranscoder.ToBer(source, ber, embedSchemas: true, budget);
         return ber.ToArray();
     }
 
@@ -118,10 +122,11 @@ internal static class LegacyStreams
     /// Loads every section of a QEMU stream that has no VM description into the known device of its id, when the stream
     /// is nothing but its header, such sections and its end; otherwise <see langword="null"/> (the transcoder's case).
     /// </summary>
-    private static List<(IDeviceState Device, uint Instance)>? TryReadDeviceSections(byte[] data, DeviceSet devices)
+    private static List<(IDeviceState Device, uint Instance)>? TryReadDeviceSections(byte[] data, DeviceSet devices, ResourceBudget budget)
     {
         var sections = new List<QemuSectionRecord>();
-        using (var reader = new QemuStreamReader(new MemoryStream(data, writable: false), new QemuStreamReaderOptions { SkipDescriptionLookahead = true }))
+        var options = new QemuStreamReaderOptions { SkipDescriptionLookahead = true, Budget = budget };
+        using (var reader = new QemuStreamReader(new MemoryStream(data, writable: false), options))
         {
             while (reader.Read() is { } record)
             {
@@ -159,10 +164,10 @@ internal static class LegacyStreams
         return loaded;
     }
 
-    private static byte[] ToLegacy(byte[] data, DeviceSet devices)
+    private static byte[] ToLegacy(byte[] data, DeviceSet devices, ResourceBudget budget)
     {
         bool transcoded;
-        using (var probe = new MigrationStreamReader(data))
+        using (var probe = new MigrationStreamReader(data, new BerLoadOptions { Budget = budget }))
         {
             transcoded = System.Linq.Enumerable.Contains(probe.Header.Capabilities, QemuTranscoder.Capability);
         }
@@ -171,15 +176,18 @@ internal static class LegacyStreams
         {
             using var source = new MemoryStream(data, writable: false);
             using var qemu = new MemoryStream();
-            QemuTranscoder.ToLegacy(source, qemu);
+            QemuTranscoder.ToLegacy(source, qemu, budget);
             return qemu.ToArray();
         }
 
         var loaded = new List<(IDeviceState, uint)>();
-        using (var reader = new MigrationStreamReader(data))
+        var meter = new ResourceMeter(budget);
+        using (var reader = new MigrationStreamReader(data, new BerLoadOptions { Budget = budget }))
         {
             reader.LoadAll(section =>
             {
+                // Every device is held (with its snapshot) until the whole stream has loaded: each is charged to the budget.
+                meter.Charge(HeldDeviceCost, data.Length, "the devices the conversion holds until the stream has loaded", section.Offset);
                 DeviceType type = devices.Find(section.Id)
                     ?? throw new MigrationFormatException(
                         MigrationErrorKind.UnknownDevice,

@@ -78,6 +78,8 @@ public static class Program
     {
         ArgumentNullException.ThrowIfNull(args);
         RootCommand root = BuildCommands(console);
+        Option<ResourceBudget> maxMemory = MemoryOption.Create();
+        root.Add(maxMemory);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -95,6 +97,7 @@ public static class Program
             return ExitUsage;
         }
 
+        console.Budget = parse.GetValue(maxMemory);
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false });
@@ -247,8 +250,21 @@ public static class Program
         var json = new Option<bool>("--json") { Description = "Print the tree as JSON (for a QEMU stream: analyze-migration.py's --dump state document)." };
         var schemas = new Option<bool>("--schemas") { Description = "Print the schemas a BER stream embeds, as one document migfmt check reads." };
         Option<string[]> dumpAssembly = Options.Assembly();
-        var dump = new Command("dump", "Dump a stream as a tree as it is read, verifying and labelling checksums.") { dumpFile, json, schemas, dumpAssembly };
-        dump.SetAction(p => DumpCommand.Run(console, p.GetValue(dumpFile)!, p.GetValue(json), p.GetValue(schemas), DeviceSet.From(p.GetValue(dumpAssembly))));
+        var typed = new Option<bool>("--typed")
+        {
+            Description = "With --json on a QEMU stream: name what the VM description leaves opaque (virtio, slirp) through the typed models.",
+        };
+        var dump = new Command("dump", "Dump a stream as a tree as it is read, verifying and labelling checksums.")
+        {
+            dumpFile, json, schemas, dumpAssembly, typed,
+        };
+        dump.SetAction(p => DumpCommand.Run(
+            console,
+            p.GetValue(dumpFile)!,
+            p.GetValue(json),
+            p.GetValue(schemas),
+            DeviceSet.From(p.GetValue(dumpAssembly)),
+            p.GetValue(typed)));
         root.Add(dump);
 
         Argument<string> decodeFile = Options.Input("FILE", "A BER migration stream (or a QEMU savevm stream); - for standard input.");
@@ -364,6 +380,7 @@ public static class Program
         root.Add(SelectCommand.Build(console));
 
         ExternalStateCommands.AddTo(root, console.Out, console.Error);
+        root.Add(MigrateCommand.Build(console.Out, console.Error));
 
         return root;
     }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Text.Json;
-using MigrationFormat.Schema.Qemu;
+using MigrationFormat.Qemu;
 
 namespace MigrationFormat.Tool;
 

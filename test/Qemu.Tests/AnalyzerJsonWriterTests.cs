@@ -47,6 +47,19 @@ public class AnalyzerJsonWriterTests
     }
 
     [Fact]
+    public void WriteState_NullptrField_PrintsTheWordAsQemu10sAnalyzerDoes()
+    {
+        const string description = """
+            {"page_size": 4096, "devices": [{"name": "serial", "instance_id": 0, "vmsd_name": "serial", "version": 3,
+             "fields": [{"name": "p", "array_len": 2, "type": "nullptr", "size": 1}]}]}
+            """;
+
+        string state = State(SyntheticStreams.Build(description, "00"u8.ToArray()));
+
+        Assert.Contains("\"serial (22)\": {\n        \"p\": [\n            \"nullptr\",\n            \"nullptr\"\n        ]", state, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WriteState_SyntheticStream_PrintsRamSizesAndDeviceFields()
     {
         string expected = """

@@ -1,9 +1,13 @@
 namespace MigrationFormat.Qemu.Tests;
 
-/// <summary>The real QEMU 7.2 streams in test/fixtures/qemu, copied next to the test assembly.</summary>
+/// <summary>The real QEMU 7.2 and 10.0 streams in test/fixtures/qemu, copied next to the test assembly.</summary>
 internal static class Fixtures
 {
-    public static readonly string[] Names = ["pc-serial-paused", "pc-serial", "q35-basic", "pc-devices"];
+    public static readonly string[] Names =
+    [
+        "pc-serial-paused", "pc-serial", "q35-basic", "pc-devices", "pc-virtio", "q35-virtio",
+        "q10-pc-i440fx-7.2-virtio", "q10-pc-q35-7.2-virtio", "q10-pc-i440fx-10.0-virtio", "q10-pc-q35-10.0-virtio",
+    ];
 
     private static readonly Dictionary<string, byte[]> Cache = [];
 

@@ -206,7 +206,8 @@ public class HostileInputTests
     [Theory]
     [InlineData(0x01)]
     [InlineData(0x0a)]
-    [InlineData(0x200)]
+    [InlineData(0x400)]
+    [InlineData(0x210)]
     public void Read_UnknownRamFlags_ThrowsInvalidEncoding(int flags)
     {
         byte[] stream = [.. "QEVM\0\0\0\u0003\u0001\0\0\0\u0002\u0003ram\0\0\0\0\0\0\0\u0004"u8, 0, 0, 0, 0, 0, 0, (byte)(flags >> 8), (byte)flags];

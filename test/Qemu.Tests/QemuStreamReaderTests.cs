@@ -205,6 +205,53 @@ public class QemuStreamReaderTests
     }
 
     [Fact]
+    public void Read_SwitchoverStartCommand_IsParsedAndWrittenBack()
+    {
+        byte[] stream = SyntheticStreams.Build(beforeEof: w => w.WriteCommand(new QemuCommandRecord(QemuCommand.SwitchoverStart, Array.Empty<byte>())));
+        var records = Fixtures.ReadAll(stream);
+        var output = new ArrayBufferWriter<byte>();
+        using (var writer = new QemuStreamWriter(output))
+        {
+            records.ForEach(writer.Write);
+        }
+
+        Assert.Equal((QemuCommand.SwitchoverStart, 0), records.OfType<QemuCommandRecord>().Select(c => (c.Command, c.Data.Length)).Single());
+        Assert.Equal(stream, output.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void Read_MultifdFlushRamRecord_IsAHeaderWordAlone()
+    {
+        // START of ram, the block list (total 0), a MULTIFD_FLUSH word, EOS, footer, EOF.
+        byte[] stream =
+        [
+            .. "QEVM\0\0\0\u0003\u0001\0\0\0\u0002\u0003ram\0\0\0\0\0\0\0\u0004"u8,
+            0, 0, 0, 0, 0, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0x02, 0x00, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x7E, 0, 0, 0, 2, 0x00,
+        ];
+
+        var ram = Fixtures.ReadAll(stream).OfType<QemuRamRecord>().Select(r => r.RecordType).ToList();
+
+        Assert.Equal([QemuRamRecordType.BlockList, QemuRamRecordType.MultifdFlush, QemuRamRecordType.EndOfSection], ram);
+    }
+
+    [Theory]
+    [InlineData(0x00)]
+    [InlineData(0x04)]
+    [InlineData(0x03)]
+    [InlineData(0x08)]
+    public void Read_NoDescriptionAndFooterBytesInsideAPayload_EndsTheSectionAtTheRealFooter(byte recordType)
+    {
+        // The payload starts with 7E and its own section id (22), then a record type byte, then bytes no record starts with.
+        byte[] payload = [0x7E, 0, 0, 0, 22, recordType, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, .. SyntheticStreams.SerialPayload()];
+        byte[] stream = SyntheticStreams.Build(description: null, payload: payload);
+        using var reader = new QemuStreamReader(new NonSeekableStream(new MemoryStream(stream)));
+
+        QemuSectionRecord read = reader.ReadAll().OfType<QemuSectionRecord>().Single(s => s.Kind == QemuRecordKind.SectionFull);
+
+        Assert.Equal(payload, read.Payload.ToArray());
+    }
+
+    [Fact]
     public void Read_AfterAFailure_ThrowsInvalidOperation()
     {
         using var reader = new QemuStreamReader(new MemoryStream("XXXXXXXX"u8.ToArray()));

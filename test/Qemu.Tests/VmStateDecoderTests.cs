@@ -210,6 +210,48 @@ public class VmStateDecoderTests
     }
 
     [Fact]
+    public void Decode_ArrayWhoseLastElementHasNoIndex_GivesEveryElement()
+    {
+        // QEMU 9.1 and later write no "index" on the last element of an array of structures with subsections.
+        VmDeviceDescription device = Device("""
+            "fields": [
+                {"name": "s", "index": 0, "type": "struct",
+                 "struct": {"vmsd_name": "e", "version": 1, "fields": [{"name": "x", "type": "uint8", "size": 1}]}, "size": 1},
+                {"name": "s", "type": "struct",
+                 "struct": {"vmsd_name": "e", "version": 1, "fields": [{"name": "x", "type": "uint8", "size": 1}]}, "size": 1}]
+            """);
+
+        var array = (VmStateArray)VmStateDecoder.Decode(device, new byte[] { 7, 9 })["s"]!;
+
+        Assert.Equal([7UL, 9UL], array.Elements.Select(e => ((VmStateInteger)((VmStateStruct)e)["x"]!).RawValue));
+        Assert.Equal((1, true), (device.Fields[1].Index, device.Fields[1].IsIndexInferred));
+    }
+
+    [Fact]
+    public void Decode_NullptrField_IsANullPointer()
+    {
+        VmDeviceDescription device = Device("""
+            "fields": [{"name": "p", "array_len": 2, "type": "nullptr", "size": 1}]
+            """);
+
+        var array = (VmStateArray)VmStateDecoder.Decode(device, "00"u8.ToArray())["p"]!;
+
+        Assert.All(array.Elements, e => Assert.IsType<VmStateNullPointer>(e));
+    }
+
+    [Fact]
+    public void Decode_NullptrFieldThatIsNotTheMarker_FailsAtTheByte()
+    {
+        VmDeviceDescription device = Device("""
+            "fields": [{"name": "a", "type": "uint8", "size": 1}, {"name": "p", "type": "nullptr", "size": 1}]
+            """);
+
+        var ex = Assert.Throws<MigrationFormatException>(() => VmStateDecoder.Decode(device, new byte[] { 1, 0 }, baseOffset: 10));
+
+        Assert.Equal((MigrationErrorKind.UnexpectedValue, 11L, "p"), (ex.Kind, ex.Offset, ex.FieldPath));
+    }
+
+    [Fact]
     public void Decode_BoolNonZero_IsTrue()
     {
         VmDeviceDescription device = Device("""
@@ -233,6 +275,7 @@ public class VmStateDecoderTests
             }
         }
 
-        Assert.Equal(31 + 31 + 30 + 36, decoded);
+        // The device sections of pc-serial-paused, pc-serial, q35-basic, pc-devices, then of the virtio machines.
+        Assert.Equal(31 + 31 + 30 + 36 + 35 + 34 + 35 + 34 + 35 + 34, decoded);
     }
 }

@@ -1,2 +1,2 @@
-global using MigrationFormat.Schema.Qemu;
+global using MigrationFormat.Qemu;
 global using Xunit;

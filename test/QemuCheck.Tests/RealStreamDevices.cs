@@ -1,4 +1,4 @@
-using MigrationFormat.Visitors.Qemu;
+using MigrationFormat.Qemu;
 
 namespace MigrationFormat.QemuCheck.Tests;
 

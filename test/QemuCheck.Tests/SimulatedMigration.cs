@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using MigrationFormat.Visitors.Qemu;
+using MigrationFormat.Qemu;
 
 namespace MigrationFormat.QemuCheck.Tests;
 

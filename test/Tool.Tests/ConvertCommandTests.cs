@@ -1,6 +1,6 @@
+using MigrationFormat.Qemu;
 using MigrationFormat.Samples;
 using MigrationFormat.Visitors;
-using MigrationFormat.Visitors.Qemu;
 using Xunit;
 
 namespace MigrationFormat.Tool.Tests;

@@ -67,8 +67,8 @@ public class SampleCommandTests
 
         Assert.Equal(0, result.ExitCode);
         using var input = File.OpenRead(dir.File("x"));
-        using var reader = new MigrationFormat.Visitors.Qemu.QemuStreamReader(input);
-        var section = Assert.Single(reader.ReadAll().OfType<MigrationFormat.Visitors.Qemu.QemuSectionRecord>());
+        using var reader = new MigrationFormat.Qemu.QemuStreamReader(input);
+        var section = Assert.Single(reader.ReadAll().OfType<MigrationFormat.Qemu.QemuSectionRecord>());
         Assert.Equal("serial", section.IdStr);
         Assert.Equal(3u, section.VersionId);
         var loaded = new Uart16550(3);

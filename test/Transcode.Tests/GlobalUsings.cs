@@ -1,2 +1,2 @@
-global using MigrationFormat.Visitors.Qemu;
+global using MigrationFormat.Qemu;
 global using Xunit;

@@ -1,6 +1,6 @@
 using System.Formats.Asn1;
+using MigrationFormat.Qemu;
 using MigrationFormat.Schema;
-using MigrationFormat.Schema.Qemu;
 using MigrationFormat.Visitors;
 using Xunit.Abstractions;
 
@@ -59,12 +59,12 @@ public sealed class QemuTranscoderTests(ITestOutputHelper output)
                 reader.SkipSection();
             }
 
-            Assert.Contains(DeviceCatalog.SchemaKey("serial", 3), reader.Schemas.Keys);
+            Assert.Contains(DeviceCatalog.SchemaKey("mc146818rtc", 3), reader.Schemas.Keys);
         }
 
         Assert.Equal(result.DeviceSections + result.OpaqueSections + 1, ids.Count);
         Assert.Equal(QemuTranscoder.VmDescriptionSectionId, ids[0]);
-        Assert.Contains("serial", ids);
+        Assert.Contains("mc146818rtc", ids);
         Assert.Contains("i8254", ids);
         Assert.Contains(QemuTranscoder.RecordSectionId, ids);
     }
@@ -97,7 +97,9 @@ public sealed class QemuTranscoderTests(ITestOutputHelper output)
         (byte[] withSchemas, QemuTranscodeResult with) = ToBer(original, embedSchemas: true);
         (byte[] withoutSchemas, QemuTranscodeResult without) = ToBer(original, embedSchemas: false);
 
-        output.WriteLine($"| {fixture} | {with.DeviceSections} | {with.LegacyDeviceBytes} | {with.BerDeviceBytes} | {with.BerDeviceBytes + with.SchemaBytes} | "
+        output.WriteLine(
+            $"| {fixture} | {with.DeviceSections} | {with.RawDeviceSections} | {with.LegacyDeviceBytes} | {with.BerDeviceBytes} | "
+            + $"{(double)with.BerDeviceBytes / with.LegacyDeviceBytes:0.000} | {with.BerDeviceBytes + with.SchemaBytes} | "
             + $"{original.Length} | {withoutSchemas.Length} | {withSchemas.Length} |");
 
         Assert.Equal(with.BerDeviceBytes, without.BerDeviceBytes);

@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Text;
-using MigrationFormat.Visitors.Qemu;
+using MigrationFormat.Qemu;
 
 namespace MigrationFormat.DeviceState.Vfio;
 

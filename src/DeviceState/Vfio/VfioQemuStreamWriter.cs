@@ -1,7 +1,7 @@
 using System;
 using System.Buffers;
 using System.IO;
-using MigrationFormat.Visitors.Qemu;
+using MigrationFormat.Qemu;
 
 namespace MigrationFormat.DeviceState.Vfio;
 

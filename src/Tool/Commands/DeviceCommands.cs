@@ -5,12 +5,12 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using MigrationFormat.Qemu;
 using MigrationFormat.Schema;
 using MigrationFormat.Schema.Asn1;
 using MigrationFormat.Tool.Devices;
 using MigrationFormat.Tool.IO;
 using MigrationFormat.Visitors;
-using MigrationFormat.Visitors.Qemu;
 
 namespace MigrationFormat.Tool.Commands;
 
@@ -89,7 +89,7 @@ internal static class DeviceCommands
         switch (ToolFiles.Detect(input))
         {
             case InputFormat.Migration:
-                (skipped, defaulted) = LoadBer(input, device);
+                (skipped, defaulted) = LoadBer(input, device, console.Budget);
                 break;
             case InputFormat.Qemu:
                 LoadQemu(console, input, device);
@@ -158,9 +158,9 @@ internal static class DeviceCommands
     }
 
     /// <summary>Loads the first section for the device, all or nothing, the whole stream read and checked.</summary>
-    private static (IReadOnlyList<string> Skipped, IReadOnlyList<string> Defaulted) LoadBer(Stream input, IDeviceState device)
+    private static (IReadOnlyList<string> Skipped, IReadOnlyList<string> Defaulted) LoadBer(Stream input, IDeviceState device, ResourceBudget budget)
     {
-        using var reader = new MigrationStreamReader(input, leaveOpen: true);
+        using var reader = new MigrationStreamReader(input, new BerLoadOptions { Budget = budget }, leaveOpen: true);
         bool loaded = false;
         int named = 0;
         IReadOnlyList<SectionLoadResult> results = reader.LoadAll(section =>
@@ -199,7 +199,7 @@ internal static class DeviceCommands
     {
         QemuSectionRecord? chosen = null;
         var seen = new List<string>();
-        using (var reader = new QemuStreamReader(input, default, leaveOpen: true))
+        using (var reader = new QemuStreamReader(input, new QemuStreamReaderOptions { Budget = console.Budget }, leaveOpen: true))
         {
             while (reader.Read() is { } record)
             {

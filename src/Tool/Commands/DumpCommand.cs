@@ -6,26 +6,40 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using MigrationFormat.Ber;
+using MigrationFormat.Qemu;
 using MigrationFormat.Schema;
 using MigrationFormat.Tool.Devices;
 using MigrationFormat.Tool.IO;
 using MigrationFormat.Tool.Walking;
-using MigrationFormat.Visitors.Qemu;
+using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Tool.Commands;
 
 /// <summary>
 /// <c>migfmt dump</c>: a stream as a tree, printed as it is read. A BER input shows every value with its offset, tag,
 /// flag, length, name and value, and each checksum verified; a QEMU stream shows its records, or with <c>--json</c>
-/// the document QEMU's <c>analyze-migration.py --dump state</c> prints. <c>--schemas</c> prints the schemas a BER
-/// stream embeds. A stream that is cut, malformed or fails a checksum is dumped up to the problem and exits 1.
+/// the document QEMU's <c>analyze-migration.py --dump state</c> prints (with <c>--typed</c>, that document with what the
+/// VM description leaves opaque named through the typed models). <c>--schemas</c> prints the schemas a BER stream
+/// embeds. A stream that is cut, malformed or fails a checksum is dumped up to the problem and exits 1.
 /// </summary>
 internal static class DumpCommand
 {
-    public static int Run(ToolConsole console, string path, bool json, bool schemas, DeviceSet devices)
+    public static int Run(ToolConsole console, string path, bool json, bool schemas, DeviceSet devices, bool typed = false)
     {
+        if (typed && !json)
+        {
+            throw new UsageException("dump: --typed goes with --json (the text tree of a QEMU stream names virtio and slirp fields already).");
+        }
+
         using InputStream input = ToolFiles.Open(console, path, "dump");
         InputFormat format = ToolFiles.Detect(input);
+        if (typed && format != InputFormat.Qemu)
+        {
+            throw new ToolInputException(
+                $"dump --typed: expected a QEMU savevm stream (51 45 56 4D, \"QEVM\"), whose VM description leaves virtio and slirp opaque; "
+                + $"found {ToolFiles.DescribeStart(input)} in {input.Name}.");
+        }
+
         if (format == InputFormat.Qemu)
         {
             if (schemas)
@@ -35,7 +49,7 @@ internal static class DumpCommand
                     + "which embeds none. Convert it first (migfmt convert --to ber derives schemas from its VM description).");
             }
 
-            return DumpQemu(console, input, json);
+            return DumpQemu(console, input, json, typed, devices);
         }
 
         if (schemas)
@@ -50,7 +64,7 @@ internal static class DumpCommand
         }
 
         string start = format == InputFormat.Other ? ToolFiles.DescribeStart(input) : string.Empty;
-        using var walker = new StreamWalker(input, devices.SchemaOf);
+        using var walker = new StreamWalker(input, devices.SchemaOf, console.Budget);
         var failures = new FailureLog();
         try
         {
@@ -242,7 +256,7 @@ internal static class DumpCommand
     /// <summary>Prints the embedded schemas as one document <c>migfmt check</c> reads: <c>{"devices": [...]}</c>.</summary>
     private static int DumpSchemas(ToolConsole console, InputStream input)
     {
-        using var walker = new StreamWalker(input, deviceSchemas: null);
+        using var walker = new StreamWalker(input, deviceSchemas: null, console.Budget);
         var failures = new FailureLog();
         while (walker.Read())
         {
@@ -280,23 +294,58 @@ internal static class DumpCommand
         return Program.ExitOk;
     }
 
-    private static int DumpQemu(ToolConsole console, InputStream input, bool json)
+    private static int DumpQemu(ToolConsole console, InputStream input, bool json, bool typed, DeviceSet devices)
     {
         if (json)
         {
-            // The analyzer's document needs the VM description, which comes last: device payloads are held until it is read.
-            var buffer = new ArrayBufferWriter<byte>();
-            AnalyzerJsonWriter.WriteState(input, buffer);
+            // The analyzer's document needs the VM description, which comes last: device payloads are held until it is read;
+            // the document itself goes out as it is written.
             Stream output = console.OpenOutput();
-            output.Write(buffer.WrittenSpan);
+            var writer = new ChunkedOutputWriter(output);
+            var readerOptions = new QemuStreamReaderOptions { Budget = console.Budget };
+            if (typed)
+            {
+                AnalyzerJsonWriter.WriteTypedState(input, writer, readerOptions);
+            }
+            else
+            {
+                AnalyzerJsonWriter.WriteState(input, writer, readerOptions);
+            }
+
+            writer.Flush();
             output.Flush();
         }
         else
         {
-            QemuStreamDumper.Dump(input, console.Out, new QemuDumpOptions { DescribeChunkedBlob = DescribeBackendState });
+            var options = new QemuDumpOptions
+            {
+                DescribeChunkedBlob = DescribeBackendState,
+                DescribeUndescribedSection = section => DescribeKnownSection(devices, section),
+                ReaderOptions = new QemuStreamReaderOptions { Budget = console.Budget },
+            };
+            QemuStreamDumper.Dump(input, console.Out, options);
         }
 
         return Program.ExitOk;
+    }
+
+    /// <summary>
+    /// A section of a QEMU stream without a VM description (as <c>sample --format legacy</c> writes), loaded by the code of
+    /// the device its id names (the samples, or those of <c>--assembly</c>) and printed as that device's state JSON;
+    /// <see langword="null"/> when no known device has that id and version. A payload the device cannot load is an error.
+    /// </summary>
+    private static string? DescribeKnownSection(DeviceSet devices, QemuSectionRecord section)
+    {
+        DeviceType? type = devices.Find(section.IdStr);
+        if (type is null || section.VersionId > int.MaxValue || !type.Supports((int)section.VersionId))
+        {
+            return null;
+        }
+
+        int version = (int)section.VersionId;
+        IDeviceState device = type.Create(version);
+        LegacyDeviceSerializer.Load(device, section.Payload.Span, version, baseOffset: section.Offset + section.HeaderLength);
+        return string.Create(CultureInfo.InvariantCulture, $"{type.Id} v{version} ({type.Description}):\n{Program.StateJson(device)}");
     }
 
     /// <summary>A back-end's state found in a QEMU stream as a chunked blob, dumped as text when it is a BER migration stream.</summary>

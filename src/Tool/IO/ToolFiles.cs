@@ -65,7 +65,7 @@ internal static class ToolFiles
             return InputFormat.Migration;
         }
 
-        return prefix.Length == 4 && Visitors.Qemu.QemuStreamFormat.IsQemuStream(prefix) ? InputFormat.Qemu : InputFormat.Other;
+        return prefix.Length == 4 && MigrationFormat.Qemu.QemuStreamFormat.IsQemuStream(prefix) ? InputFormat.Qemu : InputFormat.Other;
     }
 
     /// <summary>Says what an input begins with, for messages: its first bytes in hex and as text.</summary>

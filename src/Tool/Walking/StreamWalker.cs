@@ -16,14 +16,11 @@ namespace MigrationFormat.Tool.Walking;
 /// </summary>
 /// <remarks>
 /// Memory is bounded by the open nesting (at most <see cref="BerReaderOptions.DefaultMaxDepth"/> frames), one value's
-/// contents, and the schemas the stream embeds (at most <see cref="MaxSchemaBytes"/> inflated); nothing grows with the
-/// number of values, and nothing recurses.
+/// contents, and the schemas the stream embeds (inflated, charged to the resource budget: a constant plus a multiple of
+/// the input read); nothing grows with the number of values, and nothing recurses.
 /// </remarks>
 internal sealed class StreamWalker : IDisposable
 {
-    /// <summary>The most inflated schema bytes one stream may embed, over all its documents.</summary>
-    public const int MaxSchemaBytes = 64 * 1024 * 1024;
-
     private readonly BerInputSource _source;
     private readonly Func<string, int, ConfigurationRecord?, DeviceSchema?>? _deviceSchemas;
     private readonly List<Frame> _frames = [];
@@ -33,7 +30,7 @@ internal sealed class StreamWalker : IDisposable
     private readonly Dictionary<string, DeviceSchema> _schemas = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _schemaDocuments = new(StringComparer.Ordinal);
     private WalkToken _current;
-    private long _schemaBytes;
+    private readonly ResourceMeter _meter;
     private bool _any;
     private bool _integrity;
     private bool _ended;
@@ -45,9 +42,11 @@ internal sealed class StreamWalker : IDisposable
     /// Gives the schema of a device version the tool knows, in the layout of the section's configuration (or
     /// <see langword="null"/> when it carries none), for sections the stream does not describe; or <see langword="null"/>.
     /// </param>
-    public StreamWalker(Stream input, Func<string, int, ConfigurationRecord?, DeviceSchema?>? deviceSchemas)
+    /// <param name="budget">What the embedded schemas may take, inflated, over all documents.</param>
+    public StreamWalker(Stream input, Func<string, int, ConfigurationRecord?, DeviceSchema?>? deviceSchemas, ResourceBudget budget = default)
     {
         _source = new BerInputSource(input) { TrackChecksums = true };
+        _meter = new ResourceMeter(budget);
         _deviceSchemas = deviceSchemas;
         _current = _live;
     }
@@ -1120,10 +1119,12 @@ internal sealed class StreamWalker : IDisposable
     {
         string key = entry.Key ?? "?";
         byte[] document;
+        long read = token.Offset + token.Contents.Length;
+        string what = "the embedded schema '" + key + "'";
         try
         {
             document = token.Tag == MigrationStreamFormat.CompressedSchemaTag
-                ? SchemaCompression.Decompress(token.Contents.ToArray(), SchemaCompression.DefaultMaxDocumentLength, token.Offset)
+                ? SchemaCompression.Decompress(token.Contents.ToArray(), _meter, read, what, token.Offset)
                 : token.Contents.ToArray();
         }
         catch (MigrationFormatException ex) when (ex.Kind != MigrationErrorKind.LimitExceeded)
@@ -1132,15 +1133,9 @@ internal sealed class StreamWalker : IDisposable
             return;
         }
 
-        _schemaBytes += document.Length;
-        if (_schemaBytes > MaxSchemaBytes)
+        if (token.Tag != MigrationStreamFormat.CompressedSchemaTag)
         {
-            throw new MigrationFormatException(
-                MigrationErrorKind.LimitExceeded,
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Expected at most {MaxSchemaBytes} bytes of embedded schemas in all; found more by schema '{key}'."),
-                token.Offset);
+            _meter.Charge(document.Length, read, what, token.Offset);
         }
 
         _schemaDocuments[key] = document;

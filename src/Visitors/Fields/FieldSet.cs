@@ -156,17 +156,25 @@ public sealed class FieldSet
         new(this, FieldKind.String, new FieldOptions(name, tag, skippable, since, removedIn, description), RequireNonNegative(maxLength));
 
     /// <summary>Declares a variable-length byte string of at most <paramref name="maxLength"/> bytes (0: the reader's limit).</summary>
-    /// <inheritdoc cref="String" path="/param"/>
+    /// <param name="name">The field's name.</param>
+    /// <param name="tag">The BER tag number, unique within this set.</param>
+    /// <param name="maxLength">The largest length accepted on load, or 0.</param>
+    /// <param name="skippable"><see langword="true"/> when a destination may safely lose it.</param>
+    /// <param name="since">The version that introduced it.</param>
+    /// <param name="removedIn">The version that removed it, or 0.</param>
+    /// <param name="description">A description for schemas.</param>
+    /// <param name="legacyFraming">
+    /// How a legacy QEMU stream frames it: a be32 length first (the default), or <see cref="LegacyFraming.Implied"/> when the
+    /// device knows the length (QEMU's <c>VMSTATE_VBUFFER</c>): it sizes the array before a legacy load visits it.
+    /// </param>
     /// <returns>The field.</returns>
+    /// <exception cref="ArgumentException"><paramref name="legacyFraming"/> is <see cref="LegacyFramingKind.Markers"/>, which only lists have.</exception>
     public FieldSpec<byte[]> Bytes(
-        string name,
-        int tag,
-        int maxLength = 0,
-        bool skippable = false,
-        int since = 1,
-        int removedIn = 0,
-        string? description = null) =>
-        new(this, FieldKind.Bytes, new FieldOptions(name, tag, skippable, since, removedIn, description), RequireNonNegative(maxLength));
+        string name, int tag, int maxLength = 0, bool skippable = false, int since = 1, int removedIn = 0, string? description = null,
+        LegacyFraming legacyFraming = default) =>
+        legacyFraming.Kind == LegacyFramingKind.Markers
+            ? throw new ArgumentException("A byte string is framed by a count or by its device, not by markers.", nameof(legacyFraming))
+            : new(this, FieldKind.Bytes, new FieldOptions(name, tag, skippable, since, removedIn, description), RequireNonNegative(maxLength), legacyFraming);
 
     /// <summary>Declares a byte buffer of exactly <paramref name="size"/> bytes.</summary>
     /// <param name="name">The field's name.</param>
@@ -219,9 +227,12 @@ public sealed class FieldSet
     /// <param name="since">The version that introduced it.</param>
     /// <param name="removedIn">The version that removed it, or 0.</param>
     /// <param name="description">A description for schemas.</param>
+    /// <param name="legacyFraming">How a legacy QEMU stream frames it: a be32 count first (the default), no count (the device knows it), or markers.</param>
     /// <returns>The field.</returns>
-    public ListSpec List(string name, int tag, int maxCount = 0, bool skippable = false, int since = 1, int removedIn = 0, string? description = null) =>
-        new(this, new FieldOptions(name, tag, skippable, since, removedIn, description), RequireNonNegative(maxCount));
+    public ListSpec List(
+        string name, int tag, int maxCount = 0, bool skippable = false, int since = 1, int removedIn = 0, string? description = null,
+        LegacyFraming legacyFraming = default) =>
+        new(this, new FieldOptions(name, tag, skippable, since, removedIn, description), RequireNonNegative(maxCount), legacyFraming);
 
     /// <summary>Declares an optional group of fields, sent only when the device says it is needed.</summary>
     /// <param name="name">The group's name; in a legacy stream, the subsection is named <c>parent/name</c> unless the name has a '/'.</param>

@@ -26,7 +26,8 @@ public abstract class FieldSpec
 {
     private SubsectionNameMemo? _subsectionName;
 
-    private protected FieldSpec(FieldSet owner, FieldKind kind, in FieldOptions options, int length, int legacyVersion = 1)
+    private protected FieldSpec(
+        FieldSet owner, FieldKind kind, in FieldOptions options, int length, int legacyVersion = 1, LegacyFraming legacyFraming = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentException.ThrowIfNullOrEmpty(options.Name);
@@ -51,6 +52,7 @@ public abstract class FieldSpec
         Description = options.Description;
         Length = length;
         LegacyVersion = legacyVersion;
+        LegacyFraming = legacyFraming;
         BerTag = new BerTag(options.Skippable ? BerTagClass.Private : BerTagClass.ContextSpecific, (ulong)options.Tag, kind.IsConstructed());
         byte[] octets = new byte[BerTag.EncodedLength];
         BerEncoder.WriteTag(octets, BerTag);
@@ -104,6 +106,12 @@ public abstract class FieldSpec
     /// subsection with its own vmsd's version; 1 unless a device model says otherwise).
     /// </summary>
     public int LegacyVersion { get; }
+
+    /// <summary>
+    /// Gets how a legacy QEMU stream frames this field when it is a list or a variable byte string (a be32 count, unless the
+    /// declaration says otherwise); every other kind ignores it.
+    /// </summary>
+    public LegacyFraming LegacyFraming { get; }
 
     /// <summary>Gets the BER tag this field is written with.</summary>
     public BerTag BerTag { get; }

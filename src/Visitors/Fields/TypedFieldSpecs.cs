@@ -11,8 +11,8 @@ namespace MigrationFormat.Visitors;
 /// <typeparam name="T">The field's value type.</typeparam>
 public sealed class FieldSpec<T> : FieldSpec
 {
-    internal FieldSpec(FieldSet owner, FieldKind kind, in FieldOptions options, int maxLength = 0)
-        : base(owner, kind, options, maxLength)
+    internal FieldSpec(FieldSet owner, FieldKind kind, in FieldOptions options, int maxLength = 0, LegacyFraming legacyFraming = default)
+        : base(owner, kind, options, maxLength, legacyFraming: legacyFraming)
     {
     }
 }
@@ -37,8 +37,9 @@ public sealed class ArrayFieldSpec<T> : FieldSpec
 /// <summary>A field that holds other fields: a structure, a list's element or an optional group.</summary>
 public abstract class CompositeFieldSpec : FieldSpec
 {
-    private protected CompositeFieldSpec(FieldSet owner, FieldKind kind, in FieldOptions options, int length, int legacyVersion = 1)
-        : base(owner, kind, options, length, legacyVersion)
+    private protected CompositeFieldSpec(
+        FieldSet owner, FieldKind kind, in FieldOptions options, int length, int legacyVersion = 1, LegacyFraming legacyFraming = default)
+        : base(owner, kind, options, length, legacyVersion, legacyFraming)
     {
         Members = new FieldSet(this);
     }
@@ -60,8 +61,8 @@ public sealed class StructSpec : CompositeFieldSpec
 /// <see cref="CompositeFieldSpec.Members"/>.</summary>
 public sealed class ListSpec : CompositeFieldSpec
 {
-    internal ListSpec(FieldSet owner, in FieldOptions options, int maxCount)
-        : base(owner, FieldKind.List, options, maxCount)
+    internal ListSpec(FieldSet owner, in FieldOptions options, int maxCount, LegacyFraming legacyFraming = default)
+        : base(owner, FieldKind.List, options, maxCount, legacyFraming: legacyFraming)
     {
     }
 

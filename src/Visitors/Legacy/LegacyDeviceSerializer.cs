@@ -71,7 +71,11 @@ public static class LegacyDeviceSerializer
         transaction.Begin(device, streamVersion);
         try
         {
-            var visitor = new LegacyInputVisitor(payload, device.Version, streamVersion, name, baseOffset, options) { Transaction = transaction };
+            var visitor = new LegacyInputVisitor(payload, device.Version, streamVersion, name, baseOffset, options)
+            {
+                Transaction = transaction,
+                ListCounter = device as ILegacyListCounter,
+            };
             device.Visit(ref visitor);
             visitor.CheckNoUnknownSubsection();
             if (visitor.BytesConsumed != payload.Length)

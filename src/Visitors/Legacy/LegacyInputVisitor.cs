@@ -33,6 +33,9 @@ public ref struct LegacyInputVisitor : IStateVisitor
     /// arrives.</summary>
     internal LoadTransaction? Transaction { get; init; }
 
+    /// <summary>Gets the device's counter of marker-framed lists (<see cref="LegacyFramingKind.Markers"/>), or <see langword="null"/>.</summary>
+    public ILegacyListCounter? ListCounter { get; init; }
+
     /// <summary>Creates a loading visitor over one device's payload.</summary>
     /// <param name="payload">The payload bytes.</param>
     /// <param name="version">The version the destination device runs as.</param>
@@ -109,10 +112,27 @@ public ref struct LegacyInputVisitor : IStateVisitor
     /// <inheritdoc/>
     public void Field(FieldSpec<byte[]> field, ref byte[] value)
     {
-        if (Present(field))
+        if (!Present(field))
         {
-            value = TakeCounted(field).ToArray();
+            return;
         }
+
+        if (field.LegacyFraming.Kind == LegacyFramingKind.Implied)
+        {
+            // The device sized the array from state it has already loaded; a new array keeps the old one for a rollback.
+            int length = value?.Length ?? 0;
+            if (field.Length > 0 && length > field.Length)
+            {
+                throw Error(
+                    MigrationErrorKind.LimitExceeded, $"Field '{field.Name}' holds at most {field.Length} bytes; the device expects {length}.", field.Name,
+                    _position);
+            }
+
+            value = Take(field, length).ToArray();
+            return;
+        }
+
+        value = TakeCounted(field).ToArray();
     }
 
     /// <inheritdoc/>
@@ -161,24 +181,51 @@ public ref struct LegacyInputVisitor : IStateVisitor
             return -1;
         }
 
-        uint declared = BinaryPrimitives.ReadUInt32BigEndian(Take(field, 4));
         int max = field.Length > 0 ? field.Length : _options.EffectiveMaxListCount;
-        if (declared > (uint)max)
+        int at = _position;
+        long declared;
+        switch (field.LegacyFraming.Kind)
         {
-            throw Error(
-                MigrationErrorKind.LimitExceeded,
-                $"List '{field.Name}' declares {declared} elements; at most {max} are accepted.",
-                field.Name,
-                _position - 4);
+            case LegacyFramingKind.Implied:
+                declared = count;
+                break;
+            case LegacyFramingKind.Markers:
+                declared = ListCounter is null
+                    ? throw Error(
+                        MigrationErrorKind.UnexpectedValue, $"List '{field.Name}' is framed by markers, and the device counts no such list.", field.Name, at)
+                    : ListCounter.CountLegacyElements(field, _data.Slice(_position), _streamVersion);
+                if (declared < 0)
+                {
+                    throw Error(
+                        MigrationErrorKind.UnexpectedValue,
+                        $"List '{field.Name}' is not a run of elements each after 0x{field.LegacyFraming.ElementMarker:x2}, "
+                        + $"ended by 0x{field.LegacyFraming.EndMarker:x2}.",
+                        field.Name,
+                        at);
+                }
+
+                break;
+            default:
+                declared = BinaryPrimitives.ReadUInt32BigEndian(Take(field, 4));
+                break;
         }
 
-        _names.Push(field.Name);
+        if (declared < 0 || declared > max)
+        {
+            throw Error(MigrationErrorKind.LimitExceeded, $"List '{field.Name}' declares {declared} elements; at most {max} are accepted.", field.Name, at);
+        }
+
+        _names.Push(field.Name, field);
         return (int)declared;
     }
 
     /// <inheritdoc/>
-    public readonly void BeginElement()
+    public void BeginElement()
     {
+        if (_names.InnermostList is { LegacyFraming: { Kind: LegacyFramingKind.Markers } framing } list)
+        {
+            ExpectMarker(list, framing.ElementMarker);
+        }
     }
 
     /// <inheritdoc/>
@@ -187,7 +234,15 @@ public ref struct LegacyInputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void EndList() => _names.Pop();
+    public void EndList()
+    {
+        if (_names.InnermostList is { LegacyFraming: { Kind: LegacyFramingKind.Markers } framing } list)
+        {
+            ExpectMarker(list, framing.EndMarker);
+        }
+
+        _names.Pop();
+    }
 
     /// <inheritdoc/>
     public OptionalGroup BeginOptional(OptionalSpec field, bool needed)
@@ -294,6 +349,17 @@ public ref struct LegacyInputVisitor : IStateVisitor
     }
 
     private bool Present(FieldSpec field) => field.ExistsIn(_version) && field.ExistsIn(_streamVersion);
+
+    private void ExpectMarker(ListSpec list, byte expected)
+    {
+        byte found = Take(list, 1)[0];
+        if (found != expected)
+        {
+            throw Error(
+                MigrationErrorKind.UnexpectedValue, $"List '{list.Name}' expects the marker 0x{expected:x2} here, found 0x{found:x2}.", list.Name,
+                _position - 1);
+        }
+    }
 
     private void EndScope()
     {

@@ -14,16 +14,19 @@ internal struct LegacyNameStack
     private const int InlineLevels = 8;
 
     private InlineNames _inline;
+    private InlineLists _inlineLists;
     private string[]? _deeper;
+    private ListSpec?[]? _deeperLists;
 
     /// <summary>Gets the number of open levels.</summary>
     public int Depth { get; private set; }
 
-    /// <summary>Opens a level named <paramref name="name"/>.</summary>
-    public void Push(string name)
+    /// <summary>Opens a level named <paramref name="name"/>; <paramref name="list"/> when the level is a list.</summary>
+    public void Push(string name, ListSpec? list = null)
     {
         if (Depth < InlineLevels)
         {
+            _inlineLists[Depth] = list;
             _inline[Depth++] = name;
             return;
         }
@@ -32,11 +35,17 @@ internal struct LegacyNameStack
         if (_deeper is null || index == _deeper.Length)
         {
             Array.Resize(ref _deeper, Math.Max(InlineLevels, index * 2));
+            Array.Resize(ref _deeperLists, _deeper.Length);
         }
 
         _deeper[index] = name;
+        _deeperLists![index] = list;
         Depth++;
     }
+
+    /// <summary>Gets the list the innermost level is, or <see langword="null"/> (list elements are visited at their list's level).</summary>
+    public readonly ListSpec? InnermostList =>
+        Depth == 0 ? null : Depth <= InlineLevels ? _inlineLists[Depth - 1] : _deeperLists![Depth - 1 - InlineLevels];
 
     /// <summary>Closes the innermost level.</summary>
     public void Pop() => Depth--;
@@ -62,5 +71,11 @@ internal struct LegacyNameStack
     private struct InlineNames
     {
         private string? _element0;
+    }
+
+    [InlineArray(InlineLevels)]
+    private struct InlineLists
+    {
+        private ListSpec? _element0;
     }
 }

@@ -114,8 +114,12 @@ public ref struct LegacyOutputVisitor : IStateVisitor
         if (field.ExistsIn(_version))
         {
             byte[] bytes = value ?? [];
-            BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), (uint)bytes.Length);
-            _buffered += 4;
+            if (field.LegacyFraming.Kind == LegacyFramingKind.CountPrefix)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), (uint)bytes.Length);
+                _buffered += 4;
+            }
+
             WriteRaw(bytes);
         }
     }
@@ -169,15 +173,24 @@ public ref struct LegacyOutputVisitor : IStateVisitor
             return -1;
         }
 
-        BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), (uint)count);
-        _buffered += 4;
-        _names.Push(field.Name);
+        if (field.LegacyFraming.Kind == LegacyFramingKind.CountPrefix)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), (uint)count);
+            _buffered += 4;
+        }
+
+        _names.Push(field.Name, field);
         return count;
     }
 
     /// <inheritdoc/>
-    public readonly void BeginElement()
+    public void BeginElement()
     {
+        if (_names.InnermostList is { LegacyFraming: { Kind: LegacyFramingKind.Markers } framing })
+        {
+            Reserve(1)[0] = framing.ElementMarker;
+            _buffered += 1;
+        }
     }
 
     /// <inheritdoc/>
@@ -186,7 +199,16 @@ public ref struct LegacyOutputVisitor : IStateVisitor
     }
 
     /// <inheritdoc/>
-    public void EndList() => _names.Pop();
+    public void EndList()
+    {
+        if (_names.InnermostList is { LegacyFraming: { Kind: LegacyFramingKind.Markers } framing })
+        {
+            Reserve(1)[0] = framing.EndMarker;
+            _buffered += 1;
+        }
+
+        _names.Pop();
+    }
 
     /// <inheritdoc/>
     public OptionalGroup BeginOptional(OptionalSpec field, bool needed)

@@ -20,6 +20,7 @@ internal sealed class LoadTransaction
     private readonly List<IBlobState> _staged = [];
     private IDeviceState? _device;
     private int _sourceVersion;
+    private bool _prepared;
 
     /// <summary>Gets the device being loaded, or <see langword="null"/> when no load is open.</summary>
     public IDeviceState? Device => _device;
@@ -55,6 +56,17 @@ internal sealed class LoadTransaction
     /// <exception cref="MigrationFormatException">The device's post-load hook rejected the state; the device is as it was.</exception>
     public void Commit()
     {
+        Prepare();
+        Complete();
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Commit"/>, for loads that take effect together: the post-load hook runs and the
+    /// load stays open, to end in <see cref="Complete"/> or <see cref="Revert"/>.
+    /// </summary>
+    /// <exception cref="MigrationFormatException">The device's post-load hook rejected the state; the device is as it was.</exception>
+    public void Prepare()
+    {
         IDeviceState device = Open();
         try
         {
@@ -66,6 +78,13 @@ internal sealed class LoadTransaction
             throw;
         }
 
+        _prepared = true;
+    }
+
+    /// <summary>The second half of <see cref="Commit"/>: every staged blob is made current and the load ends.</summary>
+    public void Complete()
+    {
+        Open();
         foreach (IBlobState blob in _staged)
         {
             blob.CommitLoad();
@@ -73,6 +92,31 @@ internal sealed class LoadTransaction
 
         _staged.Clear();
         _device = null;
+        _prepared = false;
+    }
+
+    /// <summary>
+    /// Ends an open load unsuccessfully, prepared or not: the fields are put back and staged blobs dropped. When the
+    /// post-load hook already ran over the loaded fields, it runs again over the restored ones, so that the live state
+    /// it derives matches them again.
+    /// </summary>
+    public void Revert()
+    {
+        IDeviceState? device = _device;
+        bool prepared = _prepared;
+        Abort();
+        if (prepared && device is IStateHooks hooks)
+        {
+            try
+            {
+                hooks.PostLoad(device.Version);
+            }
+            catch (MigrationFormatException)
+            {
+                // The device held exactly these fields before the load, so its hook accepted them then; a refusal
+                // now must not hide the failure that is being reported.
+            }
+        }
     }
 
     /// <summary>Ends the load unsuccessfully: the device's fields are put back and every staged blob is dropped.</summary>
@@ -86,6 +130,7 @@ internal sealed class LoadTransaction
         _snapshot.Restore(_device, _device.Version);
         DropStaged();
         _device = null;
+        _prepared = false;
     }
 
     private void DropStaged()

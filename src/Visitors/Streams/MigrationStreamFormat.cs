@@ -45,6 +45,12 @@ public static class MigrationStreamFormat
     /// <summary><c>[APPLICATION 5]</c> primitive: a 4-byte big-endian CRC-32C closing a section or the trailer.</summary>
     public static BerTag ChecksumTag => new(BerTagClass.Application, 5);
 
+    /// <summary>
+    /// <c>[0]</c> primitive: a capability in the header that a reader must understand (its contents UTF-8, like the
+    /// UTF8String of a capability a reader may ignore); a reader that does not fails before it reads any section.
+    /// </summary>
+    public static BerTag RequiredCapabilityTag => new(BerTagClass.ContextSpecific, 0);
+
     /// <summary>The capability a stream with checksums announces in its header.</summary>
     public const string IntegrityCapability = "crc32c";
 

@@ -48,6 +48,7 @@ public sealed class MigrationStreamReader : IDisposable
     private readonly BerLoadSession _session;
     private readonly LoadTransaction _transaction = new();
     private readonly Dictionary<string, byte[]> _schemas = new(StringComparer.Ordinal);
+    private readonly ResourceMeter _meter;
     private SectionHeader? _current;
     private bool _atEnd;
     private bool _integrity;
@@ -81,6 +82,7 @@ public sealed class MigrationStreamReader : IDisposable
     {
         _input = input;
         _ownedStream = owned;
+        _meter = new ResourceMeter(options.Budget);
         try
         {
             _input.TrackChecksums = true;
@@ -537,7 +539,7 @@ public sealed class MigrationStreamReader : IDisposable
         var capabilities = new List<string>();
         while (_input.Peek() && _input.TokenType != BerTokenType.EndConstructed)
         {
-            capabilities.Add(ReadString("a capability"));
+            capabilities.Add(ReadCapability());
         }
 
         ExpectEnd("the capabilities");
@@ -571,13 +573,19 @@ public sealed class MigrationStreamReader : IDisposable
             BerTag tag = _input.Tag;
             long offset = _input.TokenOffset;
             _input.Accept();
+            byte[] value = _input.Value.ToArray();
+
+            // Each document is bounded on its own, and all of them together by the budget: their sum grows with the input.
+            long read = offset + value.Length;
+            string what = "the embedded schema '" + key + "'";
             if (tag == MigrationStreamFormat.CompressedSchemaTag)
             {
-                _schemas[key] = SchemaCompression.Decompress(_input.Value.ToArray(), SchemaCompression.DefaultMaxDocumentLength, offset);
+                _schemas[key] = SchemaCompression.Decompress(value, _meter, read, what, offset);
             }
             else if (tag == BerTag.OctetString)
             {
-                _schemas[key] = _input.Value.ToArray();
+                _meter.Charge(value.Length, read, what, offset);
+                _schemas[key] = value;
             }
             else
             {
@@ -770,6 +778,32 @@ public sealed class MigrationStreamReader : IDisposable
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Reads a capability: a UTF8String the reader may ignore, or a <c>[0]</c> one it must understand; this reader
+    /// understands only <see cref="MigrationStreamFormat.IntegrityCapability"/>, so it fails on any other required one
+    /// before it reads a section.
+    /// </summary>
+    private string ReadCapability()
+    {
+        Expect(BerTokenType.Primitive, "a capability");
+        if (_input.Tag != MigrationStreamFormat.RequiredCapabilityTag)
+        {
+            return ReadString("a capability");
+        }
+
+        long offset = _input.TokenOffset;
+        string name = ReadString("a required capability", MigrationStreamFormat.RequiredCapabilityTag);
+        if (name != MigrationStreamFormat.IntegrityCapability)
+        {
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnsupportedVersion,
+                $"The stream requires capability '{name}', which this reader does not understand.",
+                offset);
+        }
+
+        return name;
     }
 
     private string ReadString(string what) => ReadString(what, BerTag.Utf8String);

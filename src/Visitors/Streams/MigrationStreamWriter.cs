@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Pipelines;
+using System.Threading.Tasks;
 using MigrationFormat.Ber;
 
 namespace MigrationFormat.Visitors;
@@ -51,7 +52,7 @@ public sealed class MigrationStreamWriter : IDisposable
         _output = _checksum ?? output;
         if (output is PipeWriter pipe)
         {
-            _drain = () => pipe.FlushAsync().AsTask().GetAwaiter().GetResult();
+            _drain = () => Flush(pipe);
         }
     }
 
@@ -341,6 +342,19 @@ public sealed class MigrationStreamWriter : IDisposable
         writer.PushConstructed(MigrationStreamFormat.SectionsTag, indefiniteLength: true);
         writer.Dispose();
         _sectionsOpen = true;
+    }
+
+    /// <summary>Flushes a pipe synchronously; a flush that completes at once allocates nothing.</summary>
+    private static void Flush(PipeWriter pipe)
+    {
+        ValueTask<FlushResult> flush = pipe.FlushAsync();
+        if (flush.IsCompletedSuccessfully)
+        {
+            _ = flush.Result;
+            return;
+        }
+
+        flush.AsTask().GetAwaiter().GetResult();
     }
 
     private static void WriteChecksum(ref BerWriter writer, uint checksum)

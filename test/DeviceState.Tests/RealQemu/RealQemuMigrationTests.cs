@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using MigrationFormat.DeviceState.Tests.Processes;
+using MigrationFormat.Qemu;
 using MigrationFormat.Tool;
-using MigrationFormat.Visitors.Qemu;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,0 +1,2 @@
+global using MigrationFormat.Qemu;
+global using Xunit;

@@ -1,0 +1,3 @@
+global using MigrationFormat.Samples;
+global using MigrationFormat.Visitors;
+global using Xunit;
