@@ -27,4 +27,30 @@ public sealed class ConfigurationCheck
 
     /// <summary>Gets a value indicating whether the state may be loaded.</summary>
     public bool IsCompatible => Issues.Count == 0;
+
+    /// <summary>
+    /// Fails with <see cref="MigrationErrorKind.ConfigurationMismatch"/>, naming the first issue, when the state may not be loaded.
+    /// </summary>
+    /// <param name="offset">The byte offset of the configuration in the stream.</param>
+    /// <param name="deviceId">The section's device id.</param>
+    /// <param name="version">The section's version.</param>
+    /// <param name="loadingVersion">The version of the device that was to load it.</param>
+    /// <exception cref="MigrationFormatException">The configuration forbids the load.</exception>
+    public void ThrowIfIncompatible(long offset, string deviceId, int version, int loadingVersion)
+    {
+        if (IsCompatible)
+        {
+            return;
+        }
+
+        ConfigurationIssue issue = Issues[0];
+        throw new MigrationFormatException(
+            MigrationErrorKind.ConfigurationMismatch,
+            issue.Message,
+            offset,
+            issue.Parameter is null ? "configuration" : "configuration." + issue.Parameter,
+            deviceId,
+            version,
+            loadingVersion);
+    }
 }

@@ -330,22 +330,14 @@ public sealed class MigrationStreamReader : IDisposable
         }
 
         ConfigurationCheck check = device.Configuration.Check(incoming);
-        if (check.IsCompatible)
+        if (!check.IsCompatible)
         {
-            return check;
+            _current = null;
+            _atEnd = true;
+            check.ThrowIfIncompatible(section.ConfigurationOffset, section.Id, section.Version, device.Version);
         }
 
-        ConfigurationIssue issue = check.Issues[0];
-        _current = null;
-        _atEnd = true;
-        throw new MigrationFormatException(
-            MigrationErrorKind.ConfigurationMismatch,
-            issue.Message,
-            section.ConfigurationOffset,
-            issue.Parameter is null ? "configuration" : "configuration." + issue.Parameter,
-            section.Id,
-            section.Version,
-            device.Version);
+        return check;
     }
 
     /// <summary>
