@@ -231,18 +231,24 @@ public static class Program
         root.Add(sample);
 
         var loadDevice = new Option<string>("--device") { Description = "The device to load into.", HelpName = "NAME", Required = true };
-        Option<int?> loadVersion = Options.Version(required: true);
+        Option<int?> loadVersion = Options.Version(required: false);
+        var loadConfig = new Option<string?>("--config")
+        {
+            Description = "The device's configuration, for a layout other than the version's default: version=N,name=value,... (docs/catalog.md).",
+            HelpName = "CONFIG",
+        };
         Argument<string> loadFile = Options.Input("FILE", "A BER migration stream or a QEMU savevm stream; - for standard input.");
         Option<string[]> loadAssembly = Options.Assembly();
         var load = new Command("load", "Load a stream into a device version and print its state as JSON (the load report on standard error).")
         {
-            loadDevice, loadVersion, loadFile, loadAssembly,
+            loadDevice, loadVersion, loadConfig, loadFile, loadAssembly,
         };
         load.SetAction(p => DeviceCommands.Load(
             console,
             DeviceSet.From(p.GetValue(loadAssembly)),
             p.GetValue(loadDevice)!,
-            p.GetValue(loadVersion)!.Value,
+            p.GetValue(loadVersion),
+            p.GetValue(loadConfig),
             p.GetValue(loadFile)!));
         root.Add(load);
 

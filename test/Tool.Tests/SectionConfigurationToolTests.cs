@@ -43,6 +43,54 @@ public class SectionConfigurationToolTests
     }
 
     [Fact]
+    public void Load_ConfigInTheSectionsLayout_LoadsIt()
+    {
+        using var dir = new TempDir();
+        string file = Save(dir, "n.ber", Net("version=2,rx-filter-size=64"));
+
+        ToolResult result = ToolRunner.Run("load", "--device", "virtio-net", "--config", "rx-filter-size=64", "--version", "2", file);
+
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.NotNull(JsonNode.Parse(result.Stdout));
+    }
+
+    [Fact]
+    public void Load_VersionDefaultLayoutForASectionInAnother_FailsNamingTheParameter()
+    {
+        using var dir = new TempDir();
+        string file = Save(dir, "n.ber", Net("version=2,rx-filter-size=64"));
+
+        ToolResult result = ToolRunner.Run("load", "--device", "virtio-net", "--version", "2", file);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("rx-filter-size", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ConfigWithAnUnknownParameter_IsAUsageErrorNamingIt()
+    {
+        using var dir = new TempDir();
+        string file = Save(dir, "n.ber", Net("version=2"));
+
+        ToolResult result = ToolRunner.Run("load", "--device", "virtio-net", "--config", "version=2,no-such-thing=1", file);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no-such-thing", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NeitherVersionNorConfig_IsAUsageError()
+    {
+        using var dir = new TempDir();
+        string file = Save(dir, "n.ber", Net("version=2"));
+
+        ToolResult result = ToolRunner.Run("load", "--device", "virtio-net", file);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--version N or --config CONFIG", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Verify_SectionInANonDefaultLayout_ChecksItAgainstThatLayoutsEmbeddedSchema()
     {
         using var dir = new TempDir();

@@ -80,10 +80,9 @@ internal static class DeviceCommands
         return Program.ExitOk;
     }
 
-    public static int Load(ToolConsole console, DeviceSet devices, string name, int version, string path)
+    public static int Load(ToolConsole console, DeviceSet devices, string name, int? version, string? configuration, string path)
     {
-        DeviceType type = devices.Resolve(name, version);
-        IDeviceState device = type.Create(version);
+        IDeviceState device = CreateForLoad(devices, name, version, configuration);
         using InputStream input = ToolFiles.Open(console, path, "load");
         IReadOnlyList<string> skipped = [], defaulted = [];
         switch (ToolFiles.Detect(input))
@@ -101,6 +100,49 @@ internal static class DeviceCommands
         console.Out.WriteLine(Program.StateJson(device));
         Program.WriteReport(console.Error, skipped, defaulted);
         return Program.ExitOk;
+    }
+
+    /// <summary>
+    /// Creates the device to load into: the version's default configuration, or the configuration given (with the
+    /// version of <c>--version</c> when the configuration names none), in the syntax the API and the stream use.
+    /// </summary>
+    private static IDeviceState CreateForLoad(DeviceSet devices, string name, int? version, string? configuration)
+    {
+        if (configuration is null)
+        {
+            if (version is not { } chosen)
+            {
+                throw new UsageException("load: expected --version N or --config CONFIG; found neither.");
+            }
+
+            return devices.Resolve(name, chosen).Create(chosen);
+        }
+
+        DeviceType type = version is { } given ? devices.Resolve(name, given) : devices.Resolve(name);
+        ConfigurationString parsed;
+        try
+        {
+            parsed = ConfigurationString.Parse(configuration);
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException("--config: " + ex.Message);
+        }
+
+        if (version is { } versionOption && parsed.Find(ConfigurationString.VersionName) is null)
+        {
+            configuration = string.Create(CultureInfo.InvariantCulture, $"{ConfigurationString.VersionName}={versionOption}")
+                + (configuration.Length == 0 ? string.Empty : "," + configuration);
+        }
+
+        try
+        {
+            return type.Create(configuration);
+        }
+        catch (DeviceConfigurationException ex)
+        {
+            throw new UsageException("--config: " + ex.Message);
+        }
     }
 
     public static int Schema(ToolConsole console, DeviceSet devices, SchemaRequest request)

@@ -73,8 +73,7 @@ internal sealed class DeviceSet
     /// <exception cref="UsageException">Unknown device or unsupported version.</exception>
     public DeviceType Resolve(string name, int version)
     {
-        DeviceType type = Find(name)
-            ?? throw new UsageException($"--device: expected one of {Names()} ({Description}); found '{name}'.");
+        DeviceType type = Resolve(name);
         if (!type.Supports(version))
         {
             throw new UsageException(string.Create(
@@ -84,6 +83,13 @@ internal sealed class DeviceSet
 
         return type;
     }
+
+    /// <summary>Finds a device by name, failing with the names the set knows.</summary>
+    /// <param name="name">The device id.</param>
+    /// <returns>The device type.</returns>
+    /// <exception cref="UsageException">The set has no such device.</exception>
+    public DeviceType Resolve(string name) =>
+        Find(name) ?? throw new UsageException($"--device: expected one of {Names()} ({Description}); found '{name}'.");
 
     /// <summary>
     /// Gives the schema of a device version the set knows, in the layout of the configuration a section carries (the
