@@ -23,7 +23,18 @@ public static class SampleCatalog
     public static IDeviceState CreateBusy(DeviceType type, int version)
     {
         ArgumentNullException.ThrowIfNull(type);
-        IDeviceState device = type.Create(version);
+        return CreateBusy(type.DefaultConfiguration(version));
+    }
+
+    /// <summary>Creates a device in <paramref name="configuration"/>, with deterministic non-default values in every field its layout has.</summary>
+    /// <param name="configuration">A configuration resolved by a type whose devices are sample devices.</param>
+    /// <returns>The device.</returns>
+    /// <exception cref="ArgumentException">The type does not create sample devices.</exception>
+    public static IDeviceState CreateBusy(DeviceConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        DeviceType type = configuration.Type;
+        IDeviceState device = type.Create(configuration);
         switch (device)
         {
             case Uart16550 uart:
@@ -96,6 +107,11 @@ public static class SampleCatalog
                     net.IndirectionTable[i] = (ushort)(i % 3);
                 }
 
+                for (int i = 0; i < net.RxFilter.Length; i++)
+                {
+                    net.RxFilter[i] = (byte)((i * 13) + 7);
+                }
+
                 break;
             case VhostUserBackend backend:
                 backend.ProtocolFeatures = 0x0000_0000_0003_FFFFUL;
@@ -118,7 +134,7 @@ public static class SampleCatalog
                 backend.LogSize = 0x10_0000;
                 break;
             default:
-                throw new ArgumentException($"'{type.Id}' is not a sample device type.", nameof(type));
+                throw new ArgumentException($"'{type.Id}' is not a sample device type.", nameof(configuration));
         }
 
         return device;

@@ -5,14 +5,21 @@ namespace MigrationFormat.Samples;
 /// <summary>
 /// A 16550A UART. Version 1 has the registers; version 2 adds a skippable transmit counter (statistics a
 /// destination may lose); version 3 adds the must-parse FIFO trigger level and the optional FIFO timeout group.
-/// Declared with attributes: its <c>Fields</c>, <c>Visit</c> and <c>DeviceType</c> are generated.
+/// Both exist only with FIFOs: the <c>fifo</c> parameter changes the layout (versions 1 and 2 fix it off, version 3
+/// on; a configuration of parameters alone may turn it off on the current version).
+/// Declared with attributes: its <c>Fields</c>, <c>Parameters</c>, <c>Visit</c> and <c>DeviceType</c> are generated.
 /// </summary>
 [MigrationDevice("serial", "urn:migfmt:sample:uart16550a", CurrentVersion = 3, Description = "16550A UART with FIFOs")]
+[MigrationParameter("fifo", ParameterType.Bool, Default = "on", ChangesLayout = true, Description = "Receive and transmit FIFOs")]
+[MigrationVersion(1, "fifo=off")]
+[MigrationVersion(2, "fifo=off")]
+[MigrationVersion(3, "fifo=on")]
 [MigrationOptionalGroup(
     "fifo_timeout",
     11,
     Since = 3,
     PresentFlag = nameof(_fifoTimeoutArmed),
+    When = "fifo",
     Description = "Sent while the FIFO timeout timer is armed")]
 public sealed partial class Uart16550
 {
@@ -26,7 +33,7 @@ public sealed partial class Uart16550
     [MigrationField(7)] private byte _msr = 0xB0;
     [MigrationField(8)] private byte _scr;
     [MigrationField(9, Skippable = true, Since = 2, Description = "Bytes transmitted (statistics)")] private ulong _txCount;
-    [MigrationField(10, Since = 3, Description = "Receive FIFO trigger level in bytes")] private byte _fifoTriggerLevel = 1;
+    [MigrationField(10, Since = 3, When = "fifo", Description = "Receive FIFO trigger level in bytes")] private byte _fifoTriggerLevel = 1;
     [MigrationField(0, Name = "deadline_ns", Group = "fifo_timeout", Description = "Deadline of the FIFO timeout, in guest nanoseconds")]
     private long _fifoTimeoutNs;
     private bool _fifoTimeoutArmed;

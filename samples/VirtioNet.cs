@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Samples;
@@ -9,6 +10,12 @@ namespace MigrationFormat.Samples;
 /// queues; version 2 adds the skippable receive counter; version 3 adds the must-parse MTU and the optional RSS
 /// group (a hash key and an indirection table).
 /// </summary>
+/// <remarks>
+/// Its configuration (docs/catalog.md) changes its state layout: <c>rx-filter-size</c> (0, 16, 32 or 64 entries)
+/// adds a receive MAC filter table of that many 6-byte entries from version 2 on, and <c>rss=off</c> takes the RSS
+/// group away. Version 1 fixes <c>rx-filter-size=0</c> and <c>rss=off</c>, version 2 <c>rss=off</c>, version 3
+/// <c>rss=on</c>; <c>queue-size</c> and <c>ifname</c> set the reset state and leave the layout alone.
+/// </remarks>
 public sealed class VirtioNet : IDeviceState
 {
     /// <summary>The number of entries of the VLAN filter.</summary>
@@ -20,14 +27,28 @@ public sealed class VirtioNet : IDeviceState
     /// <summary>The largest number of queues.</summary>
     public const int MaxQueues = 64;
 
-    /// <summary>The device type: section id <c>virtio-net</c>, versions 1 to 3.</summary>
+    /// <summary>The bytes of one receive filter entry (a MAC address).</summary>
+    public const int RxFilterEntrySize = 6;
+
+    /// <summary>The device type: section id <c>virtio-net</c>, versions 1 to 3, with its parameters and the values each version implies.</summary>
     public static readonly DeviceType DeviceType = new(
         "virtio-net",
         "urn:migfmt:sample:virtio-net",
         currentVersion: 3,
         minimumVersion: 1,
-        version => new VirtioNet(version),
+        configuration => new VirtioNet(configuration),
+        new DeviceParameterSet(
+            [Parameters.RxFilterSize, Parameters.Rss, Parameters.QueueSize, Parameters.InterfaceName],
+            new Dictionary<int, string>
+            {
+                [1] = "rx-filter-size=0,rss=off",
+                [2] = "rss=off",
+                [3] = "rss=on",
+            }),
         "Virtio network device");
+
+    private readonly byte[] _rxFilter;
+    private readonly bool _rss;
 
     private ulong _features;
     private byte _status;
@@ -37,15 +58,40 @@ public sealed class VirtioNet : IDeviceState
     private bool _rssEnabled;
     private byte[] _rssKey = [];
 
-    /// <summary>Creates a device running as <paramref name="version"/>, with reset values.</summary>
+    /// <summary>Creates a device running as <paramref name="version"/> in the configuration the version implies, with reset values.</summary>
     /// <param name="version">The device version.</param>
-    public VirtioNet(int version = 3) => Version = version;
+    public VirtioNet(int version = 3)
+        : this(DeviceType.DefaultConfiguration(version))
+    {
+    }
+
+    /// <summary>Creates a device with an effective configuration, with reset values.</summary>
+    /// <param name="configuration">The configuration, resolved by <see cref="DeviceType"/> (or another type of this model).</param>
+    public VirtioNet(DeviceConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        Configuration = configuration;
+        Version = configuration.Version;
+        _rxFilter = new byte[RxFilterEntrySize * (int)configuration.Get(Parameters.RxFilterSize)];
+        _rss = configuration.Get(Parameters.Rss);
+        _name = configuration.Get(Parameters.InterfaceName);
+        QueueSize = (ushort)configuration.Get(Parameters.QueueSize);
+    }
 
     /// <inheritdoc/>
     public DeviceType Type => DeviceType;
 
     /// <inheritdoc/>
     public int Version { get; }
+
+    /// <inheritdoc/>
+    public DeviceConfiguration Configuration { get; }
+
+    /// <summary>Gets the size of a queue this device creates, from the <c>queue-size</c> parameter.</summary>
+    public ushort QueueSize { get; }
+
+    /// <summary>Gets the receive MAC filter table (<c>rx-filter-size</c> entries of 6 bytes; empty when 0), changed in place.</summary>
+    public byte[] RxFilter => _rxFilter;
 
     /// <summary>Gets or sets the negotiated feature bits.</summary>
     public ulong Features { get => _features; set => _features = value; }
@@ -106,11 +152,19 @@ public sealed class VirtioNet : IDeviceState
 
         visitor.Field(Fields.RxPackets, ref _rxPackets);
         visitor.Field(Fields.Mtu, ref _mtu);
-        if (visitor.BeginOptional(Fields.Rss, needed: _rssEnabled).Track(ref _rssEnabled))
+
+        // The configuration decides the layout: without RSS the group does not exist (not merely absent), and the
+        // filter table is there, in its configured size, only when it has entries.
+        if (_rss && visitor.BeginOptional(Fields.Rss, needed: _rssEnabled).Track(ref _rssEnabled))
         {
             visitor.Field(Fields.RssKey, ref _rssKey);
             visitor.Field(Fields.IndirectionTable, IndirectionTable.AsSpan());
             visitor.EndOptional();
+        }
+
+        if (_rxFilter.Length > 0)
+        {
+            visitor.Field(Fields.RxFilter(_rxFilter.Length / RxFilterEntrySize), _rxFilter.AsSpan());
         }
     }
 
@@ -123,7 +177,7 @@ public sealed class VirtioNet : IDeviceState
 
         while (Queues.Count < count)
         {
-            Queues.Add(new VirtqueueState());
+            Queues.Add(new VirtqueueState { Size = QueueSize });
         }
     }
 
@@ -164,6 +218,41 @@ public sealed class VirtioNet : IDeviceState
 
         /// <summary>RSS indirection table.</summary>
         public static readonly ArrayFieldSpec<ushort> IndirectionTable = Rss.Members.Array<ushort>("indirection_table", 1, IndirectionTableSize, since: 3);
+
+        // One declaration per size the rx-filter-size parameter allows: the same field, sized by the configuration.
+        private static readonly ArrayFieldSpec<byte>[] RxFilterTables =
+        [
+            .. new[] { 16, 32, 64 }.Select(entries => Root.FixedBytes(
+                "rx_filter",
+                9,
+                entries * RxFilterEntrySize,
+                since: 2,
+                description: "Receive MAC filter table: rx-filter-size entries of 6 bytes")),
+        ];
+
+        /// <summary>Gets the receive filter table of <paramref name="entries"/> entries.</summary>
+        /// <param name="entries">A value of <see cref="Parameters.RxFilterSize"/> other than 0.</param>
+        /// <returns>The field.</returns>
+        public static ArrayFieldSpec<byte> RxFilter(int entries) =>
+            Array.Find(RxFilterTables, table => table.Length == entries * RxFilterEntrySize)
+                ?? throw new ArgumentOutOfRangeException(nameof(entries), entries, "The filter table has 16, 32 or 64 entries.");
+    }
+
+    /// <summary>The device's configuration parameters.</summary>
+    public static class Parameters
+    {
+        /// <summary>Entries of the receive MAC filter table, 0 for none: changes the layout.</summary>
+        public static readonly DeviceParameter<long> RxFilterSize = DeviceParameter.Integer(
+            "rx-filter-size", [0, 16, 32, 64], 0, "Entries of the receive MAC filter table (0: none)", changesLayout: true);
+
+        /// <summary>Receive-side scaling: without it the RSS group does not exist; changes the layout.</summary>
+        public static readonly DeviceParameter<bool> Rss = DeviceParameter.Bool("rss", true, "Receive-side scaling (the RSS group)", changesLayout: true);
+
+        /// <summary>The size of each queue the device creates.</summary>
+        public static readonly DeviceParameter<long> QueueSize = DeviceParameter.Integer("queue-size", 64, 1024, 256, "Descriptors per queue");
+
+        /// <summary>The interface name of a reset device.</summary>
+        public static readonly DeviceParameter<string> InterfaceName = DeviceParameter.String("ifname", string.Empty, maxLength: 15, "Interface name at reset");
     }
 }
 

@@ -12,7 +12,7 @@ using MigrationFormat.Visitors;
 namespace MigrationFormat.Fuzz;
 
 /// <summary>Writes small valid seed inputs for every target (<c>MigrationFormat.Fuzz --make-seeds CORPUS_DIR [QEMU_FIXTURE]</c>).</summary>
-internal static class Seeds
+internal static partial class Seeds
 {
     private const int MaxQemuPayload = 256;
 
@@ -56,6 +56,7 @@ internal static class Seeds
         Write(corpus, "schema", "seed-catalog.json", JsonSerializer.SerializeToUtf8Bytes(catalog));
 
         ToolSeeds(corpus);
+        ExternalStateSeeds(corpus);
 
         if (qemuFixture is not null)
         {

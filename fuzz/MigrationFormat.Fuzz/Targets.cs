@@ -16,7 +16,7 @@ namespace MigrationFormat.Fuzz;
 /// Invariants the decoders promise (a failed load leaves the device unchanged, a chunked read sees the same tokens
 /// as a whole read) are checked too and reported as <see cref="FuzzInvariantException"/>.
 /// </summary>
-public static class Targets
+public static partial class Targets
 {
     /// <summary>The separator between the VM description JSON and the payload in the <c>vm-description</c> target's input.</summary>
     public const byte VmDescriptionSeparator = 0x00;
@@ -35,6 +35,10 @@ public static class Targets
             ["qemu-stream"] = QemuStream,
             ["vm-description"] = VmDescriptionDecoder,
             ["tool-verbs"] = ToolVerbs,
+            ["tool-compare-convert"] = ToolCompareConvert,
+            ["vhost-user-messages"] = VhostUserMessages,
+            ["vfio-stream"] = VfioStream,
+            ["backend-chunks"] = BackendChunks,
         };
 
     private static readonly string[][] ToolArguments =

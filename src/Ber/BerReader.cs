@@ -267,7 +267,9 @@ public ref partial struct BerReader
                     start);
             }
 
-            if (_isFinalBlock && headerLength + length > available)
+            // A constructed value's contents are checked as they are read, so that a value that cannot fit is found
+            // where the input runs out, in memory as when it arrives in pieces (its contents may fail sooner).
+            if (_isFinalBlock && !tag.IsConstructed && headerLength + length > available)
             {
                 BerThrowHelper.ThrowTruncated($"The value {tag} declares {length} content bytes but only {available - headerLength} remain.", start);
             }

@@ -32,4 +32,10 @@ public enum MigrationErrorKind
 
     /// <summary>An integrity check (checksum) over the stream's bytes did not match.</summary>
     IntegrityCheckFailed,
+
+    /// <summary>
+    /// The configuration a section carries does not fit the destination device: another model, a must-parse parameter
+    /// it does not know or has with another value, or a value it does not take (docs/catalog.md §3).
+    /// </summary>
+    ConfigurationMismatch,
 }

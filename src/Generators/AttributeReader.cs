@@ -52,6 +52,26 @@ internal sealed class AttributeReader
         return fallback;
     }
 
+    /// <summary>Gets the strings of an array-valued named argument, or <see langword="null"/> when it is not written (or is null).</summary>
+    public string?[]? NamedStrings(string name)
+    {
+        foreach (var argument in _attribute.NamedArguments)
+        {
+            if (argument.Key == name && argument.Value.Kind == TypedConstantKind.Array && !argument.Value.IsNull)
+            {
+                var values = new string?[argument.Value.Values.Length];
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] = argument.Value.Values[i].Value as string;
+                }
+
+                return values;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Gets the location of the positional argument at <paramref name="index"/>, or of the attribute.</summary>
     public LocationInfo? PositionalLocation(int index)
     {

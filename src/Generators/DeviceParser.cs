@@ -65,8 +65,9 @@ internal static class DeviceParser
         int checkCurrent = currentVersion >= 1 ? currentVersion : 1;
         int checkMinimum = minimumVersion >= 1 && minimumVersion <= checkCurrent ? minimumVersion : 1;
 
-        var groups = ReadGroups(type, groupAttributeType, structAttributeType, checkCurrent, checkMinimum, diagnostics, cancellationToken);
-        var fields = ReadFields(type, fieldAttributeType, groups, checkCurrent, checkMinimum, diagnostics, cancellationToken);
+        var configuration = ParameterParser.Read(type, compilation, displayId, checkCurrent, checkMinimum, diagnostics, cancellationToken);
+        var groups = ReadGroups(type, groupAttributeType, structAttributeType, configuration, checkCurrent, checkMinimum, diagnostics, cancellationToken);
+        var fields = ReadFields(type, fieldAttributeType, groups, configuration, checkCurrent, checkMinimum, diagnostics, cancellationToken);
 
         // Visit order: fields in declaration order; a group or structure where its first member is declared; memberless ones last.
         var order = new List<object>();
@@ -126,7 +127,23 @@ internal static class DeviceParser
         bool userVersion = HasMember(type, "Version");
         bool userConstructor = type.InstanceConstructors.Any(c =>
             !c.IsImplicitlyDeclared && c.Parameters.Length == 1 && c.Parameters[0].Type.SpecialType == SpecialType.System_Int32);
-        if (!userDeviceType && userVersion && !userConstructor)
+        if (configuration.Parameters.Count > 0)
+        {
+            // The generated constructors set the configuration and the When conditions; a member of the user's in
+            // their place would leave them unset.
+            string? taken = userDeviceType ? "DeviceType"
+                : userVersion ? "Version"
+                : HasMember(type, "Configuration") ? "Configuration"
+                : userConstructor ? type.Name + "(int)"
+                : HasConfigurationConstructor(type) ? type.Name + "(DeviceConfiguration)"
+                : null;
+            if (taken is not null)
+            {
+                diagnostics.Report(DiagnosticDescriptors.ParameterizedDeviceMember, LocationInfo.From(declaration.Identifier.GetLocation()), displayId, taken);
+                canGenerate = false;
+            }
+        }
+        else if (!userDeviceType && userVersion && !userConstructor)
         {
             diagnostics.Report(DiagnosticDescriptors.ConstructorMissing, LocationInfo.From(declaration.Identifier.GetLocation()), displayId);
         }
@@ -158,8 +175,15 @@ internal static class DeviceParser
             Items: items.ToEquatableArray(),
             Diagnostics: diagnostics.ToEquatableArray(),
             AttributeLocation: attributeLocation,
-            CurrentVersionLocation: device.NamedLocation("CurrentVersion") ?? attributeLocation);
+            CurrentVersionLocation: device.NamedLocation("CurrentVersion") ?? attributeLocation,
+            Parameters: configuration.Parameters.ToEquatableArray(),
+            Versions: configuration.Versions.ToEquatableArray(),
+            Conditions: configuration.Conditions.ToEquatableArray());
     }
+
+    private static bool HasConfigurationConstructor(INamedTypeSymbol type) =>
+        type.InstanceConstructors.Any(c =>
+            !c.IsImplicitlyDeclared && c.Parameters.Length == 1 && c.Parameters[0].Type.ToDisplayString() == "MigrationFormat.Visitors.DeviceConfiguration");
 
     /// <summary>Reports a field or group attribute whose class has no <c>[MigrationDevice]</c>.</summary>
     public static DiagnosticInfo? CheckOutsideDevice(GeneratorAttributeSyntaxContext context, string attribute)
@@ -267,6 +291,7 @@ internal static class DeviceParser
         INamedTypeSymbol type,
         INamedTypeSymbol? groupAttributeType,
         INamedTypeSymbol? structAttributeType,
+        ParameterParser configuration,
         int currentVersion,
         int minimumVersion,
         List<DiagnosticInfo> diagnostics,
@@ -294,7 +319,8 @@ internal static class DeviceParser
                 Since: reader.Named("Since", 1),
                 RemovedIn: reader.Named("RemovedIn", 0),
                 Description: reader.Named<string?>("Description", null),
-                Reader: reader);
+                Reader: reader,
+                Condition: configuration.ResolveCondition(reader, name.Length == 0 ? "(unnamed)" : name));
             if (name.Length == 0)
             {
                 diagnostics.Report(
@@ -363,6 +389,7 @@ internal static class DeviceParser
         INamedTypeSymbol? fieldAttributeType,
         Dictionary<string,
         GroupDraft> groups,
+        ParameterParser configuration,
         int currentVersion,
         int minimumVersion,
         List<DiagnosticInfo> diagnostics,
@@ -451,7 +478,8 @@ internal static class DeviceParser
                 Since: reader.HasNamed("Since") ? reader.Named("Since", 1) : group?.Entry.Since ?? 1,
                 RemovedIn: reader.Named("RemovedIn", 0),
                 Description: reader.Named<string?>("Description", null),
-                Reader: reader);
+                Reader: reader,
+                Condition: configuration.ResolveCondition(reader, displayName));
             if (name.Length == 0)
             {
                 diagnostics.Report(
@@ -705,7 +733,8 @@ internal static class DeviceParser
         int Since,
         int RemovedIn,
         string? Description,
-        AttributeReader Reader)
+        AttributeReader Reader,
+        string? Condition = null)
     {
         public bool IsGroup => Kind is SpecKind.Optional or SpecKind.Struct;
     }
@@ -732,7 +761,8 @@ internal static class DeviceParser
                 MemberName,
                 members,
                 Entry.Reader.Location,
-                Entry.Reader.NamedLocation("Since") ?? Entry.Reader.Location);
+                Entry.Reader.NamedLocation("Since") ?? Entry.Reader.Location,
+                Entry.Condition);
     }
 
     /// <summary>An optional group or a structure, with the members found so far.</summary>
@@ -765,6 +795,7 @@ internal static class DeviceParser
                 PresentFlag ?? string.Empty,
                 members,
                 Entry.Reader.Location,
-                Entry.Reader.NamedLocation("Since") ?? Entry.Reader.Location);
+                Entry.Reader.NamedLocation("Since") ?? Entry.Reader.Location,
+                Entry.Condition);
     }
 }

@@ -10,6 +10,7 @@ internal static class DiagnosticDescriptors
 {
     private const string Declaration = "MigrationFormat.Declaration";
     private const string Compatibility = "MigrationFormat.Compatibility";
+    private const string Configuration = "MigrationFormat.Configuration";
 
     public static readonly DiagnosticDescriptor DeviceNotPartial = Error(
         "MIGFMT001",
@@ -120,6 +121,62 @@ internal static class DiagnosticDescriptors
         "Group member exists in versions its group does not",
         "'{0}' has {1} = {2}, but its {3} '{4}' has {1} = {5}: the member is visited only while its group is, so it cannot exist {6} it",
         Declaration);
+
+    public static readonly DiagnosticDescriptor InvalidParameterName = Error(
+        "MIGFMT040",
+        "Parameter name is invalid",
+        "Device '{0}': '{1}' is not a parameter name: 1 to 64 ASCII letters, digits, '-', '_' or '.', starting with a letter or digit, and not 'version'",
+        Configuration);
+
+    public static readonly DiagnosticDescriptor DuplicateParameter = Error(
+        "MIGFMT041",
+        "Parameter is declared twice",
+        "Device '{0}' declares parameter '{1}' more than once",
+        Configuration);
+
+    public static readonly DiagnosticDescriptor ParameterSettingInvalid = Error(
+        "MIGFMT042",
+        "Parameter setting does not fit its type",
+        "Parameter '{0}': {1}",
+        Configuration);
+
+    public static readonly DiagnosticDescriptor DefaultInvalid = Error(
+        "MIGFMT043",
+        "Default is not a value of the parameter",
+        "Parameter '{0}' has Default = \"{1}\", but it takes {2}",
+        Configuration);
+
+    public static readonly DiagnosticDescriptor LayoutDomainTooLarge = Error(
+        "MIGFMT044",
+        "Parameter that changes the layout takes too many values",
+        "Parameter '{0}' changes the state layout, so its values (with those of the device's other such parameters) are at most 256 combinations; {1}",
+        Configuration);
+
+    public static readonly DiagnosticDescriptor VersionParametersInvalid = Error(
+        "MIGFMT045",
+        "Version's parameter set is invalid",
+        "Device '{0}', version {1}: {2}",
+        Configuration);
+
+    public static readonly DiagnosticDescriptor ConditionInvalid = Error(
+        "MIGFMT046",
+        "When condition is invalid",
+        "'{0}' has When = \"{1}\": {2}",
+        Configuration);
+
+    public static readonly DiagnosticDescriptor ConditionNotLayout = Error(
+        "MIGFMT047",
+        "When names a parameter that does not change the layout",
+        "'{0}' exists only when {1}, so '{2}' changes the state layout; declare it with ChangesLayout = true, "
+        + "so that streams carry it as must-parse and schemas are made per value",
+        Configuration);
+
+    public static readonly DiagnosticDescriptor ParameterizedDeviceMember = Error(
+        "MIGFMT048",
+        "Device with parameters declares a member the generator writes",
+        "Device '{0}' has parameters, so the generator writes its DeviceType, Configuration, Version and its (DeviceConfiguration) and (int version) "
+        + "constructors; remove '{1}' (set up derived state in a partial OnConfigured(DeviceConfiguration) method)",
+        Configuration);
 
     public static readonly DiagnosticDescriptor BaselineUnreadable = Error(
         "MIGFMT030",

@@ -103,6 +103,7 @@ internal enum SpecKind
 /// <param name="Members">A group's or structure's members, in visit order.</param>
 /// <param name="Location">The attribute that declares it.</param>
 /// <param name="SinceLocation">The <c>Since</c> argument, or the attribute.</param>
+/// <param name="Condition">The generated bool field that holds its <c>When</c> condition, or <see langword="null"/> when it always exists.</param>
 internal sealed record SpecModel(
     string SpecName,
     string Name,
@@ -116,7 +117,8 @@ internal sealed record SpecModel(
     string MemberName,
     EquatableArray<SpecModel> Members,
     LocationInfo? Location,
-    LocationInfo? SinceLocation)
+    LocationInfo? SinceLocation,
+    string? Condition = null)
 {
     public bool ExistsIn(int version) => Since <= version && (RemovedIn == 0 || version < RemovedIn);
 
@@ -148,7 +150,43 @@ internal sealed record DeviceModel(
     EquatableArray<SpecModel> Items,
     EquatableArray<DiagnosticInfo> Diagnostics,
     LocationInfo? AttributeLocation,
-    LocationInfo? CurrentVersionLocation);
+    LocationInfo? CurrentVersionLocation,
+    EquatableArray<ParameterModel> Parameters = default,
+    EquatableArray<VersionModel> Versions = default,
+    EquatableArray<ConditionModel> Conditions = default)
+{
+    /// <summary>Gets a value indicating whether the device declares configuration parameters, so that its constructors take a configuration.</summary>
+    public bool HasParameters => Parameters.Count > 0;
+}
+
+/// <summary>The type of a declared parameter; the names match the library's <c>ParameterType</c>.</summary>
+internal enum ParameterKind
+{
+    Bool,
+    Integer,
+    Enum,
+    String,
+}
+
+/// <summary>One <c>[MigrationParameter]</c>, checked, with the canonical text of its default.</summary>
+internal sealed record ParameterModel(
+    string Name,
+    string SpecName,
+    ParameterKind Type,
+    string Default,
+    long Minimum,
+    long Maximum,
+    EquatableArray<string> Values,
+    int MaxLength,
+    bool ChangesLayout,
+    bool Overridable,
+    string? Description);
+
+/// <summary>One <c>[MigrationVersion]</c>: a version and the configuration string of the values it implies.</summary>
+internal sealed record VersionModel(int Version, string Parameters);
+
+/// <summary>A <c>When</c> condition: the bool field the constructor sets, and the expression over the configuration it holds.</summary>
+internal sealed record ConditionModel(string FieldName, string Expression);
 
 /// <summary>Adds diagnostics to a list as they are found.</summary>
 internal static class DiagnosticListExtensions

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -37,6 +38,11 @@ internal static class SourceEmitter
         EmitRegistration(code, device);
         EmitVisit(code, device);
         EmitFields(code, device);
+        if (device.HasParameters)
+        {
+            EmitParameters(code, device);
+        }
+
         code.Close();
 
         for (int i = 0; i < device.ContainingTypes.Count; i++)
@@ -54,6 +60,12 @@ internal static class SourceEmitter
 
     private static void EmitRegistration(CodeWriter code, DeviceModel device)
     {
+        if (device.HasParameters)
+        {
+            EmitConfiguredRegistration(code, device);
+            return;
+        }
+
         if (device.GenerateDeviceType)
         {
             code.Line(
@@ -99,6 +111,93 @@ internal static class SourceEmitter
         }
     }
 
+    /// <summary>The registration of a device with parameters: the type with its parameter set, and constructors that take the configuration.</summary>
+    private static void EmitConfiguredRegistration(CodeWriter code, DeviceModel device)
+    {
+        code.Line(
+            $"/// <summary>The device type <c>{Xml(device.Id)}</c>: versions {device.MinimumVersion} to {device.CurrentVersion}, its parameters "
+            + "and the values each version implies, and the factory that creates an instance from a configuration.</summary>");
+        code.Line($"public static readonly {Library}DeviceType DeviceType = new(");
+        code.Line($"    {Literal(device.Id)},");
+        code.Line($"    {Literal(device.ModelId)},");
+        code.Line($"    currentVersion: {device.CurrentVersion},");
+        code.Line($"    minimumVersion: {device.MinimumVersion},");
+        code.Line($"    static configuration => new {device.ClassName}(configuration),");
+        code.Line($"    new {Library}DeviceParameterSet(");
+        code.Line($"        new {Library}DeviceParameter[] {{ {string.Join(", ", device.Parameters.Select(p => "Parameters." + p.SpecName))} }},");
+        if (device.Versions.Count == 0)
+        {
+            code.Line(device.Description is null ? "        null));" : "        null),");
+        }
+        else
+        {
+            code.Line("        new global::System.Collections.Generic.Dictionary<int, string>");
+            code.Line("        {");
+            foreach (VersionModel version in device.Versions)
+            {
+                code.Line($"            [{Number(version.Version)}] = {Literal(version.Parameters)},");
+            }
+
+            code.Line(device.Description is null ? "        }));" : "        }),");
+        }
+
+        if (device.Description is not null)
+        {
+            code.Line($"    {Literal(device.Description)});");
+        }
+
+        code.Line();
+        foreach (ConditionModel condition in device.Conditions)
+        {
+            code.Line($"private readonly bool {condition.FieldName};");
+        }
+
+        if (device.Conditions.Count > 0)
+        {
+            code.Line();
+        }
+
+        code.Line("/// <summary>Creates an instance with an effective configuration, with the fields' initial values.</summary>");
+        code.Line("/// <param name=\"configuration\">The configuration, resolved by <see cref=\"DeviceType\"/> (or another type of this model).</param>");
+        code.Line($"public {device.ClassName}({Library}DeviceConfiguration configuration)");
+        code.Open();
+        code.Line("global::System.ArgumentNullException.ThrowIfNull(configuration);");
+        code.Line("this.Configuration = configuration;");
+        code.Line("this.Version = configuration.Version;");
+        foreach (ConditionModel condition in device.Conditions)
+        {
+            code.Line($"this.{condition.FieldName} = {condition.Expression};");
+        }
+
+        code.Line("this.OnConfigured(configuration);");
+        code.Close();
+        code.Line();
+        code.Line("/// <summary>Creates an instance running as <paramref name=\"version\"/> in the configuration the version implies.</summary>");
+        code.Line("/// <param name=\"version\">The device version; the current one unless given.</param>");
+        code.Line($"public {device.ClassName}(int version = {device.CurrentVersion})");
+        code.Line($"    : this({device.ClassName}.DeviceType.DefaultConfiguration(version))");
+        code.Open();
+        code.Close();
+        code.Line();
+        if (device.GenerateTypeProperty)
+        {
+            code.Line("/// <inheritdoc/>");
+            code.Line($"public {Library}DeviceType Type => {device.ClassName}.DeviceType;");
+            code.Line();
+        }
+
+        code.Line("/// <inheritdoc/>");
+        code.Line("public int Version { get; }");
+        code.Line();
+        code.Line("/// <inheritdoc/>");
+        code.Line($"public {Library}DeviceConfiguration Configuration {{ get; }}");
+        code.Line();
+        code.Line("/// <summary>Called by the constructor once the configuration is set: derived state from parameters goes here.</summary>");
+        code.Line("/// <param name=\"configuration\">The configuration.</param>");
+        code.Line($"partial void OnConfigured({Library}DeviceConfiguration configuration);");
+        code.Line();
+    }
+
     private static void EmitVisit(CodeWriter code, DeviceModel device)
     {
         code.Line("/// <inheritdoc/>");
@@ -109,19 +208,21 @@ internal static class SourceEmitter
         {
             if (!item.IsGroup)
             {
-                code.Line(VisitCall(item));
+                EmitFieldVisit(code, item);
                 continue;
             }
 
             // Track keeps the flag equal to the group's presence: saving reads it as "needed", loading sets it. A
-            // structure is visited whenever the version has it and the input carries it.
+            // structure is visited whenever the version has it and the input carries it. A When condition comes
+            // first: in a configuration without it, the group is not part of the layout at all.
+            string when = item.Condition is null ? string.Empty : $"this.{item.Condition} && ";
             code.Line(item.Kind == SpecKind.Optional
-                ? $"if (visitor.BeginOptional(Fields.{item.SpecName}, this.{item.MemberName}).Track(ref this.{item.MemberName}))"
-                : $"if (visitor.BeginStruct(Fields.{item.SpecName}))");
+                ? $"if ({when}visitor.BeginOptional(Fields.{item.SpecName}, this.{item.MemberName}).Track(ref this.{item.MemberName}))"
+                : $"if ({when}visitor.BeginStruct(Fields.{item.SpecName}))");
             code.Open();
             foreach (SpecModel member in item.Members)
             {
-                code.Line(VisitCall(member));
+                EmitFieldVisit(code, member);
             }
 
             code.Line(item.Kind == SpecKind.Optional ? "visitor.EndOptional();" : "visitor.EndStruct();");
@@ -130,6 +231,20 @@ internal static class SourceEmitter
 
         code.Close();
         code.Line();
+    }
+
+    private static void EmitFieldVisit(CodeWriter code, SpecModel field)
+    {
+        if (field.Condition is null)
+        {
+            code.Line(VisitCall(field));
+            return;
+        }
+
+        code.Line($"if (this.{field.Condition})");
+        code.Open();
+        code.Line(VisitCall(field));
+        code.Close();
     }
 
     private static string VisitCall(SpecModel field) => field.Kind switch
@@ -229,6 +344,61 @@ internal static class SourceEmitter
 
         code.Line($"public static readonly {Library}{type} {spec.SpecName} = {owner}.{factory}({arguments});");
     }
+
+    private static void EmitParameters(CodeWriter code, DeviceModel device)
+    {
+        code.Line();
+        code.Line($"/// <summary>The configuration parameters of device <c>{Xml(device.Id)}</c>.</summary>");
+        code.Line("public static class Parameters");
+        code.Open();
+        bool first = true;
+        foreach (ParameterModel parameter in device.Parameters)
+        {
+            if (!first)
+            {
+                code.Line();
+            }
+
+            first = false;
+            string summary = parameter.Description is null ? $"The parameter <c>{Xml(parameter.Name)}</c>." : Xml(parameter.Description);
+            code.Line($"/// <summary>{summary}</summary>");
+            var options = new StringBuilder();
+            if (parameter.Description is not null)
+            {
+                options.Append(", description: ").Append(Literal(parameter.Description));
+            }
+
+            if (parameter.ChangesLayout)
+            {
+                options.Append(", changesLayout: true");
+            }
+
+            if (parameter.Overridable)
+            {
+                options.Append(", overridable: true");
+            }
+
+            string declaration = parameter.Type switch
+            {
+                ParameterKind.Bool => $"DeviceParameter<bool> {parameter.SpecName} = {Library}DeviceParameter.Bool({Literal(parameter.Name)}, "
+                    + $"{(parameter.Default == "on" ? "true" : "false")}{options})",
+                ParameterKind.Integer when parameter.Values.Count > 0 => $"DeviceParameter<long> {parameter.SpecName} = {Library}DeviceParameter.Integer("
+                    + $"{Literal(parameter.Name)}, new long[] {{ {string.Join(", ", parameter.Values.Select(v => v + "L"))} }}, {parameter.Default}L{options})",
+                ParameterKind.Integer => $"DeviceParameter<long> {parameter.SpecName} = {Library}DeviceParameter.Integer({Literal(parameter.Name)}, "
+                    + $"{Long(parameter.Minimum)}, {Long(parameter.Maximum)}, {parameter.Default}L{options})",
+                ParameterKind.Enum => $"DeviceParameter<string> {parameter.SpecName} = {Library}DeviceParameter.Enum({Literal(parameter.Name)}, "
+                    + $"new string[] {{ {string.Join(", ", parameter.Values.Select(Literal))} }}, {Literal(parameter.Default)}{options})",
+                _ => $"DeviceParameter<string> {parameter.SpecName} = {Library}DeviceParameter.String({Literal(parameter.Name)}, {Literal(parameter.Default)}"
+                    + (parameter.MaxLength != 0 ? $", maxLength: {Number(parameter.MaxLength)}" : string.Empty)
+                    + options.ToString().Replace(", changesLayout: true", string.Empty) + ")",
+            };
+            code.Line($"public static readonly {Library}{declaration};");
+        }
+
+        code.Close();
+    }
+
+    private static string Long(long value) => value == long.MinValue ? "long.MinValue" : value.ToString(CultureInfo.InvariantCulture) + "L";
 
     private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 

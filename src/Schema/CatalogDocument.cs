@@ -1,81 +1,99 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text.Json;
 using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Schema;
 
 /// <summary>
-/// Reads the catalog document <see cref="DeviceCatalog.Describe(Utf8JsonWriter)"/> writes (<c>migfmt-catalog/1</c>,
-/// docs/schema.md §5) and checks two hosts' catalogs against each other by the rules of
-/// <see cref="DeviceCatalog.CanInstantiate"/>: every device version the source offers, with the parameters it implies,
-/// must be one the destination can instantiate.
+/// Checks two hosts' catalog documents (<c>migfmt describe</c>, <c>migfmt-catalog/2</c>, docs/catalog.md §1) against
+/// each other: what <c>migfmt check</c> does with two catalogs (docs/catalog.md §6).
 /// </summary>
+/// <remarks>
+/// For two catalogs, every configuration the source host runs in each of its layouts (each version's default
+/// configuration, and one configuration per combination of values of the parameters that change the state layout,
+/// <see cref="DeviceType.LayoutVariants"/>) must be one the destination creates from its configuration string and whose
+/// stream sections it accepts, the checks <see cref="HostSelector"/> makes; when both documents carry schemas
+/// (<c>migfmt describe --schemas</c>), the compatibility checker must also find that the destination's schema of that
+/// configuration loads the source's state.
+/// </remarks>
 public static class CatalogDocument
 {
     /// <summary>Tells whether a document is a catalog document.</summary>
     /// <param name="utf8Json">The document.</param>
-    /// <returns><see langword="true"/> when its root's <c>format</c> is <c>migfmt-catalog/1</c>.</returns>
-    public static bool IsCatalog(ReadOnlySpan<byte> utf8Json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 64 });
-            using JsonDocument document = JsonDocument.ParseValue(ref reader);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("format", out JsonElement format)
-                && format.ValueKind == JsonValueKind.String
-                && format.ValueEquals(DeviceCatalog.Format);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+    /// <returns><see langword="true"/> when its root's <c>format</c> is <c>migfmt-catalog/…</c>.</returns>
+    public static bool IsCatalog(ReadOnlySpan<byte> utf8Json) => DeviceCatalog.IsCatalog(utf8Json);
 
     /// <summary>
-    /// Checks that every device version the source catalog offers can be instantiated by the destination: the device
-    /// exists there (<see cref="CompatibilityIssueKind.DeviceMismatch"/>), the version is one it runs
-    /// (<see cref="CompatibilityIssueKind.VersionOutOfRange"/>), and each parameter the version implies is known there
-    /// with the value the destination's version implies (<see cref="CompatibilityIssueKind.ParameterMismatch"/>).
+    /// Checks that the destination host takes every configuration the source host runs, in every layout of every
+    /// version: the model exists there under the same section id (<see cref="CompatibilityIssueKind.DeviceMismatch"/>),
+    /// the version is one it runs (<see cref="CompatibilityIssueKind.VersionOutOfRange"/>), every parameter resolves
+    /// and the configuration the source's sections carry passes the destination device's check
+    /// (<see cref="CompatibilityIssueKind.ParameterMismatch"/>), and, when both documents carry schemas, the schemas are
+    /// compatible (the checker's kinds). An issue's path is the configuration's layout: <c>v2</c> for version 2's default
+    /// layout, <c>v3?rx-filter-size=64,rss=on</c> for another.
     /// </summary>
     /// <param name="source">The source host's catalog document.</param>
     /// <param name="destination">The destination host's catalog document.</param>
     /// <returns>The verdict, one issue per reason.</returns>
     /// <exception cref="MigrationFormatException">A document is not a valid catalog document; <c>FieldPath</c> is the JSON path at fault.</exception>
-    public static CompatibilityReport Check(ReadOnlyMemory<byte> source, ReadOnlyMemory<byte> destination)
-    {
-        List<Entry> from = Parse(source);
-        var to = new DeviceCatalog();
-        foreach (Entry entry in Parse(destination))
-        {
-            to.Add(entry.Type, entry.Parameters);
-        }
+    public static CompatibilityReport Check(ReadOnlyMemory<byte> source, ReadOnlyMemory<byte> destination) =>
+        Check(DeviceCatalog.Parse(source), DeviceCatalog.Parse(destination));
 
+    /// <summary>Checks two catalogs as <see cref="Check(ReadOnlyMemory{byte}, ReadOnlyMemory{byte})"/> does.</summary>
+    /// <param name="source">The source host's catalog.</param>
+    /// <param name="destination">The destination host's catalog.</param>
+    /// <returns>The verdict, one issue per reason.</returns>
+    public static CompatibilityReport Check(DeviceCatalog source, DeviceCatalog destination)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
         var report = new CompatibilityReport();
-        foreach (Entry entry in from)
+        foreach (DeviceCatalogEntry entry in source.Entries)
         {
-            string id = entry.Type.Id;
-            if (to.Find(id) is null)
+            DeviceType type = entry.Type;
+            DeviceCatalogEntry? target = destination.FindModel(type.ModelId);
+            if (target is null)
             {
-                report.Add(new(CompatibilityIssueKind.DeviceMismatch, id, string.Empty, "the destination has no such device"));
+                report.Add(new(CompatibilityIssueKind.DeviceMismatch, type.Id, string.Empty, $"the destination has no device of model {type.ModelId}"));
                 continue;
             }
 
-            for (int version = entry.Type.MinimumVersion; version <= entry.Type.CurrentVersion; version++)
+            if (!string.Equals(target.Type.Id, type.Id, StringComparison.Ordinal))
             {
-                IReadOnlyDictionary<string, string> parameters = entry.Parameters.GetValueOrDefault(version) ?? new Dictionary<string, string>();
-                if (to.CanInstantiate(id, version, parameters, out IReadOnlyList<string> reasons))
-                {
-                    continue;
-                }
+                report.Add(new(
+                    CompatibilityIssueKind.DeviceMismatch,
+                    type.Id,
+                    string.Empty,
+                    $"the destination's device of model {type.ModelId} has section id '{target.Type.Id}'"));
+                continue;
+            }
 
-                DeviceType target = to.Find(id)!.Type;
-                CompatibilityIssueKind kind = target.Supports(version) ? CompatibilityIssueKind.ParameterMismatch : CompatibilityIssueKind.VersionOutOfRange;
-                foreach (string reason in reasons)
+            for (int version = type.MinimumVersion; version <= type.CurrentVersion; version++)
+            {
+                bool versionReported = false;
+                foreach (DeviceConfiguration layout in type.LayoutVariants(version))
                 {
-                    report.Add(new(kind, id, string.Create(CultureInfo.InvariantCulture, $"v{version}"), reason));
+                    if (layout.NamesVersion && !target.Type.Supports(version))
+                    {
+                        // One reason per version the destination does not run, not one per layout of it.
+                        if (!versionReported)
+                        {
+                            versionReported = true;
+                            report.Add(new(
+                                CompatibilityIssueKind.VersionOutOfRange,
+                                type.Id,
+                                string.Create(CultureInfo.InvariantCulture, $"v{version}"),
+                                string.Create(
+                                    CultureInfo.InvariantCulture,
+                                    $"Device model {type.ModelId} supports versions {target.Type.MinimumVersion} to {target.Type.CurrentVersion} on "
+                                    + $"the destination; version {version} was requested.")));
+                        }
+
+                        continue;
+                    }
+
+                    CheckConfiguration(layout, source.SchemaFor(layout), destination, target.Type, report);
                 }
             }
         }
@@ -83,136 +101,65 @@ public static class CatalogDocument
         return report;
     }
 
-    private static List<Entry> Parse(ReadOnlyMemory<byte> utf8Json)
+    private static void CheckConfiguration(
+        DeviceConfiguration configuration,
+        DeviceSchema? sourceSchema,
+        DeviceCatalog destination,
+        DeviceType target,
+        CompatibilityReport report)
     {
-        try
+        string id = configuration.Type.Id;
+        string path = DeviceCatalog.SchemaKey(configuration)[(id.Length + 1)..];
+        if (!target.TryResolve(configuration.ToConfigurationString(), out DeviceConfiguration? resolved, out IReadOnlyList<ConfigurationIssue> issues))
         {
-            return ParseCore(utf8Json);
+            foreach (ConfigurationIssue issue in issues)
+            {
+                CompatibilityIssueKind kind = issue.Kind == ConfigurationIssueKind.VersionUnsupported
+                    ? CompatibilityIssueKind.VersionOutOfRange
+                    : CompatibilityIssueKind.ParameterMismatch;
+                report.Add(new(kind, id, path, issue.Message));
+            }
+
+            return;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+
+        ConfigurationCheck check = resolved.Check(configuration.ToRecord());
+        foreach (ConfigurationIssue issue in check.Issues)
         {
-            // An escaped lone surrogate is valid JSON but not text; an id over 255 bytes is not a device id.
-            throw new MigrationFormatException(
-                MigrationErrorKind.UnexpectedValue,
-                "The catalog document holds a value that is not a device id, model or parameter: " + ex.Message,
-                -1,
-                "$",
-                ex);
+            report.Add(new(CompatibilityIssueKind.ParameterMismatch, id, path, issue.Message));
+        }
+
+        // A section marks a value its version implies skippable, trusting that both hosts imply the same; two catalogs
+        // can say whether they do. A layout parameter the destination sets otherwise would load the state into another layout.
+        bool sameLayout = true;
+        foreach (DeviceParameter parameter in configuration.Type.Parameters)
+        {
+            string value = configuration.GetText(parameter.Name)!;
+            if (parameter.ChangesLayout && resolved.GetText(parameter.Name) is { } other && !string.Equals(value, other, StringComparison.Ordinal))
+            {
+                sameLayout = false;
+                report.Add(new(
+                    CompatibilityIssueKind.ParameterMismatch,
+                    id,
+                    path,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"Device model {configuration.Model} version {configuration.Version} runs with {parameter.Name}={other} on the destination "
+                        + $"and {parameter.Name}={value} on the source, and {parameter.Name} changes the state layout.")));
+            }
+        }
+
+        if (!check.IsCompatible || !sameLayout || sourceSchema is null || destination.SchemaFor(resolved) is not { } destinationSchema)
+        {
+            // Without both schemas, the documents say nothing about the fields: the configuration check is all there is.
+            return;
+        }
+
+        CompatibilityReport fields = CompatibilityChecker.Check(sourceSchema, destinationSchema);
+        foreach (CompatibilityIssue issue in fields.Issues)
+        {
+            string where = issue.Path.Length == 0 ? path : string.Create(CultureInfo.InvariantCulture, $"{path}: {issue.Path}");
+            report.Add(issue with { Path = where });
         }
     }
-
-    private static List<Entry> ParseCore(ReadOnlyMemory<byte> utf8Json)
-    {
-        using JsonDocument document = SchemaDocument.ParseJson(utf8Json);
-        JsonElement root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out JsonElement format) || !format.ValueEquals(DeviceCatalog.Format))
-        {
-            throw Invalid("$.format", $"\"{DeviceCatalog.Format}\"");
-        }
-
-        if (!root.TryGetProperty("devices", out JsonElement devices) || devices.ValueKind != JsonValueKind.Array)
-        {
-            throw Invalid("$.devices", "an array");
-        }
-
-        var entries = new List<Entry>();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        int index = 0;
-        foreach (JsonElement device in devices.EnumerateArray())
-        {
-            string path = string.Create(CultureInfo.InvariantCulture, $"$.devices[{index++}]");
-            if (device.ValueKind != JsonValueKind.Object)
-            {
-                throw Invalid(path, "an object");
-            }
-
-            string id = String(device, "device", path);
-            string model = String(device, "model", path);
-            int minimum = Integer(device, "minimumVersion", path, 1);
-            int current = Integer(device, "currentVersion", path, minimum);
-            if (!ids.Add(id))
-            {
-                throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Device '{id}' is listed twice.", -1, path + ".device");
-            }
-
-            var parameters = new Dictionary<int, IReadOnlyDictionary<string, string>>();
-            if (device.TryGetProperty("versions", out JsonElement versions))
-            {
-                if (versions.ValueKind != JsonValueKind.Array)
-                {
-                    throw Invalid(path + ".versions", "an array");
-                }
-
-                int v = 0;
-                foreach (JsonElement entry in versions.EnumerateArray())
-                {
-                    string here = string.Create(CultureInfo.InvariantCulture, $"{path}.versions[{v++}]");
-                    if (entry.ValueKind != JsonValueKind.Object)
-                    {
-                        throw Invalid(here, "an object");
-                    }
-
-                    int version = Integer(entry, "version", here, minimum);
-                    if (version > current)
-                    {
-                        throw Invalid(here + ".version", string.Create(CultureInfo.InvariantCulture, $"a version from {minimum} to {current}"));
-                    }
-
-                    parameters[version] = Parameters(entry, here);
-                }
-            }
-
-            // The document carries the device's facts only; a device read from it cannot be created.
-            var type = new DeviceType(
-                id,
-                model,
-                current,
-                minimum,
-                _ => throw new InvalidOperationException("A device read from a catalog document has no code."));
-            entries.Add(new Entry(type, parameters));
-        }
-
-        return entries;
-    }
-
-    private static Dictionary<string, string> Parameters(JsonElement entry, string path)
-    {
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!entry.TryGetProperty("parameters", out JsonElement values))
-        {
-            return parameters;
-        }
-
-        if (values.ValueKind != JsonValueKind.Object)
-        {
-            throw Invalid(path + ".parameters", "an object");
-        }
-
-        foreach (JsonProperty parameter in values.EnumerateObject())
-        {
-            if (parameter.Value.ValueKind != JsonValueKind.String || parameter.Name.Length == 0)
-            {
-                throw Invalid(path + ".parameters." + parameter.Name, "a string value under a non-empty name");
-            }
-
-            parameters[parameter.Name] = parameter.Value.GetString()!;
-        }
-
-        return parameters;
-    }
-
-    private static string String(JsonElement element, string name, string path) =>
-        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
-            ? text
-            : throw Invalid(path + "." + name, "a non-empty string");
-
-    private static int Integer(JsonElement element, string name, string path, int min) =>
-        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number) && number >= min
-            ? number
-            : throw Invalid(path + "." + name, string.Create(CultureInfo.InvariantCulture, $"an integer of at least {min}"));
-
-    private static MigrationFormatException Invalid(string path, string expected) =>
-        new(MigrationErrorKind.UnexpectedValue, $"The catalog document needs {expected} at {path}.", -1, path);
-
-    private sealed record Entry(DeviceType Type, Dictionary<int, IReadOnlyDictionary<string, string>> Parameters);
 }

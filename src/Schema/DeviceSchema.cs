@@ -51,7 +51,21 @@ public sealed class DeviceSchema
     public static DeviceSchema For(DeviceType type, int version)
     {
         ArgumentNullException.ThrowIfNull(type);
-        StateLayout layout = StateLayout.For(type, version);
+        return For(type.DefaultConfiguration(version));
+    }
+
+    /// <summary>
+    /// Builds the schema of a device in a configuration by describing it: a function of the version and of the values
+    /// of the parameters that change the layout (docs/catalog.md §4).
+    /// </summary>
+    /// <param name="configuration">An effective configuration of a type that can create devices.</param>
+    /// <returns>The schema.</returns>
+    public static DeviceSchema For(DeviceConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        DeviceType type = configuration.Type;
+        int version = configuration.Version;
+        StateLayout layout = StateLayout.For(configuration);
         var schema = new DeviceSchema(type.Id, version)
         {
             ModelId = type.ModelId,

@@ -24,7 +24,7 @@ public sealed class SchemaFieldNames : IFieldNameResolver
 {
     private readonly IReadOnlyDictionary<string, DeviceSchema> _schemas;
 
-    /// <summary>Creates a resolver over schemas keyed as <see cref="DeviceCatalog.SchemaKey"/> keys them (<c>serial/v3</c>).</summary>
+    /// <summary>Creates a resolver over schemas keyed as <see cref="DeviceCatalog.SchemaKey(string, int)"/> keys them (<c>serial/v3</c>).</summary>
     /// <param name="schemas">The schemas; not copied.</param>
     public SchemaFieldNames(IReadOnlyDictionary<string, DeviceSchema> schemas)
     {
@@ -39,14 +39,38 @@ public sealed class SchemaFieldNames : IFieldNameResolver
     public static SchemaFieldNames FromEmbedded(IReadOnlyDictionary<string, byte[]> embedded) => new(SchemaEmbedding.ReadSchemas(embedded));
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The schema of the section's version in its default layout answers first; a configuration that changes the layout
+    /// embeds its schema under <c>id/vN?values</c>, and since a tag has one name in every layout of a version, the
+    /// first of those that has the field names it.
+    /// </remarks>
     public string? GetFieldName(string device, int version, ReadOnlySpan<int> scopeTags, int tag)
     {
         ArgumentNullException.ThrowIfNull(device);
-        if (string.IsNullOrEmpty(device) || !_schemas.TryGetValue(DeviceCatalog.SchemaKey(device, version), out DeviceSchema? schema))
+        if (string.IsNullOrEmpty(device))
         {
             return null;
         }
 
+        string key = DeviceCatalog.SchemaKey(device, version);
+        if (_schemas.TryGetValue(key, out DeviceSchema? schema) && NameIn(schema, scopeTags, tag) is { } name)
+        {
+            return name;
+        }
+
+        foreach (KeyValuePair<string, DeviceSchema> variant in _schemas)
+        {
+            if (variant.Key.StartsWith(key + "?", StringComparison.Ordinal) && NameIn(variant.Value, scopeTags, tag) is { } named)
+            {
+                return named;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? NameIn(DeviceSchema schema, ReadOnlySpan<int> scopeTags, int tag)
+    {
         IList<FieldSchema> fields = schema.Fields;
         foreach (int scopeTag in scopeTags)
         {

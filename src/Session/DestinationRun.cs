@@ -607,6 +607,7 @@ internal sealed class DestinationRun : IDisposable
         LoadReport report;
         try
         {
+            layout.CheckConfiguration(section.Span, device, device.Type.Id, _reader.ElementOffset);
             report = _batch.Load(device, section.Slice(layout.StateStart, layout.StateLength), version);
         }
         catch (MigrationFormatException exception)

@@ -272,7 +272,10 @@ internal sealed class SourceRun : IDisposable
                 oldest,
                 newest,
                 iterative is not null,
-                ackOffered && iterative is { SupportsSwitchoverAck: true }));
+                ackOffered && iterative is { SupportsSwitchoverAck: true })
+            {
+                Configuration = device.Device.Configuration.ToRecord(),
+            });
         }
 
         _deviceAcked = new bool[_offers.Count];

@@ -13,6 +13,9 @@ namespace MigrationFormat.Tool;
 /// <summary><c>migfmt convert</c> and the legacy side of <c>migfmt sample</c>: QEMU savevm streams.</summary>
 internal static class LegacyStreams
 {
+    /// <summary>What one device loaded for <c>convert --to legacy</c> counts as against the budget: the device and its snapshot.</summary>
+    private const int HeldDeviceCost = 2048;
+
     /// <summary>Writes devices as a QEMU savevm stream: header, one FULL section with footer per device (section ids 0, 1, …), EOF.</summary>
     public static byte[] SaveQemuStream(IReadOnlyList<(IDeviceState Device, uint InstanceId)> devices)
     {
@@ -31,7 +34,10 @@ internal static class LegacyStreams
             writer.Flush();
         }
 
-        return output.WrittenSpan.ToArray();
+        // Every verb that writes a QEMU stream reads it back before reporting success.
+        byte[] stream = output.WrittenSpan.ToArray();
+        QemuTranscoder.CheckQemuFraming(stream, default);
+        return stream;
     }
 
     /// <summary>
@@ -46,7 +52,7 @@ internal static class LegacyStreams
         {
             using (file)
             {
-                ToolFiles.Write(console, outputPath, output => QemuTranscoder.ToBer(file, output));
+                ToolFiles.Write(console, outputPath, output => QemuTranscoder.ToBer(file, output, embedSchemas: true, console.Budget));
             }
 
             return Program.ExitOk;
@@ -56,7 +62,7 @@ internal static class LegacyStreams
         {
             using (transcoded)
             {
-                ToolFiles.Write(console, outputPath, output => QemuTranscoder.ToLegacy(transcoded, output));
+                ToolFiles.Write(console, outputPath, output => QemuTranscoder.ToLegacy(transcoded, output, console.Budget));
             }
 
             return Program.ExitOk;
@@ -83,7 +89,7 @@ internal static class LegacyStreams
                     0);
             }
 
-            result = ToBer(data, devices);
+            result = ToBer(data, devices, console.Budget);
         }
         else
         {
@@ -95,7 +101,7 @@ internal static class LegacyStreams
                     0);
             }
 
-            result = ToLegacy(data, devices);
+            result = ToLegacy(data, devices, console.Budget);
         }
 
         ToolFiles.Write(console, outputPath, stream => stream.Write(result));
@@ -185,9 +191,9 @@ internal static class LegacyStreams
         return null;
     }
 
-    private static byte[] ToBer(byte[] data, DeviceSet devices)
+    private static byte[] ToBer(byte[] data, DeviceSet devices, ResourceBudget budget)
     {
-        if (TryReadDeviceSections(data, devices) is { } sections)
+        if (TryReadDeviceSections(data, devices, budget) is { } sections)
         {
             var output = new ArrayBufferWriter<byte>();
             using (var writer = new MigrationStreamWriter(output, new MigrationStreamWriterOptions { Producer = Program.Producer }))
@@ -212,7 +218,7 @@ internal static class LegacyStreams
 
         using var source = new MemoryStream(data, writable: false);
         using var ber = new MemoryStream();
-        QemuTranscoder.ToBer(source, ber);
+        QemuTranscoder.ToBer(source, ber, embedSchemas: true, budget);
         return ber.ToArray();
     }
 
@@ -220,10 +226,11 @@ internal static class LegacyStreams
     /// Loads every section of a QEMU stream that has no VM description into the known device of its id, when the stream
     /// is nothing but its header, such sections and its end; otherwise <see langword="null"/> (the transcoder's case).
     /// </summary>
-    private static List<(IDeviceState Device, uint Instance)>? TryReadDeviceSections(byte[] data, DeviceSet devices)
+    private static List<(IDeviceState Device, uint Instance)>? TryReadDeviceSections(byte[] data, DeviceSet devices, ResourceBudget budget)
     {
         var sections = new List<QemuSectionRecord>();
-        using (var reader = new QemuStreamReader(new MemoryStream(data, writable: false), new QemuStreamReaderOptions { SkipDescriptionLookahead = true }))
+        var options = new QemuStreamReaderOptions { SkipDescriptionLookahead = true, Budget = budget };
+        using (var reader = new QemuStreamReader(new MemoryStream(data, writable: false), options))
         {
             while (reader.Read() is { } record)
             {
@@ -261,10 +268,10 @@ internal static class LegacyStreams
         return loaded;
     }
 
-    private static byte[] ToLegacy(byte[] data, DeviceSet devices)
+    private static byte[] ToLegacy(byte[] data, DeviceSet devices, ResourceBudget budget)
     {
         bool transcoded;
-        using (var probe = new MigrationStreamReader(data))
+        using (var probe = new MigrationStreamReader(data, new BerLoadOptions { Budget = budget }))
         {
             transcoded = System.Linq.Enumerable.Contains(probe.Header.Capabilities, QemuTranscoder.Capability);
         }
@@ -273,15 +280,18 @@ internal static class LegacyStreams
         {
             using var source = new MemoryStream(data, writable: false);
             using var qemu = new MemoryStream();
-            QemuTranscoder.ToLegacy(source, qemu);
+            QemuTranscoder.ToLegacy(source, qemu, budget);
             return qemu.ToArray();
         }
 
         var loaded = new List<(IDeviceState, uint)>();
-        using (var reader = new MigrationStreamReader(data))
+        var meter = new ResourceMeter(budget);
+        using (var reader = new MigrationStreamReader(data, new BerLoadOptions { Budget = budget }))
         {
             reader.LoadAll(section =>
             {
+                // Every device is held (with its snapshot) until the whole stream has loaded: each is charged to the budget.
+                meter.Charge(HeldDeviceCost, data.Length, "the devices the conversion holds until the stream has loaded", section.Offset);
                 DeviceType type = devices.Find(section.Id)
                     ?? throw new MigrationFormatException(
                         MigrationErrorKind.UnknownDevice,

@@ -26,7 +26,7 @@ public static class Program
     /// <summary>Exit code: usage error.</summary>
     public const int ExitUsage = 2;
 
-    /// <summary>Exit code of <c>check</c>: the schemas are not compatible.</summary>
+    /// <summary>Exit code of <c>check</c>: the schemas are not compatible; of <c>select</c>: no host fits.</summary>
     public const int ExitIncompatible = 3;
 
     /// <summary>Exit code of <c>diff</c>: the streams differ.</summary>
@@ -78,6 +78,8 @@ public static class Program
     {
         ArgumentNullException.ThrowIfNull(args);
         RootCommand root = BuildCommands(console);
+        Option<ResourceBudget> maxMemory = MemoryOption.Create();
+        root.Add(maxMemory);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -95,6 +97,7 @@ public static class Program
             return ExitUsage;
         }
 
+        console.Budget = parse.GetValue(maxMemory);
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false });
@@ -228,18 +231,24 @@ public static class Program
         root.Add(sample);
 
         var loadDevice = new Option<string>("--device") { Description = "The device to load into.", HelpName = "NAME", Required = true };
-        Option<int?> loadVersion = Options.Version(required: true);
+        Option<int?> loadVersion = Options.Version(required: false);
+        var loadConfig = new Option<string?>("--config")
+        {
+            Description = "The device's configuration, for a layout other than the version's default: version=N,name=value,... (docs/catalog.md).",
+            HelpName = "CONFIG",
+        };
         Argument<string> loadFile = Options.Input("FILE", "A BER migration stream or a QEMU savevm stream; - for standard input.");
         Option<string[]> loadAssembly = Options.Assembly();
         var load = new Command("load", "Load a stream into a device version and print its state as JSON (the load report on standard error).")
         {
-            loadDevice, loadVersion, loadFile, loadAssembly,
+            loadDevice, loadVersion, loadConfig, loadFile, loadAssembly,
         };
         load.SetAction(p => DeviceCommands.Load(
             console,
             DeviceSet.From(p.GetValue(loadAssembly)),
             p.GetValue(loadDevice)!,
-            p.GetValue(loadVersion)!.Value,
+            p.GetValue(loadVersion),
+            p.GetValue(loadConfig),
             p.GetValue(loadFile)!));
         root.Add(load);
 
@@ -373,10 +382,8 @@ public static class Program
             p.GetValue(convertOutput)!));
         root.Add(convert);
 
-        Option<string[]> describeAssembly = Options.Assembly();
-        var describe = new Command("describe", "Print the device catalog (models, supported versions, parameters) as JSON.") { describeAssembly };
-        describe.SetAction(p => DeviceCommands.Describe(console, DeviceSet.From(p.GetValue(describeAssembly))));
-        root.Add(describe);
+        root.Add(DescribeCommand.Build(console, Options.Assembly()));
+        root.Add(SelectCommand.Build(console));
 
         ExternalStateCommands.AddTo(root, console.Out, console.Error);
         root.Add(MigrateCommand.Build(console.Out, console.Error));

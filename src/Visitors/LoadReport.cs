@@ -14,6 +14,8 @@ public sealed class LoadReport
 
     private readonly List<string> _skipped = [];
     private readonly List<string> _defaulted = [];
+    private readonly List<string> _ignoredParameters = [];
+    private readonly List<string> _differingParameters = [];
 
     /// <summary>
     /// Gets the skippable fields the stream carried that the destination does not know, as their path from the device
@@ -26,6 +28,18 @@ public sealed class LoadReport
     /// <summary>Gets the fields the destination knows that the stream did not carry, which kept their defaults, as <c>serial.fifo_trigger_level
     /// [10]</c>.</summary>
     public IReadOnlyList<string> DefaultedFields => _defaulted;
+
+    /// <summary>
+    /// Gets the skippable configuration items the section carried (<c>name=value</c>) whose parameter the destination
+    /// device does not know: ignored, as a skipped field is (docs/catalog.md §3).
+    /// </summary>
+    public IReadOnlyList<string> IgnoredParameters => _ignoredParameters;
+
+    /// <summary>
+    /// Gets the skippable configuration items whose value differs from the destination device's
+    /// (<c>queue-size: 1024 in the stream, 256 here</c>); the device keeps its own value.
+    /// </summary>
+    public IReadOnlyList<string> DifferingParameters => _differingParameters;
 
     /// <summary>Gets a value indicating whether nothing was skipped or defaulted.</summary>
     public bool IsExact => _skipped.Count == 0 && _defaulted.Count == 0;
@@ -43,11 +57,19 @@ public sealed class LoadReport
 
     internal void AddDefaulted(string entry) => _defaulted.Add(entry);
 
+    internal void AddConfigurationNotes(ConfigurationCheck check)
+    {
+        _ignoredParameters.AddRange(check.Ignored);
+        _differingParameters.AddRange(check.Differences);
+    }
+
     internal LoadReport Clone()
     {
         var copy = new LoadReport();
         copy._skipped.AddRange(_skipped);
         copy._defaulted.AddRange(_defaulted);
+        copy._ignoredParameters.AddRange(_ignoredParameters);
+        copy._differingParameters.AddRange(_differingParameters);
         return copy;
     }
 
@@ -55,5 +77,7 @@ public sealed class LoadReport
     {
         _skipped.Clear();
         _defaulted.Clear();
+        _ignoredParameters.Clear();
+        _differingParameters.Clear();
     }
 }

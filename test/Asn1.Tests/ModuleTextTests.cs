@@ -81,8 +81,19 @@ public class ModuleTextTests
     {
         string text = Module(Mc146818Rtc.DeviceType, 2).Text;
 
-        Assert.Contains("id          UTF8String (\"mc146818rtc\"),", text, StringComparison.Ordinal);
-        Assert.Contains("version     INTEGER (1..2147483647),", text, StringComparison.Ordinal);
+        Assert.Contains("id             UTF8String (\"mc146818rtc\"),", text, StringComparison.Ordinal);
+        Assert.Contains("version        INTEGER (1..2147483647),", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_SectionOfTheDevice_CarriesTheOptionalConfigurationBeforeTheState()
+    {
+        string text = Module(VirtioNet.DeviceType, 3).Text;
+
+        int configuration = text.IndexOf("    configuration  Configuration OPTIONAL,\n", StringComparison.Ordinal);
+        int state = text.IndexOf("    state          Virtio-net-V3-State,", StringComparison.Ordinal);
+        Assert.True(configuration > 0 && configuration < state, text);
+        Assert.Contains("IMPORTS Header, Schemas, Trailer, Checksum, Configuration,", text, StringComparison.Ordinal);
     }
 
     [Fact]

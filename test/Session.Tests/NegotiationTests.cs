@@ -91,6 +91,29 @@ public class NegotiationTests
     }
 
     [Fact]
+    public void Decide_OfferedConfigurationChangesTheLayoutDifferently_RefusedNamingTheParameter()
+    {
+        IDeviceState source = VirtioNet.DeviceType.Create("rx-filter-size=64");
+        var offer = new DeviceOffer("virtio-net", 0, 1, source.Version, false, false) { Configuration = source.Configuration.ToRecord() };
+
+        SessionAnswer answer = Decide([offer], [VirtioNet.DeviceType.Create("rx-filter-size=16")]);
+
+        Assert.False(answer.IsAccepted);
+        Assert.Contains("rx-filter-size", answer.Devices[0].Refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_OfferedConfigurationEqualToTheDestinations_Accepted()
+    {
+        IDeviceState source = VirtioNet.DeviceType.Create("rx-filter-size=64");
+        var offer = new DeviceOffer("virtio-net", 0, 1, source.Version, false, false) { Configuration = source.Configuration.ToRecord() };
+
+        SessionAnswer answer = Decide([offer], [VirtioNet.DeviceType.Create("rx-filter-size=64")]);
+
+        Assert.True(answer.IsAccepted);
+    }
+
+    [Fact]
     public void Decide_IterativeAtTheSourceOnly_Refused()
     {
         SessionAnswer answer = Decide([new DeviceOffer("serial", 0, 1, 3, Iterative: true, false)], [new Uart16550()]);

@@ -86,6 +86,28 @@ public class PipeStreamTests
     }
 
     [Fact]
+    public async Task LoadSection_SectionConfigurationTheDeviceCannotTake_FailsNamingTheParameterAndNothingChanges()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using (var writer = new MigrationStreamWriter(output))
+        {
+            writer.WriteDevice(VirtioNet.DeviceType.Create("rx-filter-size=64"));
+            writer.Complete();
+        }
+
+        IDeviceState target = VirtioNet.DeviceType.Create("rx-filter-size=16");
+        string before = DeviceState.Of(target);
+        using var reader = new MigrationPipeReader(PipeReader.Create(new MemoryStream(output.WrittenMemory.ToArray())));
+        Assert.True(await reader.ReadSectionAsync());
+
+        var ex = Assert.Throws<MigrationFormatException>(() => reader.LoadSection(target));
+
+        Assert.Equal(MigrationErrorKind.ConfigurationMismatch, ex.Kind);
+        Assert.Equal("configuration.rx-filter-size", ex.FieldPath);
+        Assert.Equal(before, DeviceState.Of(target));
+    }
+
+    [Fact]
     public async Task ReadSectionAsync_FlippedByte_FailsTheChecksumAndNothingChanges()
     {
         byte[] stream = await WriteAsync(SampleCatalog.CreateBusy(VirtioNet.DeviceType, 3), integrity: true);

@@ -162,6 +162,22 @@ public class SessionTests
     }
 
     [Fact]
+    public async Task Run_DeviceConfiguredWithAnotherLayoutAtTheDestination_RefusedBeforeAnyStateMoves()
+    {
+        List<SessionDevice> source = [new(SampleCatalog.CreateBusy(VirtioNet.DeviceType, 3))];
+        IDeviceState configured = VirtioNet.DeviceType.Create("rx-filter-size=64");
+        List<SessionDevice> destination = [new(configured)];
+        string before = DeviceState.Of(configured);
+
+        MigrationRun run = await Migration.RunAsync(source, destination, Migration.Quiet(), Migration.Quiet());
+
+        Assert.Equal(SessionErrorKind.Refused, run.Destination.Failure!.Kind);
+        Assert.Equal("virtio-net#0", run.Source.Failure!.Device);
+        Assert.Contains("rx-filter-size", run.Source.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(before, DeviceState.Of(configured));
+    }
+
+    [Fact]
     public async Task RunOneWay_ToAFileAndBack_DestinationHoldsTheSourcesState()
     {
         IReadOnlyList<SessionDevice> source = SessionSamples.CreateSource();

@@ -83,7 +83,8 @@ public class CheckDocumentTests
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains(
-            "incompatible: VersionOutOfRange: serial: v1: Device 'serial' supports versions 2 to 3; version 1 was requested.",
+            "incompatible: VersionOutOfRange: serial: v1: Device model urn:migfmt:sample:uart16550a supports versions 2 to 3 on the destination; version 1 was "
+            + "requested.",
             result.Stdout,
             StringComparison.Ordinal);
     }
@@ -100,7 +101,8 @@ public class CheckDocumentTests
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains(
-            "incompatible: ParameterMismatch: serial: v3: Device 'serial' version 3 implies fifo=off; the configuration has fifo=on.",
+            "incompatible: ParameterMismatch: serial: v3: Device model urn:migfmt:sample:uart16550a version 3 runs with fifo=off on the destination "
+            + "and fifo=on on the source, and fifo changes the state layout.",
             result.Stdout,
             StringComparison.Ordinal);
     }
@@ -132,8 +134,20 @@ public class CheckDocumentTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(
             "check: expected a schema document (migfmt schema, dump --schemas), a JSON Schema (schema --format "
-            + $"json-schema), a catalog (migfmt describe) or QEMU vmstate JSON in {other}; found none of them:",
+            + $"json-schema), a catalog (migfmt describe), a VM document (describe --vm) or QEMU vmstate JSON in {other}; found none of them:",
             result.Stderr,
             StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_Asn1ModuleSchemaWrites_Exits2PointingToTheSchemaDocument()
+    {
+        using var dir = new TempDir();
+        string module = Write(dir, "serial.asn1", ToolRunner.Run("schema", "--device", "serial", "--version", "1", "--format", "asn1").Stdout);
+
+        ToolResult result = ToolRunner.Run("check", module, module);
+
+        Assert.Equal(Program.ExitUsage, result.ExitCode);
+        Assert.Contains($"found an ASN.1 module (schema --format asn1) in {module}, which is for decoders", result.Stderr, StringComparison.Ordinal);
     }
 }

@@ -123,7 +123,7 @@ public class SchemaCommandTests
 
         Assert.Equal(0, result.ExitCode);
         using JsonDocument json = JsonDocument.Parse(result.Stdout);
-        Assert.Equal("migfmt-catalog/1", json.RootElement.GetProperty("format").GetString());
+        Assert.Equal("migfmt-catalog/2", json.RootElement.GetProperty("format").GetString());
         string text = json.RootElement.ToString();
         foreach (DeviceType type in SampleCatalog.DeviceTypes)
         {

@@ -277,7 +277,9 @@ public class DumpCommandTests
         Assert.Equal("sections", sections.GetProperty("name").GetString());
         JsonElement section = sections.GetProperty("children")[0];
         Assert.Equal("section serial#0 v3", section.GetProperty("name").GetString());
-        JsonElement state = section.GetProperty("children")[3];
+        Assert.Equal("configuration", section.GetProperty("children")[3].GetProperty("name").GetString());
+        JsonElement state = section.GetProperty("children")[4];
+        Assert.Equal("state", state.GetProperty("name").GetString());
         JsonElement divider = state.GetProperty("children")[0];
         Assert.Equal("divider", divider.GetProperty("name").GetString());
         Assert.Equal("must-parse", divider.GetProperty("flag").GetString());

@@ -37,15 +37,56 @@ public sealed class StreamingToLegacyTests
     }
 
     [Fact]
-    public void ToLegacy_CutInsideTheRawRecords_ThrowsTruncatedAtTheEnd()
+    public void ToLegacy_CutInsideTheRawRecords_ThrowsTruncatedAndWritesNothing()
     {
         byte[] ber = QemuTranscoderTests.ToBer(Fixtures.Stream("pc-serial"), embedSchemas: true).Ber;
         byte[] cut = ber[..(ber.Length * 3 / 4)];
+        using var output = new MemoryStream();
 
-        MigrationFormatException error = Assert.Throws<MigrationFormatException>(() => QemuTranscoderTests.ToLegacy(cut));
+        MigrationFormatException error = Assert.Throws<MigrationFormatException>(
+            () => QemuTranscoder.ToLegacy(new MemoryStream(cut, writable: false), output));
 
         Assert.Equal(MigrationErrorKind.Truncated, error.Kind);
-        Assert.Equal(cut.Length, error.Offset);
+        Assert.InRange(error.Offset, ber.Length / 2, cut.Length);
+        Assert.Equal(0, output.Length);
+    }
+
+    [Fact]
+    public void ToLegacy_ToAStreamItCannotReadBack_WritesTheCheckedResultOnce()
+    {
+        byte[] original = Fixtures.Stream("pc-serial");
+        byte[] ber = QemuTranscoderTests.ToBer(original, embedSchemas: true).Ber;
+        using var sink = new MemoryStream();
+        using var writeOnly = new WriteOnlyStream(sink);
+
+        long written = QemuTranscoder.ToLegacy(new MemoryStream(ber, writable: false), writeOnly);
+
+        Assert.Equal(original.Length, written);
+        Assert.Equal(original, sink.ToArray());
+    }
+
+    /// <summary>A stream that can only be written forward, as a pipe is.</summary>
+    private sealed class WriteOnlyStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
     }
 
     [Fact]

@@ -108,7 +108,7 @@ public static class AnalyzerJsonWriter
         foreach (SectionEntry entry in sections)
         {
             json.PropertyName(entry.Key);
-            entry.WriteValue(json, description, typed);
+            entry.WriteValue(json, description, typed, options.Budget);
         }
 
         json.EndObject();
@@ -333,7 +333,7 @@ public static class AnalyzerJsonWriter
             _blockSizes[name] = block.UsedLength;
         }
 
-        public void WriteValue(PythonJsonWriter json, VmDescription description, bool typed)
+        public void WriteValue(PythonJsonWriter json, VmDescription description, bool typed, ResourceBudget budget)
         {
             switch (Kind)
             {
@@ -379,6 +379,7 @@ public static class AnalyzerJsonWriter
                         device,
                         _section.Payload,
                         _section.Offset + _section.HeaderLength,
+                        budget,
                         out VmStateStruct? state,
                         out MigrationFormatException? error))
                     {

@@ -310,6 +310,7 @@ public static class QemuStreamDumper
                 device,
                 section.Payload,
                 section.Offset + section.HeaderLength,
+                options.ReaderOptions.Budget,
                 out VmStateStruct? state,
                 out MigrationFormatException? error))
             {

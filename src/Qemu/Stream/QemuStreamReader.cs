@@ -37,6 +37,12 @@ public sealed class QemuStreamReader : IDisposable
         [QemuCommand.SwitchoverStart] = 0,
     };
 
+    /// <summary>
+    /// What one byte of VM description JSON counts as against the resource budget once parsed: the tree of its values and the
+    /// descriptions made of it take about this many bytes for each byte of JSON.
+    /// </summary>
+    public const int DescriptionCostPerByte = 12;
+
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private readonly QemuInput _input;
@@ -229,7 +235,10 @@ public sealed class QemuStreamReader : IDisposable
         }
 
         // A description that does not parse is reported where the trailer is met in stream order, with the same offset.
+        // One that does not fit the budget is not parsed ahead: the sections are delimited by their footers, and the trailer,
+        // met in stream order, fails there.
         if (VmDescriptionLocator.TryLocate(_stream, _origin, _options.EffectiveMaxVmDescriptionLength, out long offset, out byte[] json)
+            && json.LongLength * DescriptionCostPerByte <= _options.Budget.Allowance(_stream.Length - _origin)
             && VmDescription.TryParse(json, _options.EffectiveMaxJsonDepth, offset + 5, out VmDescription? description, out _))
         {
             _description = description;
@@ -481,7 +490,10 @@ public sealed class QemuStreamReader : IDisposable
             byte[] payload = _input.ReadBytes((int)length, $"the payload of device section {info.Id} '{info.Name}' (its length from the VM description)");
             if (!_options.SkipDeviceValidation)
             {
-                VmStateDecoder.Decode(device, payload, payloadOffset);
+                if (!VmStateDecoder.TryDecode(device, payload, payloadOffset, _options.Budget, out _, out MigrationFormatException? error))
+                {
+                    throw error;
+                }
             }
 
             return payload;
@@ -766,6 +778,13 @@ public sealed class QemuStreamReader : IDisposable
         }
         else
         {
+            long cost = json.LongLength * DescriptionCostPerByte;
+            long read = offset + 5 + json.LongLength;
+            if (cost > _options.Budget.Allowance(read))
+            {
+                throw new ResourceMeter(_options.Budget).Exceeded(cost, read, "the VM description, parsed", offset);
+            }
+
             description = VmDescription.Parse(json, _options.EffectiveMaxJsonDepth, offset + 5);
             if (_lookaheadOffset >= 0)
             {

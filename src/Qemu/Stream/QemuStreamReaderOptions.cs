@@ -61,6 +61,13 @@ public struct QemuStreamReaderOptions : IEquatable<QemuStreamReaderOptions>
     /// field.</summary>
     public bool SkipDeviceValidation { get; set; }
 
+    /// <summary>
+    /// Gets or sets the resource budget for the values a device section's payload is decoded into when it is checked
+    /// against the VM description (<see cref="VmStateDecoder.ValueCost"/> bytes each, within the budget's allowance for
+    /// the payload's length).
+    /// </summary>
+    public ResourceBudget Budget { get; set; }
+
     internal readonly int EffectiveMaxVmDescriptionLength => MaxVmDescriptionLength == 0 ? DefaultMaxVmDescriptionLength : MaxVmDescriptionLength;
 
     internal readonly int EffectiveMaxSectionLength => MaxSectionLength == 0 ? DefaultMaxSectionLength : MaxSectionLength;
@@ -90,7 +97,8 @@ public struct QemuStreamReaderOptions : IEquatable<QemuStreamReaderOptions>
         && TargetPageSize == other.TargetPageSize
         && ReferenceEquals(Description, other.Description)
         && SkipDescriptionLookahead == other.SkipDescriptionLookahead
-        && SkipDeviceValidation == other.SkipDeviceValidation;
+        && SkipDeviceValidation == other.SkipDeviceValidation
+        && Budget == other.Budget;
 
     /// <inheritdoc/>
     public override readonly bool Equals(object? obj) => obj is QemuStreamReaderOptions other && Equals(other);
@@ -105,7 +113,7 @@ public struct QemuStreamReaderOptions : IEquatable<QemuStreamReaderOptions>
             TargetPageSize,
             Description,
             SkipDescriptionLookahead,
-            SkipDeviceValidation);
+            HashCode.Combine(SkipDeviceValidation, Budget));
 
     internal static bool IsValidPageSize(int pageSize) => pageSize >= 512 && pageSize <= (1 << 20) && (pageSize & (pageSize - 1)) == 0;
 

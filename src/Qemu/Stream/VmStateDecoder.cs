@@ -18,10 +18,14 @@ namespace MigrationFormat.Qemu;
 /// Stricter than the analyzer where the description and the bytes disagree: a struct must take exactly its described size, a
 /// subsection must carry its described name, and the payload must end exactly where the description does. Every such
 /// disagreement is a <see cref="MigrationFormatException"/> with the absolute offset and the field path (thrown by
-/// <see cref="Decode"/>, handed back by <see cref="TryDecode"/>).
+/// <see cref="Decode"/>, handed back by
+/// <see cref="TryDecode(VmStateDescription, ReadOnlyMemory{byte}, long, out VmStateStruct?, out MigrationFormatException?)"/>).
 /// </remarks>
 public static class VmStateDecoder
 {
+    /// <summary>What one decoded value is counted as against the resource budget: the object, its reference, its name.</summary>
+    public const int ValueCost = 64;
+
     private const int ZeroSizeElementAllowance = 4096;
 
     /// <summary>Decodes a whole payload.</summary>
@@ -48,10 +52,31 @@ public static class VmStateDecoder
         ReadOnlyMemory<byte> payload,
         long baseOffset,
         [NotNullWhen(true)] out VmStateStruct? value,
+        [NotNullWhen(false)] out MigrationFormatException? error) =>
+        TryDecode(description, payload, baseOffset, default, out value, out error);
+
+    /// <summary>
+    /// Decodes a whole payload within a resource budget, or says why not, without throwing. Each value counts as
+    /// <see cref="ValueCost"/> bytes; the payload is the input, so one section's values may take
+    /// <c>budget.Allowance(payload.Length)</c>: a description cannot make a short payload expand into many objects.
+    /// </summary>
+    /// <param name="description">The description of the payload (a device entry, or any vmsd description).</param>
+    /// <param name="payload">The payload bytes, between a section header and its footer.</param>
+    /// <param name="baseOffset">The absolute offset of the payload's first byte, for offsets in values and errors.</param>
+    /// <param name="budget">The resource budget.</param>
+    /// <param name="value">The decoded members, when the result is <see langword="true"/>.</param>
+    /// <param name="error">When the result is <see langword="false"/>, the error (not thrown).</param>
+    /// <returns><see langword="true"/> when the payload matches the description.</returns>
+    public static bool TryDecode(
+        VmStateDescription description,
+        ReadOnlyMemory<byte> payload,
+        long baseOffset,
+        ResourceBudget budget,
+        [NotNullWhen(true)] out VmStateStruct? value,
         [NotNullWhen(false)] out MigrationFormatException? error)
     {
         ArgumentNullException.ThrowIfNull(description);
-        var walker = new Walker(payload, baseOffset);
+        var walker = new Walker(payload, baseOffset, Math.Min((long)payload.Length + ZeroSizeElementAllowance, budget.Allowance(payload.Length) / ValueCost));
         if (walker.TryReadStruct(description, "section", null, -1, out value) && walker.Position != payload.Length)
         {
             walker.Fail(
@@ -79,10 +104,11 @@ public static class VmStateDecoder
         type is "uint8" or "uint16" or "uint32" or "uint64" or "uint32 equal";
 
     /// <summary>Walks a payload along its description; the first disagreement is kept in <see cref="Error"/> and every read after it fails.</summary>
-    private sealed class Walker(ReadOnlyMemory<byte> data, long baseOffset)
+    private sealed class Walker(ReadOnlyMemory<byte> data, long baseOffset, long maxElements)
     {
         private readonly List<string> _path = [];
-        private long _budget = (long)data.Length + ZeroSizeElementAllowance;
+        private readonly long _maxElements = maxElements;
+        private long _budget = maxElements;
 
         public int Position { get; private set; }
 
@@ -365,7 +391,11 @@ public static class VmStateDecoder
         {
             if (--_budget < 0)
             {
-                Fail(MigrationErrorKind.LimitExceeded, $"The VM description describes more elements than a payload of {data.Length} bytes can hold.", Position);
+                Fail(
+                    MigrationErrorKind.LimitExceeded,
+                    $"The VM description describes more than {_maxElements} elements for a payload of {data.Length} bytes: more than the payload can "
+                    + "hold, or than the resource budget allows.",
+                    Position);
                 return false;
             }
 

@@ -26,6 +26,34 @@ internal sealed class QemuShape
 
     public IReadOnlyList<string> SubsectionNames => _subsectionOrder;
 
+    /// <summary>
+    /// Gets how many schema fields <see cref="ToSchema"/> makes of this shape: an array of structures is described element by
+    /// element, so a few bytes of description can declare millions of fields. Saturates at <see cref="ExpansionCap"/>.
+    /// </summary>
+    public long ExpandedFields
+    {
+        get
+        {
+            long total = 0;
+            foreach (QemuShapeField member in Fields)
+            {
+                long each = 1 + (member.Struct?.ExpandedFields ?? 0);
+                long count = member.ArrayLength is int length && member.PackedKind is null ? length : 1;
+                total = Saturate(total + 1 + Saturate(count * Math.Min(each, ExpansionCap)));
+            }
+
+            foreach (string name in _subsectionOrder)
+            {
+                total = Saturate(total + 1 + _subsections[name].Shape.ExpandedFields);
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>The most fields <see cref="ExpandedFields"/> counts; anything beyond is far over every budget.</summary>
+    internal const long ExpansionCap = 1L << 40;
+
     /// <summary>Gets a value indicating whether the section's QEMU version is 0, which travels as BER version 1 (the description says 0).</summary>
     public bool QemuVersionZero { get; }
 
@@ -200,6 +228,8 @@ internal sealed class QemuShape
 
         return true;
     }
+
+    private static long Saturate(long value) => value is < 0 or > ExpansionCap ? ExpansionCap : value;
 
     private static FieldKind KindOf(VmFieldDescription field)
     {

@@ -21,30 +21,159 @@ public static partial class QemuTranscoder
     private static readonly BerTag IntegerTag = new(BerTagClass.Universal, 2);
     private static readonly BerTag BlobTag = new(BerTagClass.ContextSpecific, 0, isConstructed: true);
 
-    /// <summary>Converts a BER stream made by <see cref="ToBer"/> back into the original QEMU savevm stream.</summary>
-    /// <param name="ber">The BER stream, read forward once: the raw records (RAM included) are copied segment by segment, and
-    /// only one device state or the VM description is held at a time.</param>
+    /// <summary>Converts a BER stream made by <see cref="ToBer(Stream, Stream, bool, ResourceBudget)"/> back into the original QEMU savevm stream.</summary>
+    /// <param name="ber">The BER stream.</param>
     /// <param name="qemuOutput">Where the QEMU stream goes.</param>
     /// <returns>The number of QEMU bytes written.</returns>
     /// <exception cref="MigrationFormatException">The BER stream is malformed or was not made by the transcoder.</exception>
-    public static long ToLegacy(Stream ber, Stream qemuOutput)
+    public static long ToLegacy(Stream ber, Stream qemuOutput) => ToLegacy(ber, qemuOutput, default);
+
+    /// <summary>
+    /// Converts a BER stream made by <see cref="ToBer(Stream, Stream, bool, ResourceBudget)"/> back into the original QEMU
+    /// savevm stream, checking both ends: the BER stream is first read through as a load reads it (nesting and length
+    /// limits, framing, section count, checksums, embedded schemas within the budget), then converted forward in bounded
+    /// memory (raw records, RAM included, copied segment by segment; one device state or the VM description held at a
+    /// time), and the QEMU stream it gives is read back (header, every record's framing, each device section against the
+    /// VM description) before success is reported.
+    /// </summary>
+    /// <param name="ber">The BER stream; read twice when it can seek, copied to memory first when it cannot.</param>
+    /// <param name="qemuOutput">
+    /// Where the QEMU stream goes. When it can seek and be read (a file opened for writing), the result is written to it
+    /// and read back from it, and cut back to where it started if the check fails; otherwise the result is held in memory
+    /// and written only once it has passed.
+    /// </param>
+    /// <param name="budget">Bounds the embedded schemas and the shapes the VM description expands into.</param>
+    /// <returns>The number of QEMU bytes written.</returns>
+    /// <exception cref="MigrationFormatException">
+    /// The BER stream is malformed, was not made by the transcoder, or gives a QEMU stream that does not read back.
+    /// </exception>
+    public static long ToLegacy(Stream ber, Stream qemuOutput, ResourceBudget budget)
     {
         ArgumentNullException.ThrowIfNull(ber);
         ArgumentNullException.ThrowIfNull(qemuOutput);
-        var input = new BerStreamInput(ber);
+        MemoryStream? copy = null;
         try
         {
-            return new LegacySession(input, qemuOutput).Run();
+            Stream source = ber;
+            if (!ber.CanSeek)
+            {
+                copy = new MemoryStream();
+                ber.CopyTo(copy);
+                copy.Position = 0;
+                source = copy;
+            }
+
+            long start = source.Position;
+            ValidateBer(source, budget);
+            source.Position = start;
+
+            bool readBack = qemuOutput.CanSeek && qemuOutput.CanRead;
+            using var held = readBack ? null : new MemoryStream();
+            Stream target = held ?? qemuOutput;
+            long outputStart = target.Position;
+            var input = new BerStreamInput(source);
+            long written;
+            try
+            {
+                written = new LegacySession(input, target, new ResourceMeter(budget)).Run();
+                target.Position = outputStart;
+                CheckQemuFraming(target, budget);
+            }
+            catch (AsnContentException ex)
+            {
+                // AsnReader reports malformed BER only by throwing; this is where it becomes the documented exception.
+                CutBack(target, outputStart, readBack);
+                throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The BER stream is malformed: " + ex.Message, input.Position, null, ex);
+            }
+            catch (MigrationFormatException)
+            {
+                CutBack(target, outputStart, readBack);
+                throw;
+            }
+
+            if (held is not null)
+            {
+                held.Position = 0;
+                held.CopyTo(qemuOutput);
+            }
+            else
+            {
+                qemuOutput.Position = outputStart + written;
+            }
+
+            return written;
         }
-        catch (AsnContentException ex)
+        finally
         {
-            // AsnReader reports malformed BER only by throwing; this is where it becomes the documented exception.
-            throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The BER stream is malformed: " + ex.Message, input.Position, null, ex);
+            copy?.Dispose();
         }
     }
 
-    /// <summary>One <see cref="ToLegacy"/> run: the stream's framing walked header by header.</summary>
-    private sealed class LegacySession(BerStreamInput input, Stream output)
+    /// <summary>
+    /// Reads a QEMU savevm stream through to its end as <c>load</c> would (header, every record, each device section
+    /// checked against the VM description), so that a converter never reports success for bytes QEMU would refuse.
+    /// </summary>
+    /// <param name="qemu">The whole QEMU stream.</param>
+    /// <param name="budget">The resource budget for the check.</param>
+    /// <exception cref="MigrationFormatException">The bytes are not a well-framed QEMU stream; the offset is in them.</exception>
+    public static void CheckQemuFraming(ReadOnlyMemory<byte> qemu, ResourceBudget budget)
+    {
+        if (!System.Runtime.InteropServices.MemoryMarshal.TryGetArray(qemu, out ArraySegment<byte> segment))
+        {
+            segment = qemu.ToArray();
+        }
+
+        using var source = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
+        CheckQemuFraming(source, budget);
+    }
+
+    /// <summary>Reads a QEMU savevm stream from <paramref name="qemu"/>'s position through to its end, as <c>load</c> would.</summary>
+    /// <param name="qemu">The stream, positioned at the QEMU stream's magic; left at its end.</param>
+    /// <param name="budget">The resource budget for the check.</param>
+    /// <exception cref="MigrationFormatException">The bytes are not a well-framed QEMU stream; the offset is in them.</exception>
+    public static void CheckQemuFraming(Stream qemu, ResourceBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(qemu);
+        using var reader = new QemuStreamReader(qemu, new QemuStreamReaderOptions { Budget = budget }, leaveOpen: true);
+        bool ended = false;
+        while (reader.Read() is { } record)
+        {
+            ended |= record is QemuEndOfFileRecord;
+        }
+
+        if (!ended)
+        {
+            throw new MigrationFormatException(
+                MigrationErrorKind.Truncated,
+                "The QEMU stream written has no end-of-file record (QEMU_VM_EOF); QEMU would wait for more.",
+                qemu.CanSeek ? qemu.Position : -1);
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole BER stream as a load does before any of it is converted: every nesting, length, framing, checksum
+    /// and budget rule of <see cref="MigrationStreamReader"/>, so the converter's own reader only meets input loaders accept.
+    /// </summary>
+    private static void ValidateBer(Stream source, ResourceBudget budget)
+    {
+        using var reader = new MigrationStreamReader(source, new BerLoadOptions { Budget = budget }, leaveOpen: true);
+        while (reader.TryReadSection(out _))
+        {
+            // Each section is passed over whole: its framing, length and nesting are checked on the way.
+        }
+    }
+
+    /// <summary>Takes back what a failed conversion wrote to an output it writes in place.</summary>
+    private static void CutBack(Stream target, long start, bool inPlace)
+    {
+        if (inPlace)
+        {
+            target.SetLength(start);
+        }
+    }
+
+    /// <summary>One <see cref="ToLegacy(Stream, Stream, ResourceBudget)"/> run: the stream's framing walked header by header.</summary>
+    private sealed class LegacySession(BerStreamInput input, Stream output, ResourceMeter meter)
     {
         private readonly ArrayBufferWriter<byte> _writer = new();
         private VmDescription? _description;
@@ -211,7 +340,7 @@ public static partial class QemuTranscoder
             {
                 _vmdescJson = ReadBlob(state);
                 _description = VmDescription.Parse(_vmdescJson);
-                _shapes = BuildShapes(_description, _sectionVersions);
+                _shapes = BuildShapes(_description, _sectionVersions, meter, input.Position);
                 return;
             }
 

@@ -35,6 +35,9 @@ public static partial class QemuTranscoder
 
     private const int SegmentSize = 64 * 1024;
 
+    /// <summary>What one schema field expanded from the VM description counts as against the budget: the object and its JSON.</summary>
+    private const int SchemaFieldCost = 256;
+
     private static readonly BerTag SectionIdTag = new(BerTagClass.Private, 0);
     private static readonly Asn1Tag AsnHeaderTag = new(TagClass.Application, 0, isConstructed: true);
     private static readonly Asn1Tag AsnSectionTag = new(TagClass.Application, 1, isConstructed: true);
@@ -46,7 +49,20 @@ public static partial class QemuTranscoder
     /// <param name="embedSchemas"><see langword="true"/> to embed the device schemas converted from the VM description.</param>
     /// <returns>Counts and sizes.</returns>
     /// <exception cref="MigrationFormatException">The QEMU stream is malformed.</exception>
-    public static QemuTranscodeResult ToBer(Stream qemuStream, Stream berOutput, bool embedSchemas = true)
+    public static QemuTranscodeResult ToBer(Stream qemuStream, Stream berOutput, bool embedSchemas = true) =>
+        ToBer(qemuStream, berOutput, embedSchemas, default);
+
+    /// <summary>Converts a QEMU savevm stream into a BER migration stream, within a resource budget.</summary>
+    /// <param name="qemuStream">The QEMU stream (read to its end; copied to memory first when it cannot seek).</param>
+    /// <param name="berOutput">Where the BER stream goes.</param>
+    /// <param name="embedSchemas"><see langword="true"/> to embed the device schemas converted from the VM description.</param>
+    /// <param name="budget">
+    /// Bounds the schema fields the VM description expands into (a device version whose shape does not fit travels as raw
+    /// bytes) and the values each device section is decoded into, against the stream's length.
+    /// </param>
+    /// <returns>Counts and sizes.</returns>
+    /// <exception cref="MigrationFormatException">The QEMU stream is malformed.</exception>
+    public static QemuTranscodeResult ToBer(Stream qemuStream, Stream berOutput, bool embedSchemas, ResourceBudget budget)
     {
         ArgumentNullException.ThrowIfNull(qemuStream);
         ArgumentNullException.ThrowIfNull(berOutput);
@@ -64,7 +80,7 @@ public static partial class QemuTranscoder
         {
             long start = input.Position;
             Dictionary<(string, uint), uint> headerVersions = [];
-            using (var scan = new QemuStreamReader(input, default, leaveOpen: true))
+            using (var scan = new QemuStreamReader(input, new QemuStreamReaderOptions { Budget = budget }, leaveOpen: true))
             {
                 // Old-style sections (slirp) have no version in the description: the section headers have it.
                 if (scan.Read() is not null && scan.Description is { } described && HasOldStyleDevices(described))
@@ -80,11 +96,13 @@ public static partial class QemuTranscoder
             }
 
             input.Position = start;
-            using var reader = new QemuStreamReader(input, default, leaveOpen: true);
-            var session = new ToBerSession(berOutput);
+            using var reader = new QemuStreamReader(input, new QemuStreamReaderOptions { Budget = budget }, leaveOpen: true);
+            var session = new ToBerSession(berOutput, budget);
             QemuRecord? first = reader.Read();
             VmDescription? description = reader.Description;
-            Dictionary<string, QemuShape?> shapes = description is null ? [] : BuildShapes(description, headerVersions);
+            Dictionary<string, QemuShape?> shapes = description is null
+                ? []
+                : BuildShapes(description, headerVersions, new ResourceMeter(budget), input.Length);
             session.WriteHeader();
             if (embedSchemas)
             {
@@ -120,6 +138,26 @@ public static partial class QemuTranscoder
         {
             copy?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Derives a BER shape for every device version of the description. A shape is charged to the budget by the schema
+    /// fields it expands into (<see cref="SchemaFieldCost"/> bytes each) before anything is expanded; a shape that does not
+    /// fit is dropped, and that device's sections travel as raw bytes, as an untypeable section does.
+    /// </summary>
+    private static Dictionary<string, QemuShape?> BuildShapes(
+        VmDescription description, Dictionary<(string, uint), uint> headerVersions, ResourceMeter meter, long inputBytes)
+    {
+        var shapes = BuildShapes(description, headerVersions);
+        foreach (KeyValuePair<string, QemuShape?> entry in shapes)
+        {
+            if (entry.Value is { } shape && !meter.TryCharge(Math.Min(shape.ExpandedFields, long.MaxValue / SchemaFieldCost) * SchemaFieldCost, inputBytes))
+            {
+                shapes[entry.Key] = null;
+            }
+        }
+
+        return shapes;
     }
 
     /// <summary>
@@ -372,8 +410,8 @@ public static partial class QemuTranscoder
 
     private static BerTag BerContext(int tag, bool constructed) => new(BerTagClass.ContextSpecific, (ulong)tag, constructed);
 
-    /// <summary>The writing side of one <see cref="ToBer"/> run.</summary>
-    private sealed class ToBerSession(Stream output)
+    /// <summary>The writing side of one <see cref="ToBer(Stream, Stream, bool, ResourceBudget)"/> run.</summary>
+    private sealed class ToBerSession(Stream output, ResourceBudget budget)
     {
         private readonly ArrayBufferWriter<byte> _buffer = new();
         private readonly ArrayBufferWriter<byte> _record = new();
@@ -480,7 +518,7 @@ public static partial class QemuTranscoder
             }
 
             // Sections the description does not fit, or whose values the shape cannot carry, travel as raw bytes.
-            if (!VmStateDecoder.TryDecode(device, section.Payload, 0, out VmStateStruct? value, out _))
+            if (!VmStateDecoder.TryDecode(device, section.Payload, 0, budget, out VmStateStruct? value, out _))
             {
                 return false;
             }

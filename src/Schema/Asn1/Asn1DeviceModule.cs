@@ -72,7 +72,7 @@ public sealed class Asn1DeviceModule
         private const string ExtensionComment = "fields after this marker came with later versions; a decoder skips fields it does not know";
 
         private static readonly string[] Imports =
-            ["Header", "Schemas", "Trailer", "Checksum", "UInt8", "UInt16", "UInt32", "UInt64", "Int8", "Int16", "Int32", "Int64"];
+            ["Header", "Schemas", "Trailer", "Checksum", "Configuration", "UInt8", "UInt16", "UInt32", "UInt64", "Int8", "Int16", "Int32", "Int64"];
 
         private readonly DeviceSchema _schema;
         private readonly string _prefix;
@@ -123,12 +123,13 @@ public sealed class Asn1DeviceModule
                 .Append("}\n\n")
                 .Append(CultureInfo.InvariantCulture, $"{_prefix}-Sections ::= [APPLICATION 6] SEQUENCE OF {_prefix}-Section\n\n")
                 .Append(CultureInfo.InvariantCulture, $"{_prefix}-Section ::= [APPLICATION 1] SEQUENCE {{\n")
-                .Append(CultureInfo.InvariantCulture, $"    id          UTF8String (\"{id}\"),\n")
-                .Append("    instanceId  INTEGER (0..4294967295),\n")
-                .Append(CultureInfo.InvariantCulture, $"    version     INTEGER ({_schema.MinimumVersion}..2147483647),")
+                .Append(CultureInfo.InvariantCulture, $"    id             UTF8String (\"{id}\"),\n")
+                .Append("    instanceId     INTEGER (0..4294967295),\n")
+                .Append(CultureInfo.InvariantCulture, $"    version        INTEGER ({_schema.MinimumVersion}..2147483647),")
                 .Append(CultureInfo.InvariantCulture, $"  -- streams of these versions load into v{_schema.Version}\n")
-                .Append(CultureInfo.InvariantCulture, $"    state       {_prefix}-State,\n")
-                .Append("    checksum    Checksum OPTIONAL,\n")
+                .Append("    configuration  Configuration OPTIONAL,\n")
+                .Append(CultureInfo.InvariantCulture, $"    state          {_prefix}-State,\n")
+                .Append("    checksum       Checksum OPTIONAL,\n")
                 .Append("    ...\n")
                 .Append("}\n\n");
         }

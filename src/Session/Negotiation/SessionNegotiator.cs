@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Session;
 
@@ -151,6 +152,11 @@ public static class SessionNegotiator
         {
             return DeviceDecision.Refuse(Invariant(
                 $"the source saves {offer.Name} as version {version} at best; the destination loads version {local.Device.Type.MinimumVersion} and newer"));
+        }
+
+        if (offer.Configuration is { } configuration && local.Device.Configuration.Check(configuration) is { IsCompatible: false } check)
+        {
+            return DeviceDecision.Refuse($"the configuration of {offer.Name} does not fit the destination's: {check.Issues[0].Message}");
         }
 
         if (offer.SwitchoverAck && !offer.Iterative)

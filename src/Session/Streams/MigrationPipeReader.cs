@@ -249,6 +249,7 @@ public sealed class MigrationPipeReader : IDisposable
                 device.Version);
         }
 
+        _layout.CheckConfiguration(section.Span, device, SectionId, _input.ElementOffset);
         try
         {
             return _batch.Load(device, section.Slice(_layout.StateStart, _layout.StateLength), _layout.Version);

@@ -115,6 +115,7 @@ internal static class MessageCodec
             writer.WriteInteger((long)device.MaxVersion);
             writer.WriteBoolean(device.Iterative);
             writer.WriteBoolean(device.SwitchoverAck);
+            device.Configuration?.Write(ref writer);
             writer.PopSequence();
         }
 
@@ -148,8 +149,22 @@ internal static class MessageCodec
             int max = (int)parser.ReadInteger("the newest version", 1, int.MaxValue);
             bool iterative = parser.ReadBoolean("whether it sends pre-copy data");
             bool ack = parser.ReadBoolean("whether it supports the switchover acknowledgement");
+            ConfigurationRecord? configuration = null;
+            if (parser.HasMore() && parser.PeekTag() == MigrationStreamFormat.ConfigurationTag)
+            {
+                ReadOnlySpan<byte> encoding = parser.ReadEncoded("the device's configuration", MigrationStreamFormat.ConfigurationTag, out long at);
+                try
+                {
+                    configuration = ConfigurationRecord.Decode(encoding);
+                }
+                catch (MigrationFormatException exception)
+                {
+                    throw exception.WithBaseOffset(at);
+                }
+            }
+
             parser.Exit("a device");
-            devices.Add(new DeviceOffer(id, instance, min, max, iterative, ack));
+            devices.Add(new DeviceOffer(id, instance, min, max, iterative, ack) { Configuration = configuration });
         }
 
         parser.Exit("the devices");

@@ -12,6 +12,7 @@ internal ref struct MessageParser
 {
     private readonly long _base;
     private readonly string _message;
+    private readonly ReadOnlySpan<byte> _element;
     private BerReader _reader;
     private bool _peeked;
 
@@ -23,6 +24,7 @@ internal ref struct MessageParser
     {
         _base = baseOffset;
         _message = message;
+        _element = element;
         _reader = new BerReader(element);
         _peeked = false;
         Next();
@@ -145,6 +147,27 @@ internal ref struct MessageParser
         {
             throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, $"Bytes follow the end of {_message}.", _base + _reader.TokenStartOffset);
         }
+    }
+
+    /// <summary>Reads the next element, constructed with <paramref name="tag"/>, and gives its whole encoding.</summary>
+    /// <param name="what">What it is, for errors.</param>
+    /// <param name="tag">Its tag.</param>
+    /// <param name="offset">Where it starts in the stream.</param>
+    public ReadOnlySpan<byte> ReadEncoded(string what, BerTag tag, out long offset)
+    {
+        Expect(BerTokenType.StartConstructed, tag, what);
+        int start = (int)_reader.TokenStartOffset;
+        offset = _base + start;
+        try
+        {
+            _reader.TrySkip();
+        }
+        catch (MigrationFormatException exception)
+        {
+            throw exception.WithBaseOffset(_base);
+        }
+
+        return _element.Slice(start, (int)_reader.Position - start);
     }
 
     /// <summary>Passes over the next element, whatever it is.</summary>

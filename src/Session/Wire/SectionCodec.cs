@@ -16,7 +16,38 @@ internal readonly record struct SectionLayout(
     int StateStart,
     int StateLength,
     int ChecksumStart,
-    uint Checksum);
+    uint Checksum)
+{
+    /// <summary>Gets where the section's configuration starts (docs/catalog.md §3), or -1 when it carries none.</summary>
+    public int ConfigurationStart { get; init; } = -1;
+
+    /// <summary>Gets the length of the section's configuration, 0 when it carries none.</summary>
+    public int ConfigurationLength { get; init; }
+
+    /// <summary>
+    /// Checks the configuration the section carries, if any, against <paramref name="device"/>'s before it loads anything.
+    /// </summary>
+    /// <exception cref="MigrationFormatException">The configuration is malformed or forbids the load.</exception>
+    public void CheckConfiguration(ReadOnlySpan<byte> section, IDeviceState device, string deviceId, long offset)
+    {
+        if (ConfigurationStart < 0)
+        {
+            return;
+        }
+
+        ConfigurationRecord record;
+        try
+        {
+            record = ConfigurationRecord.Decode(section.Slice(ConfigurationStart, ConfigurationLength));
+        }
+        catch (MigrationFormatException exception)
+        {
+            throw exception.WithBaseOffset(offset + ConfigurationStart);
+        }
+
+        device.Configuration.Check(record).ThrowIfIncompatible(offset + ConfigurationStart, deviceId, Version, device.Version);
+    }
+}
 
 /// <summary>
 /// Writes a device section with definite lengths (the state is saved into a pooled buffer first, so the section's
@@ -112,9 +143,21 @@ internal sealed class SectionCodec : IDisposable
                 throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "A section's version is at least 1.", reader.TokenStartOffset);
             }
 
+            // A section may carry its device's configuration before the state (docs/catalog.md §3).
+            bool more = reader.Read();
+            int configurationStart = -1;
+            int configurationLength = 0;
+            if (more && reader.TokenType == BerTokenType.StartConstructed && reader.Tag == MigrationStreamFormat.ConfigurationTag)
+            {
+                configurationStart = (int)(reader.TokenStartOffset - origin);
+                reader.TrySkip();
+                configurationLength = (int)(reader.Position - origin) - configurationStart;
+                more = reader.Read();
+            }
+
             Require(
-                reader.Read() && reader.TokenType == BerTokenType.StartConstructed && reader.Tag == MigrationStreamFormat.StateTag,
-                "the device state",
+                more && reader.TokenType == BerTokenType.StartConstructed && reader.Tag == MigrationStreamFormat.StateTag,
+                "the device state or its configuration",
                 ref reader);
             int stateStart = (int)(reader.TokenStartOffset - origin);
             reader.TrySkip();
@@ -149,7 +192,11 @@ internal sealed class SectionCodec : IDisposable
             }
 
             _readState = reader.CurrentState;
-            return new SectionLayout(idStart, idLength, (uint)instance, (int)version, stateStart, stateLength, checksumStart, checksum);
+            return new SectionLayout(idStart, idLength, (uint)instance, (int)version, stateStart, stateLength, checksumStart, checksum)
+            {
+                ConfigurationStart = configurationStart,
+                ConfigurationLength = configurationLength,
+            };
         }
         catch (MigrationFormatException exception)
         {

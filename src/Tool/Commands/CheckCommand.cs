@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using MigrationFormat.Schema;
@@ -8,8 +9,10 @@ namespace MigrationFormat.Tool.Commands;
 /// <summary>
 /// <c>migfmt check SRC DST</c>: whether state saved by SRC loads with DST, from two documents of one family: schema
 /// documents and JSON Schemas (what <c>migfmt schema</c> and <c>dump --schemas</c> write, mixed freely), catalogs (what
-/// <c>migfmt describe</c> writes), or QEMU vmstate JSON (<c>migfmt schema --format vmstate</c>, QEMU's
-/// <c>-dump-vmstate</c>). Exit 0 when compatible, 3 when not, every reason on standard output.
+/// <c>migfmt describe</c> writes, with or without <c>--schemas</c>), a VM document (<c>migfmt describe --vm</c>) against
+/// a host's catalog (the verdict <c>migfmt select</c> gives for that host), or QEMU vmstate JSON
+/// (<c>migfmt schema --format vmstate</c>, QEMU's <c>-dump-vmstate</c>). Exit 0 when compatible, 3 when not, every
+/// reason on standard output.
 /// </summary>
 internal static class CheckCommand
 {
@@ -18,6 +21,7 @@ internal static class CheckCommand
         Schemas,
         JsonSchema,
         Catalog,
+        Vm,
         VmState,
     }
 
@@ -32,6 +36,18 @@ internal static class CheckCommand
         byte[] destination = ToolFiles.ReadAll(console, destinationPath);
         DocumentKind sourceKind = Classify(source, sourcePath);
         DocumentKind destinationKind = Classify(destination, destinationPath);
+        if (sourceKind == DocumentKind.Vm && destinationKind == DocumentKind.Catalog)
+        {
+            return CheckVm(console, source, destination, destinationPath, json || arrayCountFiles.Length > 0);
+        }
+
+        if (destinationKind == DocumentKind.Vm || sourceKind == DocumentKind.Vm)
+        {
+            throw new UsageException(
+                $"check: expected a VM document as SRC with a host's catalog as DST; found {Describe(sourceKind)} in {sourcePath} and "
+                + $"{Describe(destinationKind)} in {destinationPath}.");
+        }
+
         if (Family(sourceKind) != Family(destinationKind))
         {
             throw new UsageException(
@@ -75,14 +91,51 @@ internal static class CheckCommand
         return report.IsCompatible ? Program.ExitOk : Program.ExitIncompatible;
     }
 
+    /// <summary>A VM document against one host's catalog: <c>migfmt select</c>'s verdict for that host, in <c>check</c>'s words.</summary>
+    private static int CheckVm(ToolConsole console, byte[] vm, byte[] host, string hostPath, bool qemuOptions)
+    {
+        if (qemuOptions)
+        {
+            throw new UsageException("check: --json and --array-counts apply to QEMU -dump-vmstate files.");
+        }
+
+        HostVerdict verdict = HostSelector.Check(VmConfiguration.Parse(vm), DeviceCatalog.Parse(host), hostPath);
+        foreach (string note in verdict.Notes)
+        {
+            console.Out.WriteLine("note: " + note);
+        }
+
+        foreach (SelectionReason reason in verdict.Reasons)
+        {
+            console.Out.WriteLine($"incompatible: {SelectCommand.Words(reason.Kind)}: {reason}");
+        }
+
+        console.Out.WriteLine(verdict.Fits ? "compatible" : string.Create(
+            CultureInfo.InvariantCulture,
+            $"not compatible: {verdict.Reasons.Count} reason(s)"));
+        return verdict.Fits ? Program.ExitOk : Program.ExitIncompatible;
+    }
+
     private static IReadOnlyList<DeviceSchema> Read(byte[] document, DocumentKind kind) =>
         kind == DocumentKind.JsonSchema ? [JsonSchemaImporter.Import(document)] : SchemaDocument.ParseMany(document);
 
     private static DocumentKind Classify(byte[] document, string path)
     {
+        if (LooksLikeAsn1Module(document))
+        {
+            throw new UsageException(
+                $"check: expected documents check compares; found an ASN.1 module (schema --format asn1) in {path}, which is for decoders: "
+                + "give the same device versions as schema documents (schema --format schema).");
+        }
+
         if (CatalogDocument.IsCatalog(document))
         {
             return DocumentKind.Catalog;
+        }
+
+        if (VmConfiguration.IsVmDocument(document))
+        {
+            return DocumentKind.Vm;
         }
 
         if (JsonSchemaImporter.IsExportedJsonSchema(document))
@@ -105,13 +158,21 @@ internal static class CheckCommand
             throw new MigrationFormatException(
                 ex.Kind,
                 $"check: expected a schema document (migfmt schema, dump --schemas), a JSON Schema (schema --format json-schema), a catalog "
-                + $"(migfmt describe) or QEMU vmstate JSON in {path}; found none of them: {ex.Detail}",
+                + $"(migfmt describe), a VM document (describe --vm) or QEMU vmstate JSON in {path}; found none of them: {ex.Detail}",
                 ex.Offset,
                 ex.FieldPath,
                 ex);
         }
 
         return DocumentKind.Schemas;
+    }
+
+    /// <summary>What <c>migfmt schema --format asn1</c> writes: a module header <c>Name DEFINITIONS ... ::= BEGIN</c> first.</summary>
+    private static bool LooksLikeAsn1Module(byte[] document)
+    {
+        ReadOnlySpan<byte> head = document.AsSpan(0, Math.Min(document.Length, 4096));
+        int begin = head.IndexOf("::= BEGIN"u8);
+        return begin > 0 && head[..begin].IndexOf(" DEFINITIONS "u8) > 0 && head.TrimStart(" \t\r\n"u8).IndexOf((byte)'{') != 0;
     }
 
     /// <summary>QEMU's -dump-vmstate file: an object of objects keyed by QOM type, with no member of the library's documents.</summary>
@@ -145,6 +206,7 @@ internal static class CheckCommand
     {
         DocumentKind.VmState => "QEMU vmstate JSON",
         DocumentKind.Catalog => "a catalog",
+        DocumentKind.Vm => "a VM document",
         DocumentKind.JsonSchema => "a JSON Schema",
         _ => "schema documents",
     };

@@ -21,17 +21,17 @@ internal static class DecodeCommand
         switch (ToolFiles.Detect(input))
         {
             case InputFormat.Qemu:
-                var buffer = new ArrayBufferWriter<byte>();
-                AnalyzerJsonWriter.WriteState(input, buffer);
                 Stream qemu = console.OpenOutput();
-                qemu.Write(buffer.WrittenSpan);
+                var writer = new ChunkedOutputWriter(qemu);
+                AnalyzerJsonWriter.WriteState(input, writer, new QemuStreamReaderOptions { Budget = console.Budget });
+                writer.Flush();
                 qemu.Flush();
                 return Program.ExitOk;
             case InputFormat.Other:
                 throw ToolFiles.NotAStream(input, "decode");
         }
 
-        using var walker = new StreamWalker(input, deviceSchemas: null);
+        using var walker = new StreamWalker(input, deviceSchemas: null, console.Budget);
         var failures = new FailureLog();
         Stream output = console.OpenOutput();
         using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))

@@ -14,7 +14,7 @@ using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Tool.Commands;
 
-/// <summary>The verbs that run device code: <c>sample</c>, <c>load</c>, <c>schema</c> and <c>describe</c>.</summary>
+/// <summary>The verbs that run device code: <c>sample</c>, <c>load</c> and <c>schema</c> (<c>describe</c> is <see cref="DescribeCommand"/>).</summary>
 internal static class DeviceCommands
 {
     public static int Sample(
@@ -80,16 +80,15 @@ internal static class DeviceCommands
         return Program.ExitOk;
     }
 
-    public static int Load(ToolConsole console, DeviceSet devices, string name, int version, string path)
+    public static int Load(ToolConsole console, DeviceSet devices, string name, int? version, string? configuration, string path)
     {
-        DeviceType type = devices.Resolve(name, version);
-        IDeviceState device = type.Create(version);
+        IDeviceState device = CreateForLoad(devices, name, version, configuration);
         using InputStream input = ToolFiles.Open(console, path, "load");
         IReadOnlyList<string> skipped = [], defaulted = [];
         switch (ToolFiles.Detect(input))
         {
             case InputFormat.Migration:
-                (skipped, defaulted) = LoadBer(input, device);
+                (skipped, defaulted) = LoadBer(input, device, console.Budget);
                 break;
             case InputFormat.Qemu:
                 LoadQemu(console, input, device);
@@ -101,6 +100,49 @@ internal static class DeviceCommands
         console.Out.WriteLine(Program.StateJson(device));
         Program.WriteReport(console.Error, skipped, defaulted);
         return Program.ExitOk;
+    }
+
+    /// <summary>
+    /// Creates the device to load into: the version's default configuration, or the configuration given (with the
+    /// version of <c>--version</c> when the configuration names none), in the syntax the API and the stream use.
+    /// </summary>
+    private static IDeviceState CreateForLoad(DeviceSet devices, string name, int? version, string? configuration)
+    {
+        if (configuration is null)
+        {
+            if (version is not { } chosen)
+            {
+                throw new UsageException("load: expected --version N or --config CONFIG; found neither.");
+            }
+
+            return devices.Resolve(name, chosen).Create(chosen);
+        }
+
+        DeviceType type = version is { } given ? devices.Resolve(name, given) : devices.Resolve(name);
+        ConfigurationString parsed;
+        try
+        {
+            parsed = ConfigurationString.Parse(configuration);
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException("--config: " + ex.Message);
+        }
+
+        if (version is { } versionOption && parsed.Find(ConfigurationString.VersionName) is null)
+        {
+            configuration = string.Create(CultureInfo.InvariantCulture, $"{ConfigurationString.VersionName}={versionOption}")
+                + (configuration.Length == 0 ? string.Empty : "," + configuration);
+        }
+
+        try
+        {
+            return type.Create(configuration);
+        }
+        catch (DeviceConfigurationException ex)
+        {
+            throw new UsageException("--config: " + ex.Message);
+        }
     }
 
     public static int Schema(ToolConsole console, DeviceSet devices, SchemaRequest request)
@@ -157,16 +199,10 @@ internal static class DeviceCommands
         return Asn1DeviceModule.Create(DeviceSchema.For(devices.Resolve(section[..slash], version), version));
     }
 
-    public static int Describe(ToolConsole console, DeviceSet devices)
-    {
-        console.Out.WriteLine(Encoding.UTF8.GetString(devices.Catalog().Describe(indented: true)));
-        return Program.ExitOk;
-    }
-
     /// <summary>Loads the first section for the device, all or nothing, the whole stream read and checked.</summary>
-    private static (IReadOnlyList<string> Skipped, IReadOnlyList<string> Defaulted) LoadBer(Stream input, IDeviceState device)
+    private static (IReadOnlyList<string> Skipped, IReadOnlyList<string> Defaulted) LoadBer(Stream input, IDeviceState device, ResourceBudget budget)
     {
-        using var reader = new MigrationStreamReader(input, leaveOpen: true);
+        using var reader = new MigrationStreamReader(input, new BerLoadOptions { Budget = budget }, leaveOpen: true);
         bool loaded = false;
         int named = 0;
         IReadOnlyList<SectionLoadResult> results = reader.LoadAll(section =>
@@ -205,7 +241,7 @@ internal static class DeviceCommands
     {
         QemuSectionRecord? chosen = null;
         var seen = new List<string>();
-        using (var reader = new QemuStreamReader(input, default, leaveOpen: true))
+        using (var reader = new QemuStreamReader(input, new QemuStreamReaderOptions { Budget = console.Budget }, leaveOpen: true))
         {
             while (reader.Read() is { } record)
             {

@@ -5,6 +5,7 @@ using MigrationFormat.Qemu;
 using MigrationFormat.Tool.Devices;
 using MigrationFormat.Tool.IO;
 using MigrationFormat.Tool.Walking;
+using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Tool.Commands;
 
@@ -28,8 +29,9 @@ internal static class DiffCommand
         using InputStream a = ToolFiles.Open(console, left, "diff");
         using InputStream b = ToolFiles.Open(console, right, "diff", showProgress: false);
         var failures = new FailureLog();
-        using ISectionSource first = Open(a, devices, failures);
-        using ISectionSource second = Open(b, devices, failures);
+        var held = new HeldValues(new ResourceMeter(console.Budget), () => a.BytesRead + b.BytesRead);
+        using ISectionSource first = Open(a, devices, failures, console.Budget, held);
+        using ISectionSource second = Open(b, devices, failures, console.Budget, held);
         console.Out.WriteLine("--- A: " + a.Name);
         console.Out.WriteLine("+++ B: " + b.Name);
         var pendingA = new Dictionary<string, SectionValues>(StringComparer.Ordinal);
@@ -47,18 +49,18 @@ internal static class DiffCommand
             if (nextA is not null && nextB is not null && nextA.Key == nextB.Key && !pendingA.ContainsKey(nextA.Key) && !pendingB.ContainsKey(nextB.Key))
             {
                 // The common case, both streams in one order: the two sections are compared as they are read.
-                differences += Compare(console, nextA, nextB);
+                differences += Compare(console, nextA, nextB, held);
                 continue;
             }
 
             if (nextA is not null)
             {
-                differences += Pair(console, SectionValues.Read(nextA), pendingB, pendingA, orderA, aFirst: true);
+                differences += Pair(console, SectionValues.Read(nextA, held), pendingB, pendingA, orderA, aFirst: true, held);
             }
 
             if (nextB is not null)
             {
-                differences += Pair(console, SectionValues.Read(nextB), pendingA, pendingB, orderB, aFirst: false);
+                differences += Pair(console, SectionValues.Read(nextB, held), pendingA, pendingB, orderB, aFirst: false, held);
             }
         }
 
@@ -96,15 +98,19 @@ internal static class DiffCommand
         Dictionary<string, SectionValues> other,
         Dictionary<string, SectionValues> own,
         List<string> order,
-        bool aFirst)
+        bool aFirst,
+        HeldValues held)
     {
         if (other.Remove(section.Key, out SectionValues? partner))
         {
-            return aFirst ? Compare(console, section.Cursor(), partner.Cursor()) : Compare(console, partner.Cursor(), section.Cursor());
+            int found = aFirst ? Compare(console, section.Cursor(), partner.Cursor(), held) : Compare(console, partner.Cursor(), section.Cursor(), held);
+            held.Release(section.Cost + partner.Cost);
+            return found;
         }
 
         if (!own.TryAdd(section.Key, section))
         {
+            held.Release(section.Cost);
             // A second section with one key: compare it with nothing rather than lose the first.
             console.Out.WriteLine($"{section.Key}: appears twice in {(aFirst ? "A" : "B")}; the second is not compared");
             return 1;
@@ -119,7 +125,7 @@ internal static class DiffCommand
     /// reached yet waits, and is matched when it comes. Sections whose fields come in one order need memory for the
     /// rows being printed only; what only one side has is listed at the end as absent on the other.
     /// </summary>
-    private static int Compare(ToolConsole console, SectionCursor a, SectionCursor b)
+    private static int Compare(ToolConsole console, SectionCursor a, SectionCursor b, HeldValues held)
     {
         var rows = new RowPrinter(console, a.Key);
         if (a.Version != b.Version)
@@ -127,8 +133,13 @@ internal static class DiffCommand
             rows.Add("(version)", a.Version, b.Version);
         }
 
-        var waitingA = new Waiting();
-        var waitingB = new Waiting();
+        if (a.Configuration is { } configurationA && b.Configuration is { } configurationB)
+        {
+            CompareConfigurations(rows, configurationA, configurationB);
+        }
+
+        var waitingA = new Waiting(held);
+        var waitingB = new Waiting(held);
         bool moreA = true, moreB = true;
         while (moreA || moreB)
         {
@@ -171,41 +182,77 @@ internal static class DiffCommand
         return rows.Count;
     }
 
-    private static ISectionSource Open(InputStream input, DeviceSet? devices, FailureLog failures) => ToolFiles.Detect(input) switch
+    /// <summary>
+    /// Compares the configurations two sections carry (docs/catalog.md §3), item by item: a section without one (another
+    /// writer's, a QEMU stream's) says nothing about its configuration, so it is compared only when both carry one.
+    /// </summary>
+    private static void CompareConfigurations(RowPrinter rows, ConfigurationRecord a, ConfigurationRecord b)
     {
-        InputFormat.Migration => new BerSections(input, devices, failures),
-        InputFormat.Qemu => new QemuSections(input),
-        _ => throw ToolFiles.NotAStream(input, "diff"),
-    };
+        rows.AddIfDifferent("(configuration) model", a.Model, b.Model);
+        foreach (ConfigurationItem item in a.Items)
+        {
+            rows.AddIfDifferent("(configuration) " + item.Name, Text(item), b.Find(item.Name) is { } other ? Text(other) : Absent);
+        }
+
+        foreach (ConfigurationItem item in b.Items)
+        {
+            if (a.Find(item.Name) is null)
+            {
+                rows.Add("(configuration) " + item.Name, Absent, Text(item));
+            }
+        }
+
+        static string Text(ConfigurationItem item) => item.Value + (item.MustParse ? " (must-parse)" : " (skippable)");
+    }
+
+    private static ISectionSource Open(InputStream input, DeviceSet? devices, FailureLog failures, ResourceBudget budget, HeldValues held) =>
+        ToolFiles.Detect(input) switch
+        {
+            InputFormat.Migration => new BerSections(input, devices, failures, budget),
+            InputFormat.Qemu => new QemuSections(input, held, budget),
+            _ => throw ToolFiles.NotAStream(input, "diff"),
+        };
 
     /// <summary>One section being read: its key, its version, and its values by field path in order.</summary>
-    private abstract class SectionCursor(string key, string version)
+    private abstract class SectionCursor(string key, string version, ConfigurationRecord? configuration)
     {
         public string Key { get; } = key;
 
         public string Version { get; } = version;
 
+        /// <summary>Gets the configuration the section carries, or <see langword="null"/> when it carries none.</summary>
+        public ConfigurationRecord? Configuration { get; } = configuration;
+
         public abstract bool TryRead(out KeyValuePair<string, string> entry);
     }
 
     /// <summary>A section read whole, held until its partner comes: the case of streams whose sections differ in order.</summary>
-    private sealed record SectionValues(string Key, string Version, List<KeyValuePair<string, string>> Entries)
+    private sealed record SectionValues(
+        string Key, string Version, ConfigurationRecord? Configuration, List<KeyValuePair<string, string>> Entries, long Cost)
     {
-        public static SectionValues Read(SectionCursor cursor)
+        public static SectionValues Read(SectionCursor cursor, HeldValues held)
         {
             var entries = new List<KeyValuePair<string, string>>();
+            long cost = 0;
             while (cursor.TryRead(out KeyValuePair<string, string> entry))
             {
+                cost += held.Hold(entry);
                 entries.Add(entry);
             }
 
-            return new SectionValues(cursor.Key, cursor.Version, entries);
+            return new SectionValues(cursor.Key, cursor.Version, cursor.Configuration, entries, cost);
         }
 
-        public ListCursor Cursor() => new(Key, Version, Entries);
+        public ListCursor Cursor() => new(Key, Version, Configuration, Entries, held: null);
     }
 
-    private sealed class ListCursor(string key, string version, List<KeyValuePair<string, string>> entries) : SectionCursor(key, version)
+    /// <summary>
+    /// Values read from a list; when <paramref name="held"/> is given, the list was charged to it and each value is given
+    /// back as it is read.
+    /// </summary>
+    private sealed class ListCursor(
+        string key, string version, ConfigurationRecord? configuration, List<KeyValuePair<string, string>> entries, HeldValues? held)
+        : SectionCursor(key, version, configuration)
     {
         private int _next;
 
@@ -213,7 +260,9 @@ internal static class DiffCommand
         {
             if (_next < entries.Count)
             {
-                entry = entries[_next++];
+                entry = entries[_next];
+                entries[_next++] = default;
+                held?.Release(HeldValues.CostOf(entry));
                 return true;
             }
 
@@ -229,13 +278,14 @@ internal static class DiffCommand
     }
 
     /// <summary>Values one side has and the other has not reached yet, in arrival order; a path may come more than once.</summary>
-    private sealed class Waiting
+    private sealed class Waiting(HeldValues held)
     {
         private readonly Dictionary<string, Queue<LinkedListNode<KeyValuePair<string, string>>>> _byPath = new(StringComparer.Ordinal);
         private readonly LinkedList<KeyValuePair<string, string>> _order = new();
 
         public void Add(KeyValuePair<string, string> entry)
         {
+            held.Hold(entry);
             if (!_byPath.TryGetValue(entry.Key, out Queue<LinkedListNode<KeyValuePair<string, string>>>? nodes))
             {
                 nodes = new Queue<LinkedListNode<KeyValuePair<string, string>>>();
@@ -261,6 +311,7 @@ internal static class DiffCommand
             }
 
             value = node.Value.Value;
+            held.Release(HeldValues.CostOf(node.Value));
             _order.Remove(node);
             return true;
         }
@@ -325,9 +376,9 @@ internal static class DiffCommand
     }
 
     /// <summary>The sections of a BER stream, each read as <c>migfmt decode</c> shows it, flattened to paths, as the comparison asks.</summary>
-    private sealed class BerSections(InputStream input, DeviceSet? devices, FailureLog failures) : ISectionSource
+    private sealed class BerSections(InputStream input, DeviceSet? devices, FailureLog failures, ResourceBudget budget) : ISectionSource
     {
-        private readonly StreamWalker _walker = new(input, devices is null ? null : devices.SchemaOf);
+        private readonly StreamWalker _walker = new(input, devices is null ? null : devices.SchemaOf, budget);
         private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
         private BerCursor? _current;
 
@@ -357,7 +408,11 @@ internal static class DiffCommand
                 int occurrence = _occurrences.GetValueOrDefault(section.Key) + 1;
                 _occurrences[section.Key] = occurrence;
                 string key = occurrence == 1 ? section.Key : string.Create(CultureInfo.InvariantCulture, $"{section.Key} (occurrence {occurrence})");
-                _current = new BerCursor(key, "v" + section.Version.ToString(CultureInfo.InvariantCulture), new SectionEntryReader(_walker, failures));
+                _current = new BerCursor(
+                    key,
+                    "v" + section.Version.ToString(CultureInfo.InvariantCulture),
+                    section.Configuration,
+                    new SectionEntryReader(_walker, failures));
                 return _current;
             }
 
@@ -367,7 +422,8 @@ internal static class DiffCommand
 
         public void Dispose() => _walker.Dispose();
 
-        private sealed class BerCursor(string key, string version, SectionEntryReader reader) : SectionCursor(key, version)
+        private sealed class BerCursor(string key, string version, ConfigurationRecord? configuration, SectionEntryReader reader)
+            : SectionCursor(key, version, configuration)
         {
             public override bool TryRead(out KeyValuePair<string, string> entry) => reader.TryRead(out entry);
         }
@@ -377,25 +433,39 @@ internal static class DiffCommand
     /// The device sections of a QEMU stream, decoded by its VM description. The description comes last, so the device
     /// payloads are held until it is read (RAM pages pass through and are not compared).
     /// </summary>
-    private sealed class QemuSections(InputStream input) : ISectionSource
+    private sealed class QemuSections(InputStream input, HeldValues held, ResourceBudget budget) : ISectionSource
     {
-        private Queue<SectionValues>? _sections;
+        private Queue<(QemuSectionRecord Section, VmDeviceDescription Device, string Key)>? _sections;
 
         public SectionCursor? Next()
         {
             _sections ??= ReadAll();
-            return _sections.Count > 0 ? _sections.Dequeue().Cursor() : null;
+            if (_sections.Count == 0)
+            {
+                return null;
+            }
+
+            // One section is decoded and flattened at a time, its values charged while they are held.
+            (QemuSectionRecord section, VmDeviceDescription device, string key) = _sections.Dequeue();
+            if (!VmStateDecoder.TryDecode(device, section.Payload, section.Offset + section.HeaderLength, budget, out VmStateStruct? state, out var error))
+            {
+                throw error;
+            }
+
+            var entries = new List<KeyValuePair<string, string>>();
+            Flatten(state, string.Empty, entries, held);
+            return new ListCursor(key, "v" + section.VersionId.ToString(CultureInfo.InvariantCulture), null, entries, held);
         }
 
         public void Dispose()
         {
         }
 
-        private Queue<SectionValues> ReadAll()
+        private Queue<(QemuSectionRecord Section, VmDeviceDescription Device, string Key)> ReadAll()
         {
             var devices = new List<QemuSectionRecord>();
             VmDescription? description;
-            using (var reader = new QemuStreamReader(input, default, leaveOpen: true))
+            using (var reader = new QemuStreamReader(input, new QemuStreamReaderOptions { Budget = budget }, leaveOpen: true))
             {
                 while (reader.Read() is { } record)
                 {
@@ -416,7 +486,7 @@ internal static class DiffCommand
                     -1);
             }
 
-            var sections = new Queue<SectionValues>();
+            var sections = new Queue<(QemuSectionRecord, VmDeviceDescription, string)>();
             var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (QemuSectionRecord section in devices)
             {
@@ -425,54 +495,76 @@ internal static class DiffCommand
                         MigrationErrorKind.UnknownDevice,
                         $"Expected an entry for section '{section.IdStr}' instance {section.InstanceId} in the VM description; found none.",
                         section.Offset);
-                VmStateStruct state = VmStateDecoder.Decode(device, section.Payload, section.Offset + section.HeaderLength);
-                var entries = new List<KeyValuePair<string, string>>();
-                Flatten(state, string.Empty, entries);
                 string key = section.IdStr + "#" + section.InstanceId.ToString(CultureInfo.InvariantCulture);
                 int occurrence = occurrences.GetValueOrDefault(key) + 1;
                 occurrences[key] = occurrence;
                 key = occurrence == 1 ? key : string.Create(CultureInfo.InvariantCulture, $"{key} (occurrence {occurrence})");
-                sections.Enqueue(new SectionValues(key, "v" + section.VersionId.ToString(CultureInfo.InvariantCulture), entries));
+                sections.Enqueue((section, device, key));
             }
 
             return sections;
         }
 
-        private static void Flatten(VmStateValue value, string path, List<KeyValuePair<string, string>> entries)
+        private static void Flatten(VmStateValue value, string path, List<KeyValuePair<string, string>> entries, HeldValues held)
         {
             switch (value)
             {
                 case VmStateStruct structure:
                     foreach (VmStateMember member in structure.Members)
                     {
-                        Flatten(member.Value, path.Length == 0 ? member.Name : path + "." + member.Name, entries);
+                        Flatten(member.Value, path.Length == 0 ? member.Name : path + "." + member.Name, entries, held);
                     }
 
                     break;
                 case VmStateArray array:
                     for (int i = 0; i < array.Elements.Count; i++)
                     {
-                        Flatten(array.Elements[i], path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]", entries);
+                        Flatten(array.Elements[i], path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]", entries, held);
                     }
 
                     break;
                 case VmStateInteger integer:
-                    entries.Add(new(
+                    Keep(entries, held, new(
                         path,
                         integer.IsSigned
                             ? integer.SignedValue.ToString(CultureInfo.InvariantCulture)
                             : integer.UnsignedValue.ToString(CultureInfo.InvariantCulture)));
                     break;
                 case VmStateBoolean boolean:
-                    entries.Add(new(path, boolean.Value ? "true" : "false"));
+                    Keep(entries, held, new(path, boolean.Value ? "true" : "false"));
                     break;
                 case VmStateBytes bytes:
-                    entries.Add(new(path, Convert.ToHexStringLower(bytes.Bytes.Span)));
+                    Keep(entries, held, new(path, Convert.ToHexStringLower(bytes.Bytes.Span)));
                     break;
                 default:
-                    entries.Add(new(path, "null"));
+                    Keep(entries, held, new(path, "null"));
                     break;
             }
         }
+
+        private static void Keep(List<KeyValuePair<string, string>> entries, HeldValues held, KeyValuePair<string, string> entry)
+        {
+            held.Hold(entry);
+            entries.Add(entry);
+        }
+    }
+
+    /// <summary>
+    /// The values diff holds while they wait for their partner (a section read whole, a field out of order), charged to
+    /// the resource budget: what one side has and the other lacks cannot make diff hold more than the budget allows.
+    /// </summary>
+    private sealed class HeldValues(ResourceMeter meter, Func<long> inputBytes)
+    {
+        /// <summary>What one held entry is counted as: its two strings (UTF-16) and the objects around them.</summary>
+        public static long CostOf(KeyValuePair<string, string> entry) => 2L * (entry.Key.Length + entry.Value.Length) + 96;
+
+        public long Hold(KeyValuePair<string, string> entry)
+        {
+            long cost = CostOf(entry);
+            meter.Charge(cost, inputBytes(), "the values diff holds until the other stream reaches them", -1);
+            return cost;
+        }
+
+        public void Release(long cost) => meter.Release(cost);
     }
 }

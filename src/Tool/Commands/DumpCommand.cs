@@ -64,7 +64,7 @@ internal static class DumpCommand
         }
 
         string start = format == InputFormat.Other ? ToolFiles.DescribeStart(input) : string.Empty;
-        using var walker = new StreamWalker(input, devices.SchemaOf);
+        using var walker = new StreamWalker(input, devices.SchemaOf, console.Budget);
         var failures = new FailureLog();
         try
         {
@@ -256,7 +256,7 @@ internal static class DumpCommand
     /// <summary>Prints the embedded schemas as one document <c>migfmt check</c> reads: <c>{"devices": [...]}</c>.</summary>
     private static int DumpSchemas(ToolConsole console, InputStream input)
     {
-        using var walker = new StreamWalker(input, deviceSchemas: null);
+        using var walker = new StreamWalker(input, deviceSchemas: null, console.Budget);
         var failures = new FailureLog();
         while (walker.Read())
         {
@@ -298,19 +298,21 @@ internal static class DumpCommand
     {
         if (json)
         {
-            // The analyzer's document needs the VM description, which comes last: device payloads are held until it is read.
-            var buffer = new ArrayBufferWriter<byte>();
+            // The analyzer's document needs the VM description, which comes last: device payloads are held until it is read;
+            // the document itself goes out as it is written.
+            Stream output = console.OpenOutput();
+            var writer = new ChunkedOutputWriter(output);
+            var readerOptions = new QemuStreamReaderOptions { Budget = console.Budget };
             if (typed)
             {
-                AnalyzerJsonWriter.WriteTypedState(input, buffer);
+                AnalyzerJsonWriter.WriteTypedState(input, writer, readerOptions);
             }
             else
             {
-                AnalyzerJsonWriter.WriteState(input, buffer);
+                AnalyzerJsonWriter.WriteState(input, writer, readerOptions);
             }
 
-            Stream output = console.OpenOutput();
-            output.Write(buffer.WrittenSpan);
+            writer.Flush();
             output.Flush();
         }
         else
@@ -319,6 +321,7 @@ internal static class DumpCommand
             {
                 DescribeChunkedBlob = DescribeBackendState,
                 DescribeUndescribedSection = section => DescribeKnownSection(devices, section),
+                ReaderOptions = new QemuStreamReaderOptions { Budget = console.Budget },
             };
             QemuStreamDumper.Dump(input, console.Out, options);
         }

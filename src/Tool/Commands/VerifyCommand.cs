@@ -29,7 +29,7 @@ internal static class VerifyCommand
 
     private static int VerifyBer(ToolConsole console, InputStream input, DeviceSet? devices)
     {
-        using var walker = new StreamWalker(input, devices is null ? null : devices.SchemaOf);
+        using var walker = new StreamWalker(input, devices is null ? null : devices.SchemaOf, console.Budget);
         int problems = 0;
         int sections = 0;
         int checksums = 0;
@@ -99,7 +99,7 @@ internal static class VerifyCommand
         var devices = new List<QemuSectionRecord>();
         int sections = 0;
         VmDescription? description = null;
-        using (var reader = new QemuStreamReader(input, default, leaveOpen: true))
+        using (var reader = new QemuStreamReader(input, new QemuStreamReaderOptions { Budget = console.Budget }, leaveOpen: true))
         {
             try
             {
@@ -137,7 +137,8 @@ internal static class VerifyCommand
                         + $"expected an entry in the VM description; found none (at byte offset {section.Offset})."));
                     problems++;
                 }
-                else if (!VmStateDecoder.TryDecode(device, section.Payload, section.Offset + section.HeaderLength, out _, out MigrationFormatException? error))
+                else if (!VmStateDecoder.TryDecode(
+                    device, section.Payload, section.Offset + section.HeaderLength, console.Budget, out _, out MigrationFormatException? error))
                 {
                     console.Out.WriteLine($"problem: section '{section.IdStr}' instance {section.InstanceId}: {error.Message}");
                     problems++;

@@ -73,8 +73,7 @@ internal sealed class DeviceSet
     /// <exception cref="UsageException">Unknown device or unsupported version.</exception>
     public DeviceType Resolve(string name, int version)
     {
-        DeviceType type = Find(name)
-            ?? throw new UsageException($"--device: expected one of {Names()} ({Description}); found '{name}'.");
+        DeviceType type = Resolve(name);
         if (!type.Supports(version))
         {
             throw new UsageException(string.Create(
@@ -85,21 +84,37 @@ internal sealed class DeviceSet
         return type;
     }
 
-    /// <summary>Gives the schema of a device version the set knows, or <see langword="null"/>.</summary>
+    /// <summary>Finds a device by name, failing with the names the set knows.</summary>
+    /// <param name="name">The device id.</param>
+    /// <returns>The device type.</returns>
+    /// <exception cref="UsageException">The set has no such device.</exception>
+    public DeviceType Resolve(string name) =>
+        Find(name) ?? throw new UsageException($"--device: expected one of {Names()} ({Description}); found '{name}'.");
+
+    /// <summary>
+    /// Gives the schema of a device version the set knows, in the layout of the configuration a section carries (the
+    /// version's default layout when it carries none, or one this set's device does not resolve); or <see langword="null"/>.
+    /// </summary>
     /// <param name="id">The device id.</param>
     /// <param name="version">The version.</param>
+    /// <param name="configuration">The section's configuration, or <see langword="null"/>.</param>
     /// <returns>The schema.</returns>
-    public DeviceSchema? SchemaOf(string id, int version)
+    public DeviceSchema? SchemaOf(string id, int version, ConfigurationRecord? configuration)
     {
         if (Find(id) is not { } type || !type.Supports(version))
         {
             return null;
         }
 
-        string key = DeviceCatalog.SchemaKey(id, version);
+        DeviceConfiguration layout = configuration is not null
+            && type.TryResolve(configuration, out DeviceConfiguration? resolved, out _)
+            && resolved.Version == version
+                ? resolved
+                : type.DefaultConfiguration(version);
+        string key = DeviceCatalog.SchemaKey(layout);
         if (!_schemas.TryGetValue(key, out DeviceSchema? schema))
         {
-            schema = DeviceSchema.For(type, version);
+            schema = DeviceSchema.For(layout);
             _schemas[key] = schema;
         }
 

@@ -35,6 +35,9 @@ internal sealed class ToolConsole
 
     public bool ErrorIsTerminal { get; }
 
+    /// <summary>Gets or sets the resource budget every verb holds its inputs to (<c>--max-memory</c>).</summary>
+    public ResourceBudget Budget { get; set; }
+
     /// <summary>Creates a console over writers only: standard input is empty, bytes written out go through <paramref name="output"/> as UTF-8.</summary>
     /// <param name="output">Text output.</param>
     /// <param name="error">Errors.</param>

@@ -16,16 +16,13 @@ namespace MigrationFormat.Tool.Walking;
 /// </summary>
 /// <remarks>
 /// Memory is bounded by the open nesting (at most <see cref="BerReaderOptions.DefaultMaxDepth"/> frames), one value's
-/// contents, and the schemas the stream embeds (at most <see cref="MaxSchemaBytes"/> inflated); nothing grows with the
-/// number of values, and nothing recurses.
+/// contents, and the schemas the stream embeds (inflated, charged to the resource budget: a constant plus a multiple of
+/// the input read); nothing grows with the number of values, and nothing recurses.
 /// </remarks>
 internal sealed class StreamWalker : IDisposable
 {
-    /// <summary>The most inflated schema bytes one stream may embed, over all its documents.</summary>
-    public const int MaxSchemaBytes = 64 * 1024 * 1024;
-
     private readonly BerInputSource _source;
-    private readonly Func<string, int, DeviceSchema?>? _deviceSchemas;
+    private readonly Func<string, int, ConfigurationRecord?, DeviceSchema?>? _deviceSchemas;
     private readonly List<Frame> _frames = [];
     private readonly Queue<WalkToken> _queue = new();
     private readonly WalkToken _live = new();
@@ -33,7 +30,7 @@ internal sealed class StreamWalker : IDisposable
     private readonly Dictionary<string, DeviceSchema> _schemas = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _schemaDocuments = new(StringComparer.Ordinal);
     private WalkToken _current;
-    private long _schemaBytes;
+    private readonly ResourceMeter _meter;
     private bool _any;
     private bool _integrity;
     private bool _ended;
@@ -42,11 +39,14 @@ internal sealed class StreamWalker : IDisposable
     /// <summary>Creates a walker.</summary>
     /// <param name="input">The input, read forward only; not disposed.</param>
     /// <param name="deviceSchemas">
-    /// Gives the schema of a device version the tool knows, for sections the stream does not describe; or <see langword="null"/>.
+    /// Gives the schema of a device version the tool knows, in the layout of the section's configuration (or
+    /// <see langword="null"/> when it carries none), for sections the stream does not describe; or <see langword="null"/>.
     /// </param>
-    public StreamWalker(Stream input, Func<string, int, DeviceSchema?>? deviceSchemas)
+    /// <param name="budget">What the embedded schemas may take, inflated, over all documents.</param>
+    public StreamWalker(Stream input, Func<string, int, ConfigurationRecord?, DeviceSchema?>? deviceSchemas, ResourceBudget budget = default)
     {
         _source = new BerInputSource(input) { TrackChecksums = true };
+        _meter = new ResourceMeter(budget);
         _deviceSchemas = deviceSchemas;
         _current = _live;
     }
@@ -61,6 +61,8 @@ internal sealed class StreamWalker : IDisposable
         SchemaEntry,
         Sections,
         Section,
+        Configuration,
+        ConfigurationItems,
         Fields,
         List,
         Array,
@@ -380,6 +382,10 @@ internal sealed class StreamWalker : IDisposable
                 throw Unexpected(token, parent.Children == 1 ? "the schema document (OCTET STRING, or [0] deflated)" : "the end of the embedded schema");
             case Mode.Section:
                 return ClassifyInSection(parent, token, constructed, out childLayout);
+            case Mode.Configuration:
+                return ClassifyInConfiguration(parent, token);
+            case Mode.ConfigurationItems:
+                return ClassifyConfigurationItem(parent, token, constructed);
             case Mode.Trailer:
                 if (parent.Children == 0)
                 {
@@ -547,16 +553,32 @@ internal sealed class StreamWalker : IDisposable
                 token.Role = WalkRole.SectionVersion;
                 token.Name = "version";
                 return Mode.Generic;
-            case 3:
-                Expect(token, MigrationStreamFormat.StateTag, $"the device state {MigrationStreamFormat.StateTag}");
-                token.Role = WalkRole.State;
-                token.Name = "state";
-                section.Schema = FindSchema(section);
-                childLayout = section.Schema?.Fields;
-                return Mode.Fields;
+            case 3 when token.Tag == MigrationStreamFormat.ConfigurationTag:
+                // The device's model and configuration (docs/catalog.md §3), which name the layout of the state after it.
+                section.HasConfiguration = true;
+                token.Role = WalkRole.Configuration;
+                token.Name = "configuration";
+                return Mode.Configuration;
         }
 
-        if (parent.Children == 4 && !constructed && token.Tag == MigrationStreamFormat.ChecksumTag)
+        if (parent.Children == section.StateIndex)
+        {
+            string expected = section.HasConfiguration
+                ? $"the device state {MigrationStreamFormat.StateTag}"
+                : $"the configuration {MigrationStreamFormat.ConfigurationTag} or the device state {MigrationStreamFormat.StateTag}";
+            if (token.Tag != MigrationStreamFormat.StateTag)
+            {
+                throw Unexpected(token, expected);
+            }
+
+            token.Role = WalkRole.State;
+            token.Name = "state";
+            section.Schema = FindSchema(section);
+            childLayout = section.Schema?.Fields;
+            return Mode.Fields;
+        }
+
+        if (parent.Children == section.StateIndex + 1 && !constructed && token.Tag == MigrationStreamFormat.ChecksumTag)
         {
             token.Role = WalkRole.Checksum;
             token.Name = "crc32c";
@@ -565,6 +587,65 @@ internal sealed class StreamWalker : IDisposable
 
         token.Role = WalkRole.Extension;
         return Mode.Generic;
+    }
+
+    private static Mode ClassifyInConfiguration(Frame parent, WalkToken token)
+    {
+        switch (parent.Children)
+        {
+            case 0:
+                Expect(token, BerTag.Utf8String, "the configuration's model");
+                RequireShort(token, "the configuration's model");
+                token.Role = WalkRole.ConfigurationModel;
+                token.Name = "model";
+                return Mode.Generic;
+            case 1:
+                Expect(token, BerTag.Sequence, "the configuration's parameters");
+                token.Role = WalkRole.ConfigurationParameters;
+                token.Name = "parameters";
+                return Mode.ConfigurationItems;
+            default:
+                // A later format version may append values; this one skips them.
+                token.Role = WalkRole.Extension;
+                return Mode.Generic;
+        }
+    }
+
+    private static Mode ClassifyConfigurationItem(Frame parent, WalkToken token, bool constructed)
+    {
+        bool mustParse = token.Tag == MigrationStreamFormat.MustParseItemTag;
+        if (constructed || (!mustParse && token.Tag != MigrationStreamFormat.SkippableItemTag))
+        {
+            throw Unexpected(token, $"a configuration parameter {MigrationStreamFormat.MustParseItemTag} or {MigrationStreamFormat.SkippableItemTag}");
+        }
+
+        if (parent.Children >= ConfigurationRecord.MaxItems)
+        {
+            throw new MigrationFormatException(
+                MigrationErrorKind.LimitExceeded,
+                string.Create(CultureInfo.InvariantCulture, $"Expected at most {ConfigurationRecord.MaxItems} configuration parameters; found more."),
+                token.Offset);
+        }
+
+        RequireShort(token, "a configuration parameter");
+        token.Role = WalkRole.ConfigurationItem;
+        token.Name = "parameter";
+        token.Flag = mustParse ? "must-parse" : "skippable";
+        return Mode.Generic;
+    }
+
+    /// <summary>Refuses a model or configuration item longer than a configuration allows, before its bytes are read.</summary>
+    private static void RequireShort(WalkToken token, string what)
+    {
+        if (token.Length > ConfigurationRecord.MaxTextLength)
+        {
+            throw new MigrationFormatException(
+                MigrationErrorKind.LimitExceeded,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Expected {what} of at most {ConfigurationRecord.MaxTextLength} bytes; found {token.Length}."),
+                token.Offset);
+        }
     }
 
     private Mode ClassifyField(Frame parent, WalkToken token, bool constructed, out IList<FieldSchema>? childLayout)
@@ -720,6 +801,22 @@ internal sealed class StreamWalker : IDisposable
                 break;
             case WalkRole.SectionVersion:
                 parent!.Section!.Version = RequireInteger(token, "the section's version", 1, int.MaxValue);
+                break;
+            case WalkRole.ConfigurationModel:
+                token.Section!.PendingModel = RequireText(token, "the configuration's model");
+                break;
+            case WalkRole.ConfigurationItem:
+                string item = RequireText(token, "a configuration parameter");
+                int equals = item.IndexOf('=', StringComparison.Ordinal);
+                if (equals < 0)
+                {
+                    throw new MigrationFormatException(
+                        MigrationErrorKind.UnexpectedValue,
+                        $"Expected a configuration parameter as name=value; found '{item}'.",
+                        token.Offset);
+                }
+
+                token.Section!.PendingItems.Add(new ConfigurationItem(item[..equals], item[(equals + 1)..], token.Flag == "must-parse"));
                 break;
             case WalkRole.SectionCount:
                 long count = RequireInteger(token, "the section count", 0, int.MaxValue);
@@ -904,8 +1001,11 @@ internal sealed class StreamWalker : IDisposable
                     MigrationErrorKind.UnexpectedValue,
                     "Expected a key and a document; found the end of the embedded schema.",
                     done.Offset);
+            case WalkRole.Configuration:
+                FinishConfiguration(done);
+                break;
             case WalkRole.Section:
-                if (done.Children < 4)
+                if (done.Children < done.Section!.StateIndex + 1)
                 {
                     throw new MigrationFormatException(
                         MigrationErrorKind.UnexpectedValue,
@@ -970,6 +1070,28 @@ internal sealed class StreamWalker : IDisposable
         }
     }
 
+    /// <summary>Makes the section's configuration from the model and items read, refusing what a stream reader refuses.</summary>
+    private void FinishConfiguration(Frame done)
+    {
+        // The configuration's frame is closed; the section's is the innermost one left.
+        SectionInfo section = CurrentSection()!;
+        if (done.Children < 2 || section.PendingModel is not { } model)
+        {
+            throw new MigrationFormatException(
+                MigrationErrorKind.UnexpectedValue,
+                "Expected the model and the parameters; found the end of the configuration.",
+                done.Offset);
+        }
+
+        if (!ConfigurationRecord.TryCreate(model, section.PendingItems, out ConfigurationRecord? record, out string? problem))
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, "The section's configuration is malformed: " + problem + ".", done.Offset);
+        }
+
+        section.Configuration = record;
+        section.PendingItems.Clear();
+    }
+
     private void CheckMissing(Frame done)
     {
         long version = CurrentSection()?.Version ?? done.Section?.Version ?? -1;
@@ -997,10 +1119,12 @@ internal sealed class StreamWalker : IDisposable
     {
         string key = entry.Key ?? "?";
         byte[] document;
+        long read = token.Offset + token.Contents.Length;
+        string what = "the embedded schema '" + key + "'";
         try
         {
             document = token.Tag == MigrationStreamFormat.CompressedSchemaTag
-                ? SchemaCompression.Decompress(token.Contents.ToArray(), SchemaCompression.DefaultMaxDocumentLength, token.Offset)
+                ? SchemaCompression.Decompress(token.Contents.ToArray(), _meter, read, what, token.Offset)
                 : token.Contents.ToArray();
         }
         catch (MigrationFormatException ex) when (ex.Kind != MigrationErrorKind.LimitExceeded)
@@ -1009,15 +1133,9 @@ internal sealed class StreamWalker : IDisposable
             return;
         }
 
-        _schemaBytes += document.Length;
-        if (_schemaBytes > MaxSchemaBytes)
+        if (token.Tag != MigrationStreamFormat.CompressedSchemaTag)
         {
-            throw new MigrationFormatException(
-                MigrationErrorKind.LimitExceeded,
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Expected at most {MaxSchemaBytes} bytes of embedded schemas in all; found more by schema '{key}'."),
-                token.Offset);
+            _meter.Charge(document.Length, read, what, token.Offset);
         }
 
         _schemaDocuments[key] = document;
@@ -1025,9 +1143,15 @@ internal sealed class StreamWalker : IDisposable
         {
             DeviceSchema schema = SchemaDocument.Parse(document);
             string expected = DeviceCatalog.SchemaKey(schema.Id, schema.Version);
-            if (!string.Equals(expected, key, StringComparison.Ordinal))
+            // A layout's schema is keyed id/vN?values (docs/catalog.md §4): it describes id/vN.
+            bool layout = key.StartsWith(expected + "?", StringComparison.Ordinal);
+            if (!string.Equals(expected, key, StringComparison.Ordinal) && !layout)
             {
-                Problem(ProblemCategory.SchemaDocument, token, $"Expected the schema keyed '{key}' to describe '{key}'; found one for '{expected}'.");
+                string described = key.IndexOf('?', StringComparison.Ordinal) is int mark and >= 0 ? key[..mark] : key;
+                Problem(
+                    ProblemCategory.SchemaDocument,
+                    token,
+                    $"Expected the schema keyed '{key}' to describe '{described}'; found one for '{expected}'.");
                 return;
             }
 
@@ -1046,12 +1170,13 @@ internal sealed class StreamWalker : IDisposable
             return null;
         }
 
-        if (_schemas.TryGetValue(DeviceCatalog.SchemaKey(section.Id, (int)section.Version), out DeviceSchema? embedded))
+        // A device whose configuration changes its layout embeds that layout's schema under id/vN?values.
+        if (SchemaEmbedding.FindKey(_schemas.Keys, section.Id, (int)section.Version, section.Configuration) is { } key)
         {
-            return embedded;
+            return _schemas[key];
         }
 
-        return _deviceSchemas?.Invoke(section.Id, (int)section.Version);
+        return _deviceSchemas?.Invoke(section.Id, (int)section.Version, section.Configuration);
     }
 
     private static string SchemaKeyOf(SectionInfo section) =>

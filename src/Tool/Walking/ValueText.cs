@@ -163,6 +163,11 @@ internal static class ValueText
             return Hex(contents);
         }
 
+        if (token.Role is WalkRole.ConfigurationItem)
+        {
+            return Quoted(contents);
+        }
+
         if (token.Field is { } field)
         {
             if (field.Kind.IsInteger())

@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using MigrationFormat.Ber;
 using MigrationFormat.Schema;
+using MigrationFormat.Visitors;
 
 namespace MigrationFormat.Tool.Walking;
 
@@ -24,6 +26,14 @@ internal enum WalkRole
     DeviceId,
     InstanceId,
     SectionVersion,
+
+    /// <summary>A section's configuration (<c>[APPLICATION 8]</c>): the device's model and effective configuration.</summary>
+    Configuration,
+    ConfigurationModel,
+    ConfigurationParameters,
+
+    /// <summary>One <c>name=value</c> item of a configuration, must-parse (<c>[0]</c>) or skippable (<c>[PRIVATE 0]</c>).</summary>
+    ConfigurationItem,
     State,
     Field,
     ListCount,
@@ -68,6 +78,21 @@ internal sealed class SectionInfo
     public long Offset { get; init; }
 
     public DeviceSchema? Schema { get; set; }
+
+    /// <summary>Gets or sets the configuration the section carries, once read whole; <see langword="null"/> when it carries none.</summary>
+    public ConfigurationRecord? Configuration { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the section carries a configuration, known from its start.</summary>
+    public bool HasConfiguration { get; set; }
+
+    /// <summary>Gets the index of the state among the section's values: after the configuration when there is one.</summary>
+    public int StateIndex => HasConfiguration ? 4 : 3;
+
+    /// <summary>Gets or sets the configuration's model, as read so far.</summary>
+    public string? PendingModel { get; set; }
+
+    /// <summary>Gets the configuration's items, as read so far.</summary>
+    public List<ConfigurationItem> PendingItems { get; } = [];
 
     /// <summary>Gets the section's name as the tool prints it: <c>serial#0 v3</c>.</summary>
     public string Label => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Id ?? "?"}#{Instance} v{Version}");

@@ -101,7 +101,7 @@ public sealed class BerDeviceSerializer
                 _transaction.Rewind();
             }
 
-            StateLayout layout = StateLayout.For(device.Type, device.Version);
+            StateLayout layout = StateLayout.For(device.Configuration);
             input.Reset(data, _options.Reader);
             if (!input.Peek() || input.TokenType != BerTokenType.StartConstructed || input.Tag != MigrationStreamFormat.StateTag)
             {

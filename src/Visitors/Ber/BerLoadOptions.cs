@@ -26,6 +26,12 @@ public readonly struct BerLoadOptions
     /// </summary>
     public IFieldNameResolver? FieldNames { get; init; }
 
+    /// <summary>
+    /// Gets the budget for what a stream makes a reader hold besides the device (the schema documents it embeds, inflated,
+    /// summed over all of them); the default is <see cref="ResourceBudget.DefaultFixedBytes"/> plus the input's size.
+    /// </summary>
+    public ResourceBudget Budget { get; init; }
+
     internal int EffectiveMaxListCount => MaxListCount > 0 ? MaxListCount : DefaultMaxListCount;
 
     internal long EffectiveMaxBlobLength => MaxBlobLength > 0 ? MaxBlobLength : DefaultMaxBlobLength;

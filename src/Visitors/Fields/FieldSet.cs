@@ -9,7 +9,9 @@ namespace MigrationFormat.Visitors;
 /// The fields of one structure (a device's top level, a nested structure, a list element or an optional group),
 /// declared through its factory methods. Tag numbers are unique within a set: declaring a second field with a tag
 /// the set already has throws, so that two fields of one structure can never be confused on the wire, while two
-/// tag-0 fields of different structures read as what they are.
+/// tag-0 fields of different structures read as what they are. The exceptions are one field in versions that do not
+/// overlap (a widened integer) and one fixed-size buffer or array in several sizes (sized by a configuration
+/// parameter; each configuration visits one).
 /// </summary>
 /// <example>
 /// <code>
@@ -267,8 +269,10 @@ public sealed class FieldSet
             foreach (FieldSpec existing in _fields)
             {
                 // A field may be redeclared under its tag for versions the first declaration does not cover (a
-                // field widened in version N is two declarations, one removed in N and one since N).
-                if (existing.Tag == field.Tag && Overlap(existing, field))
+                // field widened in version N is two declarations, one removed in N and one since N), and a fixed-size
+                // buffer or array in other sizes (a table sized by a configuration parameter: each configuration
+                // visits one of them, and its schema records the size).
+                if (existing.Tag == field.Tag && Overlap(existing, field) && !IsSizeVariant(existing, field))
                 {
                     throw new ArgumentException(
                         string.Create(
@@ -289,6 +293,13 @@ public sealed class FieldSet
         int bEnd = b.RemovedIn == 0 ? int.MaxValue : b.RemovedIn;
         return a.Since < bEnd && b.Since < aEnd;
     }
+
+    private static bool IsSizeVariant(FieldSpec a, FieldSpec b) =>
+        a.Kind == b.Kind
+        && a.Kind is FieldKind.FixedBytes or FieldKind.UInt16Array or FieldKind.UInt32Array or FieldKind.UInt64Array
+        && string.Equals(a.Name, b.Name, StringComparison.Ordinal)
+        && a.IsSkippable == b.IsSkippable
+        && a.Length != b.Length;
 
     private static int RequireNonNegative(int value)
     {

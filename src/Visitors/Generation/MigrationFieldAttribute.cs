@@ -61,4 +61,11 @@ public sealed class MigrationFieldAttribute : Attribute
     /// the field belongs to, or <see langword="null"/> for the device's top level.
     /// </summary>
     public string? Group { get; set; }
+
+    /// <summary>
+    /// Gets or sets the configuration condition under which the field exists: <c>name</c> for a bool parameter that
+    /// is on, or <c>name=value</c>; <see langword="null"/> when it always exists. The parameter must be declared with
+    /// <see cref="MigrationParameterAttribute.ChangesLayout"/>, since the condition changes the state layout.
+    /// </summary>
+    public string? When { get; set; }
 }

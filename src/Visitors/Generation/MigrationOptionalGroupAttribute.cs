@@ -46,4 +46,11 @@ public sealed class MigrationOptionalGroupAttribute : Attribute
 
     /// <summary>Gets or sets the description shown in schemas.</summary>
     public string? Description { get; set; }
+
+    /// <summary>
+    /// Gets or sets the configuration condition under which the group (and with it its members) exists: <c>name</c> for a bool parameter that
+    /// is on, or <c>name=value</c>; <see langword="null"/> when it always exists. The parameter must be declared with
+    /// <see cref="MigrationParameterAttribute.ChangesLayout"/>, since the condition changes the state layout.
+    /// </summary>
+    public string? When { get; set; }
 }

@@ -12,7 +12,7 @@ namespace MigrationFormat.Visitors;
 /// </summary>
 public sealed class StateLayout
 {
-    private static readonly ConcurrentDictionary<(DeviceType Type, int Version), StateLayout> Cache = new();
+    private static readonly ConcurrentDictionary<(DeviceType Type, int Version, string Layout), StateLayout> Cache = new();
 
     private StateLayout(DeviceType? type, int version, LayoutNode root)
     {
@@ -30,7 +30,8 @@ public sealed class StateLayout
     /// <summary>Gets the root: a structure whose children are the device's top-level fields.</summary>
     public LayoutNode Root { get; }
 
-    /// <summary>Gets the layout of <paramref name="type"/> at <paramref name="version"/>, computed once and cached.</summary>
+    /// <summary>Gets the layout of <paramref name="type"/> at <paramref name="version"/> in the version's default configuration, computed once and
+    /// cached.</summary>
     /// <param name="type">The device type.</param>
     /// <param name="version">A version the type supports.</param>
     /// <returns>The layout.</returns>
@@ -40,7 +41,23 @@ public sealed class StateLayout
     public static StateLayout For(DeviceType type, int version)
     {
         ArgumentNullException.ThrowIfNull(type);
-        return Cache.GetOrAdd((type, version), static key => Describe(key.Type.Create(key.Version), key.Type, key.Version));
+        return For(type.DefaultConfiguration(version));
+    }
+
+    /// <summary>
+    /// Gets the layout of a device in <paramref name="configuration"/>, computed once per type, version and
+    /// <see cref="DeviceConfiguration.LayoutKey"/> and cached: the parameters that change the layout are part of it.
+    /// </summary>
+    /// <param name="configuration">An effective configuration of a type that can create devices.</param>
+    /// <returns>The layout.</returns>
+    /// <exception cref="InvalidOperationException">The device's <c>Visit</c> method misuses the contract, or the type has no code.</exception>
+    public static StateLayout For(DeviceConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return Cache.GetOrAdd(
+            (configuration.Type, configuration.Version, configuration.LayoutKey),
+            static (key, configuration) => Describe(key.Type.Create(configuration), key.Type, key.Version),
+            configuration);
     }
 
     /// <summary>Describes any visitable state at a version, without caching.</summary>

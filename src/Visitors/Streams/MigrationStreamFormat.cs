@@ -57,6 +57,19 @@ public static class MigrationStreamFormat
     /// <summary><c>[APPLICATION 6]</c>: the sections, a <c>SEQUENCE OF Section</c> (format version 2 and later).</summary>
     public static BerTag SectionsTag => new(BerTagClass.Application, 6, isConstructed: true);
 
+    /// <summary>
+    /// <c>[APPLICATION 8]</c>: a section's configuration, the device's model and effective configuration, between the
+    /// section's version and its state (docs/catalog.md §3).
+    /// </summary>
+    public static BerTag ConfigurationTag => new(BerTagClass.Application, 8, isConstructed: true);
+
+    /// <summary><c>[0]</c> primitive: a configuration item (<c>name=value</c>, UTF-8) that changes the state layout; a destination that does not know it
+    /// fails.</summary>
+    public static BerTag MustParseItemTag => new(BerTagClass.ContextSpecific, 0);
+
+    /// <summary><c>[PRIVATE 0]</c> primitive: a configuration item (<c>name=value</c>, UTF-8) that a destination that does not know it ignores.</summary>
+    public static BerTag SkippableItemTag => new(BerTagClass.Private, 0);
+
     /// <summary><c>[APPLICATION 4]</c>: the trailer (section count).</summary>
     public static BerTag TrailerTag => new(BerTagClass.Application, 4, isConstructed: true);
 

@@ -16,7 +16,17 @@ public sealed record MigrationStreamHeader(int FormatVersion, string Producer, I
 /// <param name="InstanceId">The instance id.</param>
 /// <param name="Version">The device version the section was saved with.</param>
 /// <param name="Offset">The absolute offset where the section begins.</param>
-public sealed record SectionHeader(string Id, uint InstanceId, int Version, long Offset);
+public sealed record SectionHeader(string Id, uint InstanceId, int Version, long Offset)
+{
+    /// <summary>
+    /// Gets the device's model and effective configuration the section carries, or <see langword="null"/> when it
+    /// carries none (streams written without it, and those of other writers). A load checks it before the state.
+    /// </summary>
+    public ConfigurationRecord? Configuration { get; init; }
+
+    /// <summary>Gets the absolute offset of the configuration, or -1 when the section carries none.</summary>
+    public long ConfigurationOffset { get; init; } = -1;
+}
 
 /// <summary>One section of a whole-stream load (<see cref="MigrationStreamReader.LoadAll"/>).</summary>
 /// <param name="Section">The section's header.</param>
@@ -38,6 +48,7 @@ public sealed class MigrationStreamReader : IDisposable
     private readonly BerLoadSession _session;
     private readonly LoadTransaction _transaction = new();
     private readonly Dictionary<string, byte[]> _schemas = new(StringComparer.Ordinal);
+    private readonly ResourceMeter _meter;
     private SectionHeader? _current;
     private bool _atEnd;
     private bool _integrity;
@@ -71,6 +82,7 @@ public sealed class MigrationStreamReader : IDisposable
     {
         _input = input;
         _ownedStream = owned;
+        _meter = new ResourceMeter(options.Budget);
         try
         {
             _input.TrackChecksums = true;
@@ -141,6 +153,15 @@ public sealed class MigrationStreamReader : IDisposable
         long instance = ReadInteger("the section's instance id", 0, uint.MaxValue);
         long version = ReadInteger("the section's version", 1, int.MaxValue);
         Expect(BerTokenType.StartConstructed, "the device state");
+        ConfigurationRecord? configuration = null;
+        long configurationOffset = -1;
+        if (_input.Tag == MigrationStreamFormat.ConfigurationTag)
+        {
+            configurationOffset = _input.TokenOffset;
+            configuration = ReadConfiguration(id, (int)version);
+            Expect(BerTokenType.StartConstructed, "the device state");
+        }
+
         if (_input.Tag != MigrationStreamFormat.StateTag)
         {
             throw new MigrationFormatException(
@@ -154,7 +175,7 @@ public sealed class MigrationStreamReader : IDisposable
         }
 
         _input.Accept();
-        section = new SectionHeader(id, (uint)instance, (int)version, offset);
+        section = new SectionHeader(id, (uint)instance, (int)version, offset) { Configuration = configuration, ConfigurationOffset = configurationOffset };
         _current = section;
         _sections++;
         return true;
@@ -270,10 +291,16 @@ public sealed class MigrationStreamReader : IDisposable
                 device.Version);
         }
 
-        StateLayout layout = StateLayout.For(device.Type, device.Version);
+        ConfigurationCheck? configuration = CheckConfiguration(section, device);
+        StateLayout layout = StateLayout.For(device.Configuration);
         transaction.Begin(device, section.Version);
         _session.Transaction = transaction;
         _session.Begin(section.Id, layout, section.Version);
+        if (configuration is not null)
+        {
+            _session.Report.AddConfigurationNotes(configuration);
+        }
+
         try
         {
             _session.VisitState(device);
@@ -289,6 +316,83 @@ public sealed class MigrationStreamReader : IDisposable
         }
 
         _current = null;
+    }
+
+    /// <summary>
+    /// Checks the configuration the section carries against the device's before anything is loaded
+    /// (docs/catalog.md §3), failing with <see cref="MigrationErrorKind.ConfigurationMismatch"/> naming the first issue.
+    /// </summary>
+    private ConfigurationCheck? CheckConfiguration(SectionHeader section, IDeviceState device)
+    {
+        if (section.Configuration is not { } incoming)
+        {
+            return null;
+        }
+
+        ConfigurationCheck check = device.Configuration.Check(incoming);
+        if (!check.IsCompatible)
+        {
+            _current = null;
+            _atEnd = true;
+            check.ThrowIfIncompatible(section.ConfigurationOffset, section.Id, section.Version, device.Version);
+        }
+
+        return check;
+    }
+
+    /// <summary>
+    /// Reads a section's <c>[APPLICATION 8]</c> configuration: the model, then <c>name=value</c> items tagged
+    /// <c>[0]</c> (must-parse) or <c>[PRIVATE 0]</c> (skippable), at most <see cref="ConfigurationRecord.MaxItems"/>;
+    /// values a later format version appends after the items are skipped.
+    /// </summary>
+    private ConfigurationRecord ReadConfiguration(string id, int version)
+    {
+        long offset = _input.TokenOffset;
+        _input.Accept();
+        string model = ReadString("the configuration's model");
+        Expect(BerTokenType.StartConstructed, "the configuration's parameters");
+        if (_input.Tag != BerTag.Sequence)
+        {
+            throw new MigrationFormatException(MigrationErrorKind.UnexpectedValue, $"Expected the configuration's parameters (SEQUENCE); found {_input.Tag}.",
+                _input.TokenOffset, "configuration", id, version, null);
+        }
+
+        _input.Accept();
+        var items = new List<ConfigurationItem>();
+        while (Expect(BerTokenType.None, "a configuration parameter") != BerTokenType.EndConstructed)
+        {
+            long itemOffset = _input.TokenOffset;
+            bool mustParse = _input.Tag == MigrationStreamFormat.MustParseItemTag;
+            if (_input.TokenType != BerTokenType.Primitive || (!mustParse && _input.Tag != MigrationStreamFormat.SkippableItemTag))
+            {
+                throw new MigrationFormatException(
+                    MigrationErrorKind.UnexpectedValue,
+                    $"Expected a configuration parameter {MigrationStreamFormat.MustParseItemTag} or {MigrationStreamFormat.SkippableItemTag}; "
+                        + $"found {_input.Tag}.",
+                    itemOffset,
+                    "configuration",
+                    id,
+                    version,
+                    null);
+            }
+
+            if (items.Count == ConfigurationRecord.MaxItems)
+            {
+                throw new MigrationFormatException(MigrationErrorKind.LimitExceeded,
+                    $"A configuration holds at most {ConfigurationRecord.MaxItems} parameters.", itemOffset, "configuration", id, version, null);
+            }
+
+            items.Add(ConfigurationRecord.ParseItem(ReadString("a configuration parameter", _input.Tag), mustParse, itemOffset));
+        }
+
+        ExpectEnd("the configuration's parameters");
+        while (_input.Peek() && _input.TokenType != BerTokenType.EndConstructed)
+        {
+            _input.SkipValue();
+        }
+
+        ExpectEnd("the configuration");
+        return ConfigurationRecord.Create(model, items, offset);
     }
 
     /// <summary>Passes over the current section without loading it.</summary>
@@ -461,13 +565,19 @@ public sealed class MigrationStreamReader : IDisposable
             BerTag tag = _input.Tag;
             long offset = _input.TokenOffset;
             _input.Accept();
+            byte[] value = _input.Value.ToArray();
+
+            // Each document is bounded on its own, and all of them together by the budget: their sum grows with the input.
+            long read = offset + value.Length;
+            string what = "the embedded schema '" + key + "'";
             if (tag == MigrationStreamFormat.CompressedSchemaTag)
             {
-                _schemas[key] = SchemaCompression.Decompress(_input.Value.ToArray(), SchemaCompression.DefaultMaxDocumentLength, offset);
+                _schemas[key] = SchemaCompression.Decompress(value, _meter, read, what, offset);
             }
             else if (tag == BerTag.OctetString)
             {
-                _schemas[key] = _input.Value.ToArray();
+                _meter.Charge(value.Length, read, what, offset);
+                _schemas[key] = value;
             }
             else
             {

@@ -198,6 +198,12 @@ public sealed class MigrationStreamWriter : IDisposable
             writer.WriteUtf8String(device.Type.Id);
             writer.WriteInteger((long)instanceId);
             writer.WriteInteger((long)device.Version);
+            if (_options.IncludeConfiguration)
+            {
+                // Before the state, so that a destination checks it before it loads anything.
+                device.Configuration.ToRecord().Write(ref writer);
+            }
+
             writer.PushIndefinite(MigrationStreamFormat.EncodedStateTag);
             SaveHooks.BeforeSave(device);
             device.Visit(ref visitor);
@@ -377,6 +383,12 @@ public sealed class MigrationStreamWriterOptions
 
     /// <summary>Gets a value indicating whether embedded schemas are DEFLATE-compressed (the default).</summary>
     public bool CompressSchemas { get; init; } = true;
+
+    /// <summary>
+    /// Gets a value indicating whether each section carries the device's model and effective configuration (the
+    /// default), which a destination checks before it loads the state (docs/catalog.md §3).
+    /// </summary>
+    public bool IncludeConfiguration { get; init; } = true;
 
     /// <summary>Gets the size of blob segments; 0 for <see cref="BerOutputVisitor.DefaultBlobSegmentSize"/>.</summary>
     public int BlobSegmentSize { get; init; }

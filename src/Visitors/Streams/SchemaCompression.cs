@@ -34,11 +34,36 @@ public static class SchemaCompression
     /// <param name="offset">The compressed bytes' offset in the stream, for errors.</param>
     /// <returns>The document.</returns>
     /// <exception cref="MigrationFormatException">The data is not valid DEFLATE, or inflates beyond <paramref name="maxLength"/>.</exception>
-    public static byte[] Decompress(ReadOnlyMemory<byte> compressed, int maxLength, long offset)
+    public static byte[] Decompress(ReadOnlyMemory<byte> compressed, int maxLength, long offset) =>
+        Inflate(compressed, maxLength, offset, meter: null, inputBytes: 0, what: null);
+
+    /// <summary>
+    /// Decompresses a document and charges its inflated size to <paramref name="meter"/>, refusing to produce more than the
+    /// meter has left or <see cref="DefaultMaxDocumentLength"/>, whichever is less: the sum over all documents stays within
+    /// the budget, not only each one.
+    /// </summary>
+    /// <param name="compressed">The raw DEFLATE stream.</param>
+    /// <param name="meter">The decode's meter.</param>
+    /// <param name="inputBytes">The input bytes read so far (up to the end of the compressed document).</param>
+    /// <param name="what">The document, as a noun phrase, for the error (e.g. <c>the embedded schema 'serial/v3'</c>).</param>
+    /// <param name="offset">The compressed bytes' offset in the stream, for errors.</param>
+    /// <returns>The document.</returns>
+    /// <exception cref="MigrationFormatException">The data is not valid DEFLATE, or inflates beyond the budget or the document bound.</exception>
+    public static byte[] Decompress(ReadOnlyMemory<byte> compressed, ResourceMeter meter, long inputBytes, string what, long offset)
     {
+        ArgumentNullException.ThrowIfNull(meter);
+        ArgumentNullException.ThrowIfNull(what);
+        byte[] document = Inflate(compressed, DefaultMaxDocumentLength, offset, meter, inputBytes, what);
+        meter.Charge(document.Length, inputBytes, what, offset);
+        return document;
+    }
+
+    private static byte[] Inflate(ReadOnlyMemory<byte> compressed, int maxLength, long offset, ResourceMeter? meter, long inputBytes, string? what)
+    {
+        long remaining = meter is null ? long.MaxValue : meter.Remaining(inputBytes);
         using var source = new MemoryStream(compressed.ToArray(), writable: false);
         using var inflate = new DeflateStream(source, CompressionMode.Decompress);
-        var output = new ArrayBufferWriter<byte>(Math.Min(maxLength, Math.Max(256, compressed.Length * 4)));
+        var output = new ArrayBufferWriter<byte>((int)Math.Max(256, Math.Min(Math.Min(maxLength, remaining), compressed.Length * 4L)));
         try
         {
             while (true)
@@ -51,6 +76,11 @@ public static class SchemaCompression
                 }
 
                 output.Advance(read);
+                if (output.WrittenCount > remaining)
+                {
+                    throw meter!.Exceeded(output.WrittenCount, inputBytes, what!, offset);
+                }
+
                 if (output.WrittenCount > maxLength)
                 {
                     throw new MigrationFormatException(
