@@ -3,6 +3,8 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Formats.Asn1;
 using System.IO;
+using System.IO.Pipelines;
+using System.Threading.Tasks;
 using System.Text;
 using MigrationFormat.Ber;
 using MigrationFormat.Schema;
@@ -67,45 +69,148 @@ public static partial class QemuTranscoder
             ValidateBer(source, budget);
             source.Position = start;
 
-            bool readBack = qemuOutput.CanSeek && qemuOutput.CanRead;
-            using var held = readBack ? null : new MemoryStream();
-            Stream target = held ?? qemuOutput;
-            long outputStart = target.Position;
             var input = new BerStreamInput(source);
-            long written;
             try
             {
-                written = new LegacySession(input, target, new ResourceMeter(budget)).Run();
-                target.Position = outputStart;
-                CheckQemuFraming(target, budget);
+                return qemuOutput.CanSeek && qemuOutput.CanRead
+                    ? ConvertAndReadBack(input, qemuOutput, budget)
+                    : ConvertThroughCheck(input, qemuOutput, budget);
             }
             catch (AsnContentException ex)
             {
                 // AsnReader reports malformed BER only by throwing; this is where it becomes the documented exception.
-                CutBack(target, outputStart, readBack);
                 throw new MigrationFormatException(MigrationErrorKind.InvalidEncoding, "The BER stream is malformed: " + ex.Message, input.Position, null, ex);
             }
-            catch (MigrationFormatException)
-            {
-                CutBack(target, outputStart, readBack);
-                throw;
-            }
-
-            if (held is not null)
-            {
-                held.Position = 0;
-                held.CopyTo(qemuOutput);
-            }
-            else
-            {
-                qemuOutput.Position = outputStart + written;
-            }
-
-            return written;
         }
         finally
         {
             copy?.Dispose();
+        }
+    }
+
+    /// <summary>Converts into an output that can be read back: written in place, read back, cut back to its start on failure.</summary>
+    private static long ConvertAndReadBack(BerStreamInput input, Stream output, ResourceBudget budget)
+    {
+        long start = output.Position;
+        try
+        {
+            long written = new LegacySession(input, output, new ResourceMeter(budget)).Run();
+            output.Position = start;
+            CheckQemuFraming(output, budget);
+            output.Position = start + written;
+            return written;
+        }
+        catch (Exception ex) when (ex is MigrationFormatException or AsnContentException)
+        {
+            output.SetLength(start);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Converts into an output that can only be written forward (a pipe, standard output): the QEMU bytes go through a
+    /// bounded pipe to the framing check, which passes each piece on to the output once it has read it, so memory stays
+    /// bounded whatever the stream's size. A failure of either side fails the call (what the output already took stays).
+    /// </summary>
+    private static long ConvertThroughCheck(BerStreamInput input, Stream output, ResourceBudget budget)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
+        Task<long> converting = Task.Run(() =>
+        {
+            try
+            {
+                long written;
+                using (Stream into = pipe.Writer.AsStream(leaveOpen: true))
+                {
+                    written = new LegacySession(input, into, new ResourceMeter(budget)).Run();
+                }
+
+                pipe.Writer.Complete();
+                return written;
+            }
+            catch (Exception ex)
+            {
+                pipe.Writer.Complete(ex);
+                throw;
+            }
+        });
+
+        Exception? checkFailure = null;
+        try
+        {
+            using var passed = new PassingOnStream(pipe.Reader.AsStream(leaveOpen: true), output);
+            CheckQemuFraming(passed, budget);
+            passed.CopyTo(Stream.Null);
+        }
+        catch (Exception ex)
+        {
+            checkFailure = ex;
+        }
+        finally
+        {
+            // A check that stopped early must not leave the conversion waiting on a full pipe.
+            pipe.Reader.Complete();
+        }
+
+        long written = 0;
+        Exception? conversionFailure = null;
+        try
+        {
+            written = converting.GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            conversionFailure = ex;
+        }
+
+        // A malformed input is the cause of whatever the check then saw; otherwise the check's own finding comes first.
+        Exception? failure = conversionFailure is MigrationFormatException or AsnContentException ? conversionFailure : checkFailure ?? conversionFailure;
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return written;
+    }
+
+    /// <summary>A read-only stream that passes on to <paramref name="output"/> every byte its reader takes from <paramref name="inner"/>.</summary>
+    private sealed class PassingOnStream(Stream inner, Stream output) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int read = inner.Read(buffer);
+            output.Write(buffer[..read]);
+            return read;
+        }
+
+        public override void Flush() => output.Flush();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 
@@ -160,15 +265,6 @@ public static partial class QemuTranscoder
         while (reader.TryReadSection(out _))
         {
             // Each section is passed over whole: its framing, length and nesting are checked on the way.
-        }
-    }
-
-    /// <summary>Takes back what a failed conversion wrote to an output it writes in place.</summary>
-    private static void CutBack(Stream target, long start, bool inPlace)
-    {
-        if (inPlace)
-        {
-            target.SetLength(start);
         }
     }
 
