@@ -25,15 +25,7 @@ public sealed class MigrationDestination
         ArgumentNullException.ThrowIfNull(devices);
         _options = options ?? new SessionOptions();
         _options.Validate();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (SessionDevice device in devices)
-        {
-            ArgumentNullException.ThrowIfNull(device, nameof(devices));
-            if (!names.Add(device.Name))
-            {
-                throw new ArgumentException($"Device {device.Name} is listed twice.", nameof(devices));
-            }
-        }
+        SessionDevice.CheckNamesUnique(devices);
 
         _devices = devices;
     }

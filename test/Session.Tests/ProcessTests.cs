@@ -66,7 +66,8 @@ public partial class ProcessTests(ITestOutputHelper output)
     /// <summary>Kill points: which side dies, once the other has logged a line matching the pattern.</summary>
     public static TheoryData<string, string, string> KillPoints => new()
     {
-        { "destination", "source connected", "handshake" },
+        // The survivor may finish the handshake between the line and the kill: a loaded machine is slow to deliver both.
+        { "destination", "source connected", "handshake|pre-copy" },
         { "destination", "negotiated", "handshake|pre-copy" },
         { "destination", "pre-copy round 2", "pre-copy" },
         { "destination", "initial data loaded", "pre-copy" },

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using MigrationFormat.Visitors;
 
@@ -35,6 +36,22 @@ public sealed class SessionDevice
     /// <param name="instanceId">The instance id.</param>
     /// <returns><c>id#instance</c>.</returns>
     public static string FormatName(string id, uint instanceId) => string.Create(CultureInfo.InvariantCulture, $"{id}#{instanceId}");
+
+    /// <summary>Checks that a side's devices are all there and each name (<c>id#instance</c>) is listed once.</summary>
+    /// <exception cref="ArgumentNullException">A device is missing.</exception>
+    /// <exception cref="ArgumentException">Two devices have the same name.</exception>
+    internal static void CheckNamesUnique(IReadOnlyList<SessionDevice> devices)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (SessionDevice device in devices)
+        {
+            ArgumentNullException.ThrowIfNull(device, nameof(devices));
+            if (!names.Add(device.Name))
+            {
+                throw new ArgumentException($"Device {device.Name} is listed twice.", nameof(devices));
+            }
+        }
+    }
 
     /// <inheritdoc/>
     public override string ToString() => Name;

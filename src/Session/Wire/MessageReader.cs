@@ -149,16 +149,7 @@ internal sealed class MessageReader : IDisposable
 
             if (_ended)
             {
-                if (_buffer.IsEmpty)
-                {
-                    return false;
-                }
-
-                NotePending();
-                throw new MigrationFormatException(
-                    MigrationErrorKind.Truncated,
-                    $"The input ended inside a value ({_buffer.Length} bytes of it arrived).",
-                    _offset);
+                return EndedBetweenValues();
             }
 
             await FillAsync(cancellation).ConfigureAwait(false);
@@ -184,16 +175,7 @@ internal sealed class MessageReader : IDisposable
 
             if (_ended)
             {
-                if (_buffer.IsEmpty)
-                {
-                    return false;
-                }
-
-                NotePending();
-                throw new MigrationFormatException(
-                    MigrationErrorKind.Truncated,
-                    $"The input ended inside a value ({_buffer.Length} bytes of it arrived).",
-                    _offset);
+                return EndedBetweenValues();
             }
 
             await FillAsync(cancellation).ConfigureAwait(false);
@@ -219,20 +201,27 @@ internal sealed class MessageReader : IDisposable
 
             if (_ended)
             {
-                if (_buffer.IsEmpty)
-                {
-                    return false;
-                }
-
-                NotePending();
-                throw new MigrationFormatException(
-                    MigrationErrorKind.Truncated,
-                    $"The input ended inside a value ({_buffer.Length} bytes of it arrived).",
-                    _offset);
+                return EndedBetweenValues();
             }
 
             await FillAsync(cancellation).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>At the end of the input: <see langword="false"/> when it ended cleanly between values.</summary>
+    /// <exception cref="MigrationFormatException">The input ended inside a value.</exception>
+    private bool EndedBetweenValues()
+    {
+        if (_buffer.IsEmpty)
+        {
+            return false;
+        }
+
+        NotePending();
+        throw new MigrationFormatException(
+            MigrationErrorKind.Truncated,
+            $"The input ended inside a value ({_buffer.Length} bytes of it arrived).",
+            _offset);
     }
 
     /// <summary>Gets a value indicating whether <see cref="Element"/> holds the whole current value.</summary>
