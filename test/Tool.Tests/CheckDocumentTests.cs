@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Xunit;
 
@@ -140,14 +141,30 @@ public class CheckDocumentTests
     }
 
     [Fact]
-    public void Check_Asn1ModuleSchemaWrites_Exits2PointingToTheSchemaDocument()
+    public void Check_Asn1ModulesOfTwoVersions_GivesTheVerdictOfTheirSchemaDocuments()
     {
         using var dir = new TempDir();
-        string module = Write(dir, "serial.asn1", ToolRunner.Run("schema", "--device", "serial", "--version", "1", "--format", "asn1").Stdout);
+        string Module(int version) => Write(dir, $"serial-v{version}.asn1",
+            ToolRunner.Run("schema", "--device", "serial", "--version", version.ToString(CultureInfo.InvariantCulture), "--format", "asn1").Stdout);
+        string Schema(int version) => Write(dir, $"serial-v{version}.json",
+            ToolRunner.Run("schema", "--device", "serial", "--version", version.ToString(CultureInfo.InvariantCulture)).Stdout);
+
+        ToolResult fromModules = ToolRunner.Run("check", Module(3), Module(1));
+        ToolResult fromSchemas = ToolRunner.Run("check", Schema(3), Schema(1));
+
+        Assert.Equal(fromSchemas.ExitCode, fromModules.ExitCode);
+        Assert.Equal(fromSchemas.Stdout, fromModules.Stdout);
+    }
+
+    [Fact]
+    public void Check_TheFramingModule_Exits2SayingItDescribesNoDevice()
+    {
+        using var dir = new TempDir();
+        string module = Write(dir, "stream.asn1", ToolRunner.Run("schema", "--format", "asn1").Stdout);
 
         ToolResult result = ToolRunner.Run("check", module, module);
 
         Assert.Equal(Program.ExitUsage, result.ExitCode);
-        Assert.Contains($"found an ASN.1 module (schema --format asn1) in {module}, which is for decoders", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("describes no one device", result.Stderr, StringComparison.Ordinal);
     }
 }

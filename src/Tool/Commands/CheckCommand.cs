@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using MigrationFormat.Schema;
+using MigrationFormat.Schema.Asn1;
 using MigrationFormat.Tool.IO;
 
 namespace MigrationFormat.Tool.Commands;
@@ -20,6 +21,7 @@ internal static class CheckCommand
     {
         Schemas,
         JsonSchema,
+        Asn1Module,
         Catalog,
         Vm,
         VmState,
@@ -116,16 +118,21 @@ internal static class CheckCommand
         return verdict.Fits ? Program.ExitOk : Program.ExitIncompatible;
     }
 
-    private static IReadOnlyList<DeviceSchema> Read(byte[] document, DocumentKind kind) =>
-        kind == DocumentKind.JsonSchema ? [JsonSchemaImporter.Import(document)] : SchemaDocument.ParseMany(document);
+    private static IReadOnlyList<DeviceSchema> Read(byte[] document, DocumentKind kind) => kind switch
+    {
+        DocumentKind.JsonSchema => [JsonSchemaImporter.Import(document)],
+        DocumentKind.Asn1Module => [Asn1ModuleImporter.Import(System.Text.Encoding.UTF8.GetString(document))],
+        _ => SchemaDocument.ParseMany(document),
+    };
 
     private static DocumentKind Classify(byte[] document, string path)
     {
         if (LooksLikeAsn1Module(document))
         {
-            throw new UsageException(
-                $"check: expected documents check compares; found an ASN.1 module (schema --format asn1) in {path}, which is for decoders: "
-                + "give the same device versions as schema documents (schema --format schema).");
+            // A device version's module carries its schema; the framing module (schema --format asn1 alone) describes no device.
+            return Asn1ModuleImporter.IsDeviceModule(document) ? DocumentKind.Asn1Module : throw new UsageException(
+                $"check: expected a device version's ASN.1 module (schema --format asn1 --device NAME --version N); found the module "
+                + $"of the stream's framing or of several sections in {path}, which describes no one device.");
         }
 
         if (CatalogDocument.IsCatalog(document))
@@ -208,6 +215,7 @@ internal static class CheckCommand
         DocumentKind.Catalog => "a catalog",
         DocumentKind.Vm => "a VM document",
         DocumentKind.JsonSchema => "a JSON Schema",
+        DocumentKind.Asn1Module => "an ASN.1 module",
         _ => "schema documents",
     };
 }
