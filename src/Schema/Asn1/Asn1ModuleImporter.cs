@@ -254,7 +254,8 @@ public static partial class Asn1ModuleImporter
     [GeneratedRegex("""^(?<name>[A-Z][A-Za-z0-9-]*) ::= (?<rest>.*)$""")]
     private static partial Regex AssignmentLine();
 
-    [GeneratedRegex("""^\s+(?<identifier>[a-z][A-Za-z0-9-]*) \[(?<private>PRIVATE )?(?<tag>[0-9]+)\] (?<type>[^,]+?)(?: OPTIONAL)?,?(?:\s+-- (?<comment>.*))?$""")]
+    [GeneratedRegex("""^\s+(?<identifier>[a-z][A-Za-z0-9-]*) \[(?<private>PRIVATE )?(?<tag>[0-9]+)\] """
+        + """(?<type>[^,]+?)(?: OPTIONAL)?,?(?:\s+-- (?<comment>.*))?$""")]
     private static partial Regex ComponentLine();
 
     [GeneratedRegex("""^(?<unsigned>U?)Int(?<bits>8|16|32|64)$""")]
