@@ -30,7 +30,8 @@ if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then
   rm -rf "$out"
   dotnet build "$here/MigrationFormat.Fuzz/MigrationFormat.Fuzz.csproj" -c Release -o "$out" -nologo -v q
   # Instrument what we fuzz: the libraries, not the harness, the runtime or SharpFuzz.
-  for dll in MigrationFormat.Ber.dll MigrationFormat.Visitors.dll MigrationFormat.Schema.dll MigrationFormat.Qemu.dll MigrationFormat.Samples.dll MigrationFormat.DeviceState.dll migfmt.dll; do
+  for dll in MigrationFormat.Ber.dll MigrationFormat.Visitors.dll MigrationFormat.Schema.dll MigrationFormat.Qemu.dll MigrationFormat.Samples.dll MigrationFormat.DeviceState.dll \
+    MigrationFormat.Session.dll migfmt.dll; do
     sharpfuzz "$out/$dll"
   done
 fi
