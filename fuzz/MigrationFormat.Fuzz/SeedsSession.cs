@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Pipelines;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Threading.Tasks;
 using MigrationFormat.Qemu;
@@ -32,6 +33,11 @@ internal static partial class Seeds
         Write(corpus, "session-forward", "seed-no-integrity.bin", forward);
         Write(corpus, "session-return-path", "seed-no-integrity.bin", back);
 
+        // A destination that lacks one of the source's devices: its answer refuses, and the source gives up.
+        (forward, back) = Record(Targets.FuzzSessionOptions, Targets.CreateSessionDestination().Skip(1).ToArray());
+        Write(corpus, "session-forward", "seed-refused.bin", forward);
+        Write(corpus, "session-return-path", "seed-refused.bin", back);
+
         // A one-way stream, as a source writes it to a file: no answers are asked for.
         using var file = new MemoryStream();
         SessionTransport oneWay = SessionTransport.ForWriting(file);
@@ -41,7 +47,7 @@ internal static partial class Seeds
     }
 
     /// <summary>Runs a source and a destination against each other in memory and records what each sent.</summary>
-    private static (byte[] Forward, byte[] Back) Record(SessionOptions options)
+    private static (byte[] Forward, byte[] Back) Record(SessionOptions options, IReadOnlyList<SessionDevice>? destinationDevices = null)
     {
         var unbounded = new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false);
         Pipe sourceOut = new(unbounded), destinationIn = new(unbounded), destinationOut = new(unbounded), sourceIn = new(unbounded);
@@ -49,9 +55,10 @@ internal static partial class Seeds
         Task<byte[]> back = Task.Run(() => RelayAsync(destinationOut.Reader, sourceIn.Writer));
         SessionTransport source = SessionTransport.Create(sourceIn.Reader, sourceOut.Writer);
         SessionTransport destination = SessionTransport.Create(destinationIn.Reader, destinationOut.Writer);
-        Task<MigrationResult> receiving = new MigrationDestination(Targets.CreateSessionDestination(), options).RunAsync(destination);
+        Task<MigrationResult> receiving = new MigrationDestination(destinationDevices ?? Targets.CreateSessionDestination(), options).RunAsync(destination);
         Task<MigrationResult> sending = new MigrationSource(Targets.CreateSessionSource(), options).RunAsync(source);
-        Task.WaitAll(receiving, sending);
+        // A refused session ends in failures on both sides; the recording is what is wanted.
+        Task.WaitAny(Task.WhenAll(receiving, sending));
         source.DisposeAsync().AsTask().GetAwaiter().GetResult();
         destination.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return (forward.GetAwaiter().GetResult(), back.GetAwaiter().GetResult());

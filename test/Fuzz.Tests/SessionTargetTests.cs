@@ -60,6 +60,15 @@ public class SessionTargetTests
     }
 
     [Fact]
+    public void RunSource_RecordedRefusal_FailsAsRefused()
+    {
+        MigrationSessionException? failure = Targets.RunSource(Seed("session-return-path", "seed-refused.bin"));
+
+        Assert.NotNull(failure);
+        Assert.Equal(SessionErrorKind.Refused, failure.Kind);
+    }
+
+    [Fact]
     public void RunSource_EmptyReturnPath_FailsAsPeerClosed()
     {
         MigrationSessionException? failure = Targets.RunSource(ReadOnlyMemory<byte>.Empty);
