@@ -21,7 +21,10 @@ public static partial class Targets
     /// The device entries the <c>qemu-virtio</c> target decodes against: each one device of a real QEMU stream's VM
     /// description (<c>test/fixtures/qemu/pc-virtio.mig</c>, <c>pc-devices.mig</c>) and the version its section header carries.
     /// </summary>
-    public static IReadOnlyList<QemuModelDevice> QemuModelDevices { get; } = LoadQemuModelDevices();
+    /// <remarks>Loaded on first use: nothing instrumented may run while the harness starts, before the fuzzer's coverage map is there.</remarks>
+    public static IReadOnlyList<QemuModelDevice> QemuModelDevices => LazyQemuModelDevices.Value;
+
+    private static readonly Lazy<QemuModelDevice[]> LazyQemuModelDevices = new(LoadQemuModelDevices);
 
     /// <summary>
     /// Decodes <paramref name="data"/> as the payload of a QEMU device section: the first byte picks the device entry of

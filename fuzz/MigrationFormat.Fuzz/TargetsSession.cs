@@ -22,8 +22,11 @@ public static partial class Targets
     /// <summary>The longest a fuzzed session may run: its peer has closed, so waiting for anything is a hang.</summary>
     public static readonly TimeSpan SessionBound = TimeSpan.FromSeconds(4);
 
-    /// <summary>The options both session targets run with: short timeouts (a closed peer needs none) and small data chunks.</summary>
-    public static SessionOptions FuzzSessionOptions { get; } = new()
+    /// <summary>
+    /// Gets the options both session targets run with: short timeouts (a closed peer needs none) and small data chunks. Made
+    /// on each use: nothing instrumented may run while the harness starts, before the fuzzer's coverage map is there.
+    /// </summary>
+    public static SessionOptions FuzzSessionOptions => new()
     {
         Timeout = TimeSpan.FromSeconds(2),
         SwitchoverAckTimeout = TimeSpan.FromSeconds(2),
