@@ -21,7 +21,7 @@ internal static partial class Seeds
         // A whole session both ways, with every capability, and one without the integrity check.
         (byte[] forward, byte[] back) = Record(Targets.FuzzSessionOptions);
         Write(corpus, "session-forward", "seed-session.bin", forward);
-        Write(corpus, "session-return-path", "seed-session.bin", back);
+        Write(corpus, "session-return-path", "seed-session.bin", SplitAtCommit(back));
         var plain = new SessionOptions
         {
             Capabilities = [new(SessionFormat.SwitchoverAckCapability)],
@@ -31,12 +31,12 @@ internal static partial class Seeds
         };
         (forward, back) = Record(plain);
         Write(corpus, "session-forward", "seed-no-integrity.bin", forward);
-        Write(corpus, "session-return-path", "seed-no-integrity.bin", back);
+        Write(corpus, "session-return-path", "seed-no-integrity.bin", SplitAtCommit(back));
 
         // A destination that lacks one of the source's devices: its answer refuses, and the source gives up.
         (forward, back) = Record(Targets.FuzzSessionOptions, Targets.CreateSessionDestination().Skip(1).ToArray());
         Write(corpus, "session-forward", "seed-refused.bin", forward);
-        Write(corpus, "session-return-path", "seed-refused.bin", back);
+        Write(corpus, "session-return-path", "seed-refused.bin", SplitAtCommit(back));
 
         // A one-way stream, as a source writes it to a file: no answers are asked for.
         using var file = new MemoryStream();
@@ -44,6 +44,17 @@ internal static partial class Seeds
         new MigrationSource(Targets.CreateSessionSource(), Targets.FuzzSessionOptions).RunAsync(oneWay).GetAwaiter().GetResult();
         oneWay.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Write(corpus, "session-forward", "seed-one-way.bin", file.ToArray());
+    }
+
+    /// <summary>
+    /// A recorded return path as the <c>session-return-path</c> target takes it: the split (two bytes, little endian) at the
+    /// commit ([APPLICATION 29], the last 0x7D; the whole path when there is none), then the path.
+    /// </summary>
+    private static byte[] SplitAtCommit(byte[] back)
+    {
+        int split = Array.LastIndexOf(back, (byte)0x7D);
+        split = split < 0 ? back.Length : split;
+        return [(byte)split, (byte)(split >> 8), .. back];
     }
 
     /// <summary>Runs a source and a destination against each other in memory and records what each sent.</summary>

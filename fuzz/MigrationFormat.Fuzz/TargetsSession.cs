@@ -96,29 +96,55 @@ public static partial class Targets
     }
 
     /// <summary>
-    /// Runs a source session whose return path (the destination's answer, acknowledgements, pings, commit or failure report)
-    /// is <paramref name="data"/>, followed by the end of the connection. The source must end with a result or a documented
-    /// failure within <see cref="SessionBound"/>.
+    /// Runs a source session against a destination that replies with <paramref name="data"/>: the first two bytes (little
+    /// endian) say where it splits. What comes before the split (answer, acknowledgements, pings, an error report) is in the
+    /// source's input from the start; what comes after (the commit) arrives once the source has sent its trailer, as a real
+    /// destination's commit would; then the connection ends (at once when nothing comes after the split). The source must
+    /// end with a result or a documented failure within <see cref="SessionBound"/>; it may wait out a timeout only while
+    /// the rest is held back.
     /// </summary>
-    /// <param name="data">The return path.</param>
+    /// <param name="data">The split, then the return path.</param>
     public static void SessionReturnPath(ReadOnlyMemory<byte> data) => _ = RunSource(data);
 
     /// <summary>Runs <see cref="SessionReturnPath"/> and says how the source ended.</summary>
-    /// <param name="data">The return path.</param>
+    /// <param name="data">The split, then the return path.</param>
     /// <returns><see langword="null"/> when the source saw the destination commit; otherwise its documented failure.</returns>
     /// <exception cref="FuzzInvariantException">The source hung or failed undocumented.</exception>
     public static MigrationSessionException? RunSource(ReadOnlyMemory<byte> data)
     {
+        int split = data.Length < 2 ? 0 : Math.Min(data.Length - 2, data.Span[0] | (data.Span[1] << 8));
+        ReadOnlyMemory<byte> returnPath = data.Length < 2 ? ReadOnlyMemory<byte>.Empty : data[2..];
         var unbounded = new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false);
         var forward = new Pipe(unbounded);
         var back = new Pipe(unbounded);
-        WriteAndClose(back.Writer, data);
-        var transport = SessionTransport.Create(back.Reader, forward.Writer);
+        back.Writer.Write(returnPath.Span[..split]);
+        _ = back.Writer.FlushAsync().AsTask().GetAwaiter().GetResult();
         IReadOnlyList<SessionDevice> devices = CreateSessionSource();
-        MigrationSessionException? failure = RunSession(() => new MigrationSource(devices, FuzzSessionOptions).RunAsync(transport), transport);
-        forward.Reader.Complete();
+        var rest = new HeldBack(forward.Reader, back.Writer, returnPath[split..], devices[^1].Name);
+        if (split == returnPath.Length)
+        {
+            // Nothing to hold back: the destination closes at once.
+            rest.Release();
+        }
+
+        SessionOptions options = FuzzReturnPathOptions(rest.OnEvent);
+        var transport = SessionTransport.Create(back.Reader, forward.Writer);
+        MigrationSessionException? failure = RunSession(() => new MigrationSource(devices, options).RunAsync(transport), transport, rest.IsPending);
+        rest.Wait();
         return failure;
     }
+
+    /// <summary>The source's options: timeouts short enough that waiting for a held-back commit costs little.</summary>
+    private static SessionOptions FuzzReturnPathOptions(Action<SessionEvent> events) => new()
+    {
+        Timeout = TimeSpan.FromMilliseconds(300),
+        SwitchoverAckTimeout = TimeSpan.FromMilliseconds(300),
+        DataChunkSize = 1024,
+        MaxMessageLength = 64 * 1024,
+        MaxPrecopyRounds = 4,
+        PrecopyThreshold = 1024,
+        Events = events,
+    };
 
     private static void WriteAndClose(PipeWriter writer, ReadOnlyMemory<byte> data)
     {
@@ -127,7 +153,7 @@ public static partial class Targets
     }
 
     /// <summary>Runs one side to its end and returns its failure (<see langword="null"/> on success); throws on anything undocumented.</summary>
-    private static MigrationSessionException? RunSession(Func<Task<MigrationResult>> start, SessionTransport transport)
+    private static MigrationSessionException? RunSession(Func<Task<MigrationResult>> start, SessionTransport transport, Func<bool>? heldBack = null)
     {
         Task<MigrationResult> run = Task.Run(start);
         if (Task.WaitAny([run], SessionBound) < 0)
@@ -147,8 +173,10 @@ public static partial class Targets
             throw new FuzzInvariantException($"The session ended with {escaped.GetType().Name}, not MigrationSessionException.", escaped);
         }
 
-        // Its peer closed: a session waiting out a timeout instead of seeing the end of the connection is a hang.
-        if (failure.Kind is SessionErrorKind.PeerSilent or SessionErrorKind.SwitchoverAckTimeout or SessionErrorKind.Cancelled)
+        // Its peer closed (or holds back only what comes after the trailer): waiting out a timeout instead of seeing the
+        // end of the connection is a hang.
+        bool timedOut = failure.Kind is SessionErrorKind.PeerSilent or SessionErrorKind.SwitchoverAckTimeout;
+        if (failure.Kind == SessionErrorKind.Cancelled || (timedOut && heldBack?.Invoke() != true))
         {
             throw new FuzzInvariantException($"The session waited for a closed peer: {failure.Kind}: {failure.Message}", failure);
         }
@@ -173,5 +201,95 @@ public static partial class Targets
         }
 
         return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// The part of a return path a destination sends only after the source's trailer: released when the forward stream
+    /// grows after the last device's section was sent (the trailer follows it), together with the end of the connection.
+    /// </summary>
+    private sealed class HeldBack(PipeReader forward, PipeWriter back, ReadOnlyMemory<byte> rest, string lastDevice)
+    {
+        private readonly object _gate = new();
+        private Task _release = Task.CompletedTask;
+        private bool _armed;
+        private bool _released;
+
+        /// <summary>Whether the rest is still held back.</summary>
+        public bool IsPending()
+        {
+            lock (_gate)
+            {
+                return !_released;
+            }
+        }
+
+        /// <summary>Watches the source's events for the last device's section.</summary>
+        public void OnEvent(SessionEvent sessionEvent)
+        {
+            if (sessionEvent.Kind != SessionEventKind.Section || sessionEvent.Device != lastDevice)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (_armed)
+                {
+                    return;
+                }
+
+                _armed = true;
+            }
+
+            // The section is flushed: everything the source wrote so far is in the pipe. What arrives next is the trailer.
+            while (forward.TryRead(out ReadResult read))
+            {
+                forward.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            _release = Task.Run(async () =>
+            {
+                try
+                {
+                    ReadResult next = await forward.ReadAsync().ConfigureAwait(false);
+                    forward.AdvanceTo(next.Buffer.End);
+                }
+                catch (InvalidOperationException)
+                {
+                    // The source's side is gone; release anyway.
+                }
+
+                Release();
+            });
+        }
+
+        /// <summary>Releases the rest if the source never got to its trailer, and waits for any release under way.</summary>
+        public void Wait()
+        {
+            _release.GetAwaiter().GetResult();
+            Release();
+            forward.Complete();
+        }
+
+        /// <summary>Sends the rest and ends the connection (once).</summary>
+        public void Release()
+        {
+            lock (_gate)
+            {
+                if (_released)
+                {
+                    return;
+                }
+
+                _released = true;
+            }
+
+            back.Write(rest.Span);
+            back.Complete();
+        }
     }
 }
