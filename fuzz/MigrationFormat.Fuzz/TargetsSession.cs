@@ -129,16 +129,19 @@ public static partial class Targets
 
         SessionOptions options = FuzzReturnPathOptions(rest.OnEvent);
         var transport = SessionTransport.Create(back.Reader, forward.Writer);
-        MigrationSessionException? failure = RunSession(() => new MigrationSource(devices, options).RunAsync(transport), transport, rest.IsPending);
+        MigrationSessionException? failure = RunSession(
+            () => new MigrationSource(devices, options).RunAsync(transport),
+            transport,
+            () => rest.WasPendingAtFailure);
         rest.Wait();
         return failure;
     }
 
-    /// <summary>The source's options: timeouts short enough that waiting for a held-back commit costs little.</summary>
+    /// <summary>The source's options: timeouts short enough that waiting for what is held back costs little.</summary>
     private static SessionOptions FuzzReturnPathOptions(Action<SessionEvent> events) => new()
     {
-        Timeout = TimeSpan.FromMilliseconds(300),
-        SwitchoverAckTimeout = TimeSpan.FromMilliseconds(300),
+        Timeout = TimeSpan.FromMilliseconds(100),
+        SwitchoverAckTimeout = TimeSpan.FromMilliseconds(100),
         DataChunkSize = 1024,
         MaxMessageLength = 64 * 1024,
         MaxPrecopyRounds = 4,
@@ -213,19 +216,33 @@ public static partial class Targets
         private Task _release = Task.CompletedTask;
         private bool _armed;
         private bool _released;
+        private bool _pendingAtFailure;
 
-        /// <summary>Whether the rest is still held back.</summary>
-        public bool IsPending()
+        /// <summary>Gets a value indicating whether the rest was still held back when the source failed.</summary>
+        public bool WasPendingAtFailure
         {
-            lock (_gate)
+            get
             {
-                return !_released;
+                lock (_gate)
+                {
+                    return _pendingAtFailure;
+                }
             }
         }
 
-        /// <summary>Watches the source's events for the last device's section.</summary>
+        /// <summary>Watches the source's events for the last device's section, and for its failure.</summary>
         public void OnEvent(SessionEvent sessionEvent)
         {
+            if (sessionEvent.Kind == SessionEventKind.Failed)
+            {
+                lock (_gate)
+                {
+                    _pendingAtFailure = !_released;
+                }
+
+                return;
+            }
+
             if (sessionEvent.Kind != SessionEventKind.Section || sessionEvent.Device != lastDevice)
             {
                 return;
