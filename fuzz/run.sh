@@ -3,6 +3,7 @@
 # Builds the harness in Release, instruments the library assemblies with SharpFuzz, and runs AFL++ on TARGET
 # for SECONDS, seeded from fuzz/corpus/TARGET. Findings go to fuzz/findings/TARGET (not kept in git).
 # Targets: ber-reader ber-validator migration-stream device-state legacy schema vmstate-json qemu-stream vm-description
+#   tool-verbs tool-compare-convert vhost-user-messages vfio-stream backend-chunks session-forward session-return-path qemu-virtio
 # Environment: FUZZ_OUT (build output, default fuzz/out), FUZZ_NO_BUILD=1 to reuse a build, FUZZ_RESUME=1 to resume.
 set -euo pipefail
 
@@ -30,7 +31,8 @@ if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then
   rm -rf "$out"
   dotnet build "$here/MigrationFormat.Fuzz/MigrationFormat.Fuzz.csproj" -c Release -o "$out" -nologo -v q
   # Instrument what we fuzz: the libraries, not the harness, the runtime or SharpFuzz.
-  for dll in MigrationFormat.Ber.dll MigrationFormat.Visitors.dll MigrationFormat.Schema.dll MigrationFormat.Qemu.dll MigrationFormat.Samples.dll MigrationFormat.DeviceState.dll migfmt.dll; do
+  for dll in MigrationFormat.Ber.dll MigrationFormat.Visitors.dll MigrationFormat.Schema.dll MigrationFormat.Qemu.dll MigrationFormat.Samples.dll MigrationFormat.DeviceState.dll \
+    MigrationFormat.Session.dll migfmt.dll; do
     sharpfuzz "$out/$dll"
   done
 fi

@@ -61,7 +61,10 @@ internal static partial class Seeds
         if (qemuFixture is not null)
         {
             QemuSeeds(corpus, qemuFixture);
+            QemuModelSeeds(corpus, Path.GetDirectoryName(Path.GetFullPath(qemuFixture))!);
         }
+
+        SessionSeeds(corpus);
         return 0;
     }
 

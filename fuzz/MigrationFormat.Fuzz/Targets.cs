@@ -39,6 +39,9 @@ public static partial class Targets
             ["vhost-user-messages"] = VhostUserMessages,
             ["vfio-stream"] = VfioStream,
             ["backend-chunks"] = BackendChunks,
+            ["session-forward"] = SessionForward,
+            ["session-return-path"] = SessionReturnPath,
+            ["qemu-virtio"] = QemuVirtio,
         };
 
     private static readonly string[][] ToolArguments =
