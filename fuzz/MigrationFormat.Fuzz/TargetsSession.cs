@@ -108,9 +108,13 @@ public static partial class Targets
 
     /// <summary>Runs <see cref="SessionReturnPath"/> and says how the source ended.</summary>
     /// <param name="data">The split, then the return path.</param>
+    /// <param name="timeout">
+    /// The source's timeouts: 100 ms by default, so that fuzzing pays little for inputs that leave it waiting; a test that
+    /// expects a commit gives a longer one, so that a loaded machine cannot turn the commit into a timeout.
+    /// </param>
     /// <returns><see langword="null"/> when the source saw the destination commit; otherwise its documented failure.</returns>
     /// <exception cref="FuzzInvariantException">The source hung or failed undocumented.</exception>
-    public static MigrationSessionException? RunSource(ReadOnlyMemory<byte> data)
+    public static MigrationSessionException? RunSource(ReadOnlyMemory<byte> data, TimeSpan? timeout = null)
     {
         int split = data.Length < 2 ? 0 : Math.Min(data.Length - 2, data.Span[0] | (data.Span[1] << 8));
         ReadOnlyMemory<byte> returnPath = data.Length < 2 ? ReadOnlyMemory<byte>.Empty : data[2..];
@@ -127,7 +131,7 @@ public static partial class Targets
             rest.Release();
         }
 
-        SessionOptions options = FuzzReturnPathOptions(rest.OnEvent);
+        SessionOptions options = FuzzReturnPathOptions(rest.OnEvent, timeout ?? TimeSpan.FromMilliseconds(100));
         var transport = SessionTransport.Create(back.Reader, forward.Writer);
         MigrationSessionException? failure = RunSession(
             () => new MigrationSource(devices, options).RunAsync(transport),
@@ -138,10 +142,10 @@ public static partial class Targets
     }
 
     /// <summary>The source's options: timeouts short enough that waiting for what is held back costs little.</summary>
-    private static SessionOptions FuzzReturnPathOptions(Action<SessionEvent> events) => new()
+    private static SessionOptions FuzzReturnPathOptions(Action<SessionEvent> events, TimeSpan timeout) => new()
     {
-        Timeout = TimeSpan.FromMilliseconds(100),
-        SwitchoverAckTimeout = TimeSpan.FromMilliseconds(100),
+        Timeout = timeout,
+        SwitchoverAckTimeout = timeout,
         DataChunkSize = 1024,
         MaxMessageLength = 64 * 1024,
         MaxPrecopyRounds = 4,

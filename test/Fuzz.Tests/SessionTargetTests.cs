@@ -50,7 +50,7 @@ public class SessionTargetTests
     [InlineData("seed-no-integrity.bin")]
     public void RunSource_RecordedReturnPathWithTheCommitAfterTheTrailer_SeesTheCommit(string seed)
     {
-        MigrationSessionException? failure = Targets.RunSource(Seed("session-return-path", seed));
+        MigrationSessionException? failure = Targets.RunSource(Seed("session-return-path", seed), TimeSpan.FromSeconds(10));
 
         Assert.Null(failure);
     }
@@ -86,7 +86,7 @@ public class SessionTargetTests
     [Fact]
     public void RunSource_RecordedRefusal_FailsAsRefused()
     {
-        MigrationSessionException? failure = Targets.RunSource(Seed("session-return-path", "seed-refused.bin"));
+        MigrationSessionException? failure = Targets.RunSource(Seed("session-return-path", "seed-refused.bin"), TimeSpan.FromSeconds(10));
 
         Assert.NotNull(failure);
         Assert.Equal(SessionErrorKind.Refused, failure.Kind);
@@ -95,7 +95,7 @@ public class SessionTargetTests
     [Fact]
     public void RunSource_EmptyReturnPath_FailsAsPeerClosed()
     {
-        MigrationSessionException? failure = Targets.RunSource(ReadOnlyMemory<byte>.Empty);
+        MigrationSessionException? failure = Targets.RunSource(ReadOnlyMemory<byte>.Empty, TimeSpan.FromSeconds(10));
 
         Assert.NotNull(failure);
         Assert.Equal(SessionErrorKind.PeerClosed, failure.Kind);
