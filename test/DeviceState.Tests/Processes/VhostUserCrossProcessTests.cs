@@ -199,13 +199,14 @@ public sealed class VhostUserCrossProcessTests(ITestOutputHelper output)
     [InlineData("size", "carries 4 bytes")]
     [InlineData("type", "with a message of type CHECK_DEVICE_STATE")]
     [InlineData("refuse", "did not accept the state transfer")]
-    [InlineData("silent", "sent nothing within 1 s")]
+    [InlineData("silent", "sent nothing within 3 s")]
     public void Save_BadReplyToSetDeviceStateFd_FrontEndFailsAndTheBackEndSeesItLeave(string fault, string message)
     {
         using var scratch = new Scratch();
         string socket = scratch.File("fake.sock");
         using var fake = FakeBackEnd.Listen(socket, fault);
-        using ChildProcess save = ChildProcess.Migfmt("vhost-user-frontend", "--socket", socket, "--save", scratch.File("state.mig"), "--timeout", "1");
+        // 3 s, not 1: the fake back-end's replies to the feature queries must not miss the deadline on a loaded machine.
+        using ChildProcess save = ChildProcess.Migfmt("vhost-user-frontend", "--socket", socket, "--save", scratch.File("state.mig"), "--timeout", "3");
         Assert.Equal(1, save.WaitForExit(Short));
         Assert.Contains(message, save.Stderr, StringComparison.Ordinal);
         Assert.Equal("the front-end closed the connection without CHECK_DEVICE_STATE", fake.Outcome(Short));
