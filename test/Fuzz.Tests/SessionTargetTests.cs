@@ -63,7 +63,7 @@ public class SessionTargetTests
         seed[0] = (byte)length;
         seed[1] = (byte)(length >> 8);
 
-        MigrationSessionException? failure = Targets.RunSource(seed);
+        MigrationSessionException? failure = Targets.RunSource(seed, TimeSpan.FromSeconds(10));
 
         Assert.NotNull(failure);
         Assert.Equal(SessionErrorKind.ProtocolViolation, failure.Kind);
