@@ -2,7 +2,6 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -29,7 +28,8 @@ internal sealed class DestinationRun : IDisposable
     private readonly MessageWriter? _writer;
     private readonly DeviceLoadBatch _batch;
     private readonly SectionCodec _sections = new();
-    private readonly long _start = Stopwatch.GetTimestamp();
+    private readonly TimeProvider _clock;
+    private readonly long _start;
     private readonly List<IIterativeDevice> _loading = [];
 
     private List<DeviceOffer> _offers = [];
@@ -53,7 +53,9 @@ internal sealed class DestinationRun : IDisposable
         _devices = devices;
         _options = options;
         _transport = transport;
-        _watchdog = new Watchdog(options.Timeout, "source", cancellation);
+        _clock = options.TimeProvider;
+        _start = _clock.GetTimestamp();
+        _watchdog = new Watchdog(options.Timeout, "source", _clock, cancellation);
         _reader = new MessageReader(transport.Input!, _watchdog, options.MaxMessageLength);
         _writer = transport.Output is null ? null : new MessageWriter(transport.Output, _watchdog) { Summing = false };
         _batch = new DeviceLoadBatch(options.LoadOptions);
@@ -673,7 +675,7 @@ internal sealed class DestinationRun : IDisposable
 
     private async Task TryReportAsync(MigrationSessionException failure)
     {
-        using var limit = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Min(1000, _options.Timeout.TotalMilliseconds)));
+        using var limit = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Min(1000, _options.Timeout.TotalMilliseconds)), _clock);
         try
         {
             if (!_answerSent)
@@ -807,7 +809,7 @@ internal sealed class DestinationRun : IDisposable
                 _sectionBytes[i]));
         }
 
-        return new MigrationResult(_answer.Capabilities, devices, _rounds, _writer?.Position ?? 0, _reader.Position, Stopwatch.GetElapsedTime(_start));
+        return new MigrationResult(_answer.Capabilities, devices, _rounds, _writer?.Position ?? 0, _reader.Position, _clock.GetElapsedTime(_start));
     }
 
     private string Describe()

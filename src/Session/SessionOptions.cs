@@ -74,11 +74,18 @@ public sealed class SessionOptions
     /// <summary>Gets what the source calls to resume the guest when the migration fails after the switchover.</summary>
     public Func<ValueTask>? ResumeGuest { get; init; }
 
+    /// <summary>
+    /// Gets the clock every timeout, keepalive and round interval of the session is measured on (by default
+    /// <see cref="TimeProvider.System"/>). A test, or a simulation, passes its own to run a session's waits on virtual time.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     internal TimeSpan EffectiveKeepalive => KeepaliveInterval is { } interval && interval > TimeSpan.Zero ? interval : Timeout / 3;
 
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Timeout, TimeSpan.Zero, nameof(Timeout));
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentOutOfRangeException.ThrowIfLessThan(DataChunkSize, 1, nameof(DataChunkSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageLength, 1024, nameof(MaxMessageLength));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(DataChunkSize, MaxMessageLength - 64, nameof(DataChunkSize));

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
@@ -24,7 +23,8 @@ internal sealed class SourceRun : IDisposable
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _returnPathStop = new();
     private readonly bool _duplex;
-    private readonly long _start = Stopwatch.GetTimestamp();
+    private readonly TimeProvider _clock;
+    private readonly long _start;
 
     private List<DeviceOffer> _offers = [];
     private readonly HashSet<string> _offered = new(StringComparer.Ordinal);
@@ -49,7 +49,9 @@ internal sealed class SourceRun : IDisposable
         _options = options;
         _transport = transport;
         _duplex = transport.IsDuplex;
-        _watchdog = new Watchdog(options.Timeout, "destination", cancellation);
+        _clock = options.TimeProvider;
+        _start = _clock.GetTimestamp();
+        _watchdog = new Watchdog(options.Timeout, "destination", _clock, cancellation);
         _writer = new MessageWriter(transport.Output!, _watchdog);
         _lastHeard = _start;
     }
@@ -191,9 +193,8 @@ internal sealed class SourceRun : IDisposable
             {
                 // A broken connection is often the destination's way of ending after it reported why: let its error
                 // arrive, so that the failure carries its reason rather than just the broken pipe.
-                await Task.WhenAny(
-                    returnPath,
-                    Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, _options.Timeout.TotalMilliseconds)), CancellationToken.None)).ConfigureAwait(false);
+                TimeSpan grace = TimeSpan.FromMilliseconds(Math.Min(500, _options.Timeout.TotalMilliseconds));
+                await Task.WhenAny(returnPath, Task.Delay(grace, _clock, CancellationToken.None)).ConfigureAwait(false);
             }
 
             MigrationSessionException failure = _watchdog.Translate(exception);
@@ -484,7 +485,7 @@ internal sealed class SourceRun : IDisposable
     /// <param name="kind">The failure when the limit passes, or <see langword="null"/> to return quietly then.</param>
     private async Task WaitAsync(Func<bool> condition, TimeSpan limit, string what, SessionErrorKind? kind)
     {
-        long start = Stopwatch.GetTimestamp();
+        long start = _clock.GetTimestamp();
         long lastPing = start;
         TimeSpan keepalive = _options.EffectiveKeepalive;
         while (!condition())
@@ -494,8 +495,8 @@ internal sealed class SourceRun : IDisposable
                 throw failure;
             }
 
-            long now = Stopwatch.GetTimestamp();
-            TimeSpan waited = Stopwatch.GetElapsedTime(start, now);
+            long now = _clock.GetTimestamp();
+            TimeSpan waited = _clock.GetElapsedTime(start, now);
             if (waited >= limit)
             {
                 if (kind is null)
@@ -507,19 +508,19 @@ internal sealed class SourceRun : IDisposable
                 throw new MigrationSessionException(kind.Value, _watchdog.Phase, FirstUnacknowledged(kind.Value), $"{what} did not come within {seconds} s");
             }
 
-            if (_duplex && Stopwatch.GetElapsedTime(Math.Max(Volatile.Read(ref _lastHeard), start), now) >= _options.Timeout)
+            if (_duplex && _clock.GetElapsedTime(Math.Max(Volatile.Read(ref _lastHeard), start), now) >= _options.Timeout)
             {
                 string seconds = _options.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
                 throw new MigrationSessionException(SessionErrorKind.PeerSilent, _watchdog.Phase, null, $"the destination has not answered for {seconds} s");
             }
 
-            if (_duplex && _answered && Stopwatch.GetElapsedTime(lastPing, now) >= keepalive)
+            if (_duplex && _answered && _clock.GetElapsedTime(lastPing, now) >= keepalive)
             {
                 lastPing = now;
                 MessageCodec.WriteInteger(_writer, SessionFormat.PingTag, Interlocked.Increment(ref _pingSequence));
                 await _writer.FlushAsync(Token).ConfigureAwait(false);
             }
-            else if (!_duplex && Stopwatch.GetElapsedTime(lastPing, now) >= keepalive)
+            else if (!_duplex && _clock.GetElapsedTime(lastPing, now) >= keepalive)
             {
                 // One-way: nobody answers, but a reader following the stream live still wants to know the source lives.
                 lastPing = now;
@@ -527,8 +528,42 @@ internal sealed class SourceRun : IDisposable
                 await _writer.FlushAsync(Token).ConfigureAwait(false);
             }
 
-            TimeSpan slice = Min(keepalive - Stopwatch.GetElapsedTime(lastPing), limit - Stopwatch.GetElapsedTime(start));
-            await _signal.WaitAsync(Max(slice, TimeSpan.FromMilliseconds(1)), Token).ConfigureAwait(false);
+            // Sleep until the nearest deadline that applies: the limit, the next ping (only once pings are sent), and the
+            // time the destination counts as silent; waking sooner would only find nothing to do.
+            TimeSpan slice = limit - _clock.GetElapsedTime(start);
+            if (!_duplex || _answered)
+            {
+                slice = Min(slice, keepalive - _clock.GetElapsedTime(lastPing));
+            }
+
+            if (_duplex)
+            {
+                slice = Min(slice, _options.Timeout - _clock.GetElapsedTime(Math.Max(Volatile.Read(ref _lastHeard), start)));
+            }
+
+            await WaitForSignalAsync(Max(slice, TimeSpan.FromMilliseconds(1))).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits until the return path wakes the main task, or <paramref name="slice"/> passes on the session's clock.</summary>
+    private async Task WaitForSignalAsync(TimeSpan slice)
+    {
+        if (ReferenceEquals(_clock, TimeProvider.System))
+        {
+            await _signal.WaitAsync(slice, Token).ConfigureAwait(false);
+            return;
+        }
+
+        // The semaphore's own timeout runs on the system clock; another clock's timer cancels the wait instead.
+        using var elapsed = new CancellationTokenSource(slice, _clock);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(Token, elapsed.Token);
+        try
+        {
+            await _signal.WaitAsync(either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!Token.IsCancellationRequested)
+        {
+            // The slice passed: the caller looks at its deadlines again.
         }
     }
 
@@ -577,7 +612,7 @@ internal sealed class SourceRun : IDisposable
                         "the destination closed the return path before it committed");
                 }
 
-                Volatile.Write(ref _lastHeard, Stopwatch.GetTimestamp());
+                Volatile.Write(ref _lastHeard, _clock.GetTimestamp());
                 bool refused = Handle(reader);
                 _bytesReceived = reader.Position + reader.Element.Length;
                 reader.Consume();
@@ -712,7 +747,7 @@ internal sealed class SourceRun : IDisposable
 
     private async Task TryAbortAsync(MigrationSessionException failure)
     {
-        using var limit = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Min(1000, _options.Timeout.TotalMilliseconds)));
+        using var limit = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Min(1000, _options.Timeout.TotalMilliseconds)), _clock);
         try
         {
             MessageCodec.WriteFailure(_writer, SessionFormat.AbortTag, failure.Phase, failure.Detail, failure.Device);
@@ -792,7 +827,7 @@ internal sealed class SourceRun : IDisposable
             devices.Add(new DeviceMigration(_devices[i].Name, answer.Devices[i].Version, _offers[i].Iterative, _ackUsed[i], _dataBytes[i], _sectionBytes[i]));
         }
 
-        return new MigrationResult(answer.Capabilities, devices, _rounds, _writer.Position, _bytesReceived, Stopwatch.GetElapsedTime(_start));
+        return new MigrationResult(answer.Capabilities, devices, _rounds, _writer.Position, _bytesReceived, _clock.GetElapsedTime(_start));
     }
 
     private string Describe(SessionAnswer answer)

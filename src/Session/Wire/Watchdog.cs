@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Net.Sockets;
@@ -16,7 +15,8 @@ internal sealed class Watchdog : IDisposable
 {
     private readonly CancellationTokenSource _cts;
     private readonly CancellationTokenRegistration _userRegistration;
-    private readonly Timer _timer;
+    private readonly ITimer _timer;
+    private readonly TimeProvider _clock;
     private readonly long _limit;
     private readonly TimeSpan _timeout;
     private readonly string _peer;
@@ -26,17 +26,18 @@ internal sealed class Watchdog : IDisposable
     private volatile string? _device;
     private int _phase;
 
-    public Watchdog(TimeSpan timeout, string peer, CancellationToken cancellation)
+    public Watchdog(TimeSpan timeout, string peer, TimeProvider clock, CancellationToken cancellation)
     {
         _timeout = timeout;
         _peer = peer;
-        _limit = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        _clock = clock;
+        _limit = (long)(timeout.TotalSeconds * clock.TimestampFrequency);
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         _userRegistration = cancellation.Register(
             static state => ((Watchdog)state!).Fail(SessionErrorKind.Cancelled, null, "the session was cancelled"),
             this);
         TimeSpan period = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 8, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
-        _timer = new Timer(static state => ((Watchdog)state!).Tick(), this, period, period);
+        _timer = clock.CreateTimer(static state => ((Watchdog)state!).Tick(), this, period, period);
     }
 
     /// <summary>Gets the token every wait of the session observes.</summary>
@@ -65,11 +66,11 @@ internal sealed class Watchdog : IDisposable
     /// <summary>Gets the timeout.</summary>
     public TimeSpan Timeout => _timeout;
 
-    public void BeginReceive() => Volatile.Write(ref _receivingSince, Stopwatch.GetTimestamp());
+    public void BeginReceive() => Volatile.Write(ref _receivingSince, _clock.GetTimestamp());
 
     public void EndReceive() => Volatile.Write(ref _receivingSince, 0);
 
-    public void BeginSend() => Volatile.Write(ref _sendingSince, Stopwatch.GetTimestamp());
+    public void BeginSend() => Volatile.Write(ref _sendingSince, _clock.GetTimestamp());
 
     public void EndSend() => Volatile.Write(ref _sendingSince, 0);
 
@@ -130,7 +131,7 @@ internal sealed class Watchdog : IDisposable
 
     private void Tick()
     {
-        long now = Stopwatch.GetTimestamp();
+        long now = _clock.GetTimestamp();
         long receiving = Volatile.Read(ref _receivingSince);
         long sending = Volatile.Read(ref _sendingSince);
         string limit = _timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
