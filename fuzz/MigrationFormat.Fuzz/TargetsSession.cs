@@ -108,10 +108,7 @@ public static partial class Targets
 
     /// <summary>Runs <see cref="SessionReturnPath"/> and says how the source ended.</summary>
     /// <param name="data">The split, then the return path.</param>
-    /// <param name="timeout">
-    /// The source's timeouts: 100 ms by default, so that fuzzing pays little for inputs that leave it waiting; a test that
-    /// expects a commit gives a longer one, so that a loaded machine cannot turn the commit into a timeout.
-    /// </param>
+    /// <param name="timeout">The source's timeouts (1 s by default); they run on a clock that jumps over waits nothing else can end.</param>
     /// <returns><see langword="null"/> when the source saw the destination commit; otherwise its documented failure.</returns>
     /// <exception cref="FuzzInvariantException">The source hung or failed undocumented.</exception>
     public static MigrationSessionException? RunSource(ReadOnlyMemory<byte> data, TimeSpan? timeout = null)
@@ -131,8 +128,13 @@ public static partial class Targets
             rest.Release();
         }
 
-        SessionOptions options = FuzzReturnPathOptions(rest.OnEvent, timeout ?? TimeSpan.FromMilliseconds(100));
-        var transport = SessionTransport.Create(back.Reader, forward.Writer);
+        // The source has read all that comes before the split and the rest waits for its last section: whatever deadline it
+        // waits for next will pass with nothing arriving, so the clock jumps there rather than making the run wait it out.
+        WatchedPipeReader? input = null;
+        var clock = new JumpingClock(() => input!.IsStarved && rest.IsHeldForLong);
+        input = new WatchedPipeReader(back.Reader, clock.TryJump);
+        SessionOptions options = FuzzReturnPathOptions(rest.OnEvent, timeout ?? TimeSpan.FromSeconds(1), clock);
+        var transport = SessionTransport.Create(input, forward.Writer);
         MigrationSessionException? failure = RunSession(
             () => new MigrationSource(devices, options).RunAsync(transport),
             transport,
@@ -141,9 +143,10 @@ public static partial class Targets
         return failure;
     }
 
-    /// <summary>The source's options: timeouts short enough that waiting for what is held back costs little.</summary>
-    private static SessionOptions FuzzReturnPathOptions(Action<SessionEvent> events, TimeSpan timeout) => new()
+    /// <summary>The source's options, on a clock that jumps over waits for what is held back.</summary>
+    private static SessionOptions FuzzReturnPathOptions(Action<SessionEvent> events, TimeSpan timeout, TimeProvider clock) => new()
     {
+        TimeProvider = clock,
         Timeout = timeout,
         SwitchoverAckTimeout = timeout,
         DataChunkSize = 1024,
@@ -221,6 +224,21 @@ public static partial class Targets
         private bool _armed;
         private bool _released;
         private bool _pendingAtFailure;
+
+        /// <summary>
+        /// Gets a value indicating whether the rest is still to come at a time the source has not yet sent its last section
+        /// (so nothing can release it soon).
+        /// </summary>
+        public bool IsHeldForLong
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return !_released && !_armed;
+                }
+            }
+        }
 
         /// <summary>Gets a value indicating whether the rest was still held back when the source failed.</summary>
         public bool WasPendingAtFailure

@@ -84,6 +84,21 @@ public class SessionTargetTests
     }
 
     [Fact]
+    public void RunSource_AnswerHeldBackWithTimeoutsLongerThanTheSessionBound_TimesOutOnTheJumpingClock()
+    {
+        byte[] seed = Seed("session-return-path", "seed-session.bin");
+        seed[0] = 0;
+        seed[1] = 0;
+
+        // Waited out in real time, a 60 s timeout would outlast the target's bound (4 s) and be reported as a hang.
+        MigrationSessionException? failure = Targets.RunSource(seed, TimeSpan.FromSeconds(60));
+
+        Assert.NotNull(failure);
+        Assert.Equal(SessionErrorKind.PeerSilent, failure.Kind);
+        Assert.Contains("within 60 s", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RunSource_RecordedRefusal_FailsAsRefused()
     {
         MigrationSessionException? failure = Targets.RunSource(Seed("session-return-path", "seed-refused.bin"), TimeSpan.FromSeconds(10));
