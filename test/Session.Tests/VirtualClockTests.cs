@@ -14,43 +14,27 @@ public class VirtualClockTests
     [Fact]
     public async Task Source_SilentDestination_GivesUpWhenTheGivenClockPassesTheTimeout()
     {
-        var clock = new FakeTimeProvider();
-        DateTimeOffset began = clock.GetUtcNow();
-        (SessionTransport transport, SessionTransport fake) = SessionTransport.CreatePair();
-        await using FakePeer peer = await FakePeer.StartAsync(fake, []);
-        var real = Stopwatch.StartNew();
-
-        Task<Outcome> run = Migration.CaptureAsync(() => new MigrationSource(
-            FaultMatrixTests.Source(),
-            new SessionOptions { Timeout = Timeout, TimeProvider = clock }).RunAsync(transport));
-        Outcome outcome = await AdvanceUntilDoneAsync(clock, run);
-        await transport.DisposeAsync();
+        (Outcome outcome, TimeSpan onClock, TimeSpan real) = await AgainstASilentPeerAsync(
+            (options, transport) => new MigrationSource(FaultMatrixTests.Source(), options).RunAsync(transport),
+            sessionIsFirst: true);
 
         Assert.Equal((SessionErrorKind.PeerSilent, SessionPhase.Handshake), (outcome.Failure!.Kind, outcome.Failure.Phase));
         Assert.Contains("an answer to the offer did not come within 10 s", outcome.Failure.Message, StringComparison.Ordinal);
-        Assert.True(clock.GetUtcNow() - began >= Timeout, $"the source gave up after {clock.GetUtcNow() - began} on its clock");
-        Assert.True(real.Elapsed < Timeout, $"the source waited {real.Elapsed} on the system clock");
+        Assert.True(onClock >= Timeout, $"the source gave up after {onClock} on its clock");
+        Assert.True(real < Timeout, $"the source waited {real} on the system clock");
     }
 
     [Fact]
     public async Task Destination_SilentSource_GivesUpWhenTheGivenClockPassesTheTimeout()
     {
-        var clock = new FakeTimeProvider();
-        DateTimeOffset began = clock.GetUtcNow();
-        (SessionTransport fake, SessionTransport transport) = SessionTransport.CreatePair();
-        await using FakePeer peer = await FakePeer.StartAsync(fake, []);
-        var real = Stopwatch.StartNew();
-
-        Task<Outcome> run = Migration.CaptureAsync(() => new MigrationDestination(
-            FaultMatrixTests.Destination(),
-            new SessionOptions { Timeout = Timeout, TimeProvider = clock }).RunAsync(transport));
-        Outcome outcome = await AdvanceUntilDoneAsync(clock, run);
-        await transport.DisposeAsync();
+        (Outcome outcome, TimeSpan onClock, TimeSpan real) = await AgainstASilentPeerAsync(
+            (options, transport) => new MigrationDestination(FaultMatrixTests.Destination(), options).RunAsync(transport),
+            sessionIsFirst: false);
 
         Assert.Equal(SessionErrorKind.PeerSilent, outcome.Failure!.Kind);
         Assert.Contains("nothing arrived from the source for 10 s", outcome.Failure.Message, StringComparison.Ordinal);
-        Assert.True(clock.GetUtcNow() - began >= Timeout, $"the destination gave up after {clock.GetUtcNow() - began} on its clock");
-        Assert.True(real.Elapsed < Timeout, $"the destination waited {real.Elapsed} on the system clock");
+        Assert.True(onClock >= Timeout, $"the destination gave up after {onClock} on its clock");
+        Assert.True(real < Timeout, $"the destination waited {real} on the system clock");
     }
 
     [Fact]
@@ -80,6 +64,27 @@ public class VirtualClockTests
 
         Assert.Throws<ArgumentNullException>(() => new MigrationSource(FaultMatrixTests.Source(), options));
         Assert.Throws<ArgumentNullException>(() => new MigrationDestination(FaultMatrixTests.Destination(), options));
+    }
+
+    /// <summary>
+    /// Runs one side, with <see cref="Timeout"/> on a <see cref="FakeTimeProvider"/>, against a peer that never sends a
+    /// byte, moving the clock until the side ends; returns how it ended and how long that took on its clock and in reality.
+    /// </summary>
+    private static async Task<(Outcome Outcome, TimeSpan OnClock, TimeSpan Real)> AgainstASilentPeerAsync(
+        Func<SessionOptions, SessionTransport, Task<MigrationResult>> run,
+        bool sessionIsFirst)
+    {
+        var clock = new FakeTimeProvider();
+        DateTimeOffset began = clock.GetUtcNow();
+        (SessionTransport first, SessionTransport second) = SessionTransport.CreatePair();
+        (SessionTransport transport, SessionTransport fake) = sessionIsFirst ? (first, second) : (second, first);
+        await using FakePeer peer = await FakePeer.StartAsync(fake, []);
+        var real = Stopwatch.StartNew();
+
+        Task<Outcome> running = Migration.CaptureAsync(() => run(new SessionOptions { Timeout = Timeout, TimeProvider = clock }, transport));
+        Outcome outcome = await AdvanceUntilDoneAsync(clock, running);
+        await transport.DisposeAsync();
+        return (outcome, clock.GetUtcNow() - began, real.Elapsed);
     }
 
     /// <summary>Moves the clock a second at a time (letting the session react between steps) until the run ends.</summary>
