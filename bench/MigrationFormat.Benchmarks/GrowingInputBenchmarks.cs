@@ -111,10 +111,16 @@ public class DocumentGrowingInputBenchmarks : GrowingInputBenchmarks
     public override IEnumerable<string> Verbs => ["check"];
 }
 
-/// <summary>The growing-input benchmarks' column of exit codes.</summary>
+/// <summary>The growing-input benchmarks' column of exit codes, and their inputs' names in full.</summary>
 public sealed class GrowingInputConfig : ManualConfig
 {
-    public GrowingInputConfig() => AddColumn(new ExitCodeColumn());
+    public GrowingInputConfig()
+    {
+        AddColumn(new ExitCodeColumn());
+
+        // The inputs' names in full (the default cuts parameter values at 20 characters).
+        WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(32));
+    }
 
     /// <summary>Gets the benchmark methods and the input size each runs, in MiB.</summary>
     public static IReadOnlyDictionary<string, int> Sizes { get; } = new Dictionary<string, int>
