@@ -32,6 +32,22 @@ internal static class HostileInputs
         return Stream(body.ToArray(), count);
     }
 
+    /// <summary>
+    /// Class 1: <paramref name="count"/> sections of a device no one knows, each with an empty state: 17 bytes a section,
+    /// the most sections an input of its size can hold.
+    /// </summary>
+    public static byte[] ManyEmptySections(int count)
+    {
+        byte[] section = Section("x", 0, 1, []);
+        var body = new MemoryStream(section.Length * count);
+        for (int i = 0; i < count; i++)
+        {
+            body.Write(section);
+        }
+
+        return Stream(body.ToArray(), count);
+    }
+
     /// <summary>Class 2: a device field holding an INTEGER of <paramref name="length"/> octets.</summary>
     public static byte[] LargeInteger(int length)
     {
