@@ -18,6 +18,12 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 2 && args[0] == "growing-inputs")
+        {
+            // growing-inputs <folder> <MiB> [input...]: the growing-input benchmarks' inputs as files, for bench/tool/peak-memory.sh.
+            return GrowingInputs.WriteAll(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3..]);
+        }
+
         if (args.Length > 0 && args[0] == "sizes")
         {
             Sizes.Print();

@@ -239,6 +239,7 @@ internal static class LegacyStreams
                     case QemuFileHeaderRecord or QemuEndOfFileRecord or QemuSectionFooterRecord:
                         break;
                     case QemuSectionRecord { Kind: QemuRecordKind.SectionFull } section when devices.Find(section.IdStr) is not null:
+                        reader.ChargeHeld(section);
                         sections.Add(section);
                         break;
                     default:

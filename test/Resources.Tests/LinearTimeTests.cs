@@ -1,3 +1,4 @@
+using MigrationFormat.Tests.Shared;
 using Xunit;
 
 namespace MigrationFormat.Resources.Tests;

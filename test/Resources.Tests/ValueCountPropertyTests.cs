@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using MigrationFormat.Tests.Shared;
 
 namespace MigrationFormat.Resources.Tests;
 

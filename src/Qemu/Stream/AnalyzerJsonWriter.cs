@@ -53,6 +53,7 @@ public static class AnalyzerJsonWriter
                 switch (record)
                 {
                     case QemuSectionRecord { HasFullHeader: true } section:
+                        reader.ChargeHeld(section);
                         var entry = new SectionEntry(section);
                         if (entry.Kind == EntryKind.Ram && section.VersionId != 4)
                         {

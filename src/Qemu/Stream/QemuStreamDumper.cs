@@ -246,6 +246,7 @@ public static class QemuStreamDumper
             }
             else
             {
+                reader.ChargeHeld(section);
                 _deferred.Add(section);
             }
         }

@@ -43,6 +43,14 @@ public sealed class QemuStreamReader : IDisposable
     /// </summary>
     public const int DescriptionCostPerByte = 12;
 
+    /// <summary>
+    /// What a section counts against the resource budget, besides its payload and id string, while it is held: by this
+    /// reader (every section's header, which later parts may refer to, as QEMU's loader allows, and which is checked against
+    /// a VM description that comes after it) or by a caller until a later part of the stream arrives (<see cref="ChargeHeld"/>).
+    /// A record and its bookkeeping take about this many bytes, many more than the 14-byte header of a small section.
+    /// </summary>
+    public const int HeldSectionCost = 256;
+
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private readonly QemuInput _input;
@@ -51,6 +59,7 @@ public sealed class QemuStreamReader : IDisposable
     private readonly Dictionary<uint, SectionInfo> _sections = [];
     private readonly List<(SectionInfo Section, long Offset, int Length)> _unchecked = [];
     private readonly QemuRamSummary _ram = new();
+    private readonly ResourceMeter _meter;
     private State _state;
     private SectionInfo? _current;
     private VmDescription? _description;
@@ -81,6 +90,7 @@ public sealed class QemuStreamReader : IDisposable
         _input = new QemuInput(stream);
         _origin = stream.CanSeek ? stream.Position : 0;
         _description = options.Description;
+        _meter = new ResourceMeter(options.Budget);
     }
 
     private enum State
@@ -116,6 +126,29 @@ public sealed class QemuStreamReader : IDisposable
 
     /// <summary>Gets the RAM summary, accumulated as records are read.</summary>
     public QemuRamSummary RamSummary => _ram;
+
+    /// <summary>
+    /// Gets the meter of what is held for this stream beyond the input itself, against <see cref="QemuStreamReaderOptions.Budget"/>:
+    /// the sections this reader keeps, the parsed VM description, and what callers charge with <see cref="ChargeHeld"/>.
+    /// </summary>
+    public ResourceMeter Meter => _meter;
+
+    /// <summary>
+    /// Charges the budget for a section record the caller keeps until later in the stream (to decode it with the VM
+    /// description, say): <see cref="HeldSectionCost"/> plus its payload and id string. Call it before adding the record to
+    /// what is kept.
+    /// </summary>
+    /// <param name="section">The record.</param>
+    /// <exception cref="MigrationFormatException">The budget does not allow it (<see cref="MigrationErrorKind.LimitExceeded"/>).</exception>
+    public void ChargeHeld(QemuSectionRecord section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        long cost = HeldSectionCost + (long)section.Payload.Length + section.IdStrBytes.Length;
+        if (!_meter.TryCharge(cost, _input.Position))
+        {
+            throw _meter.Exceeded(cost, _input.Position, $"section {section.SectionId} '{section.IdStr}', held until the end of the stream,", section.Offset);
+        }
+    }
 
     /// <summary>Reads the next record.</summary>
     /// <returns>The record, or <see langword="null"/> at the end of the stream.</returns>
@@ -235,10 +268,11 @@ public sealed class QemuStreamReader : IDisposable
         }
 
         // A description that does not parse is reported where the trailer is met in stream order, with the same offset.
-        // One that does not fit the budget is not parsed ahead: the sections are delimited by their footers, and the trailer,
-        // met in stream order, fails there.
-        if (VmDescriptionLocator.TryLocate(_stream, _origin, _options.EffectiveMaxVmDescriptionLength, out long offset, out byte[] json)
-            && json.LongLength * DescriptionCostPerByte <= _options.Budget.Allowance(_stream.Length - _origin)
+        // One that does not fit the budget is not even read ahead: the sections are delimited by their footers, and the
+        // trailer, met in stream order, fails there.
+        long affordable = _options.Budget.Allowance(_stream.Length - _origin) / DescriptionCostPerByte;
+        if (VmDescriptionLocator.TryLocate(
+                _stream, _origin, (int)Math.Min(_options.EffectiveMaxVmDescriptionLength, affordable), out long offset, out byte[] json)
             && VmDescription.TryParse(json, _options.EffectiveMaxJsonDepth, offset + 5, out VmDescription? description, out _))
         {
             _description = description;
@@ -387,6 +421,7 @@ public sealed class QemuStreamReader : IDisposable
         uint versionId = _input.ReadUInt32("the version id");
         bool full = type == QemuStreamFormat.SectionFull;
         var info = new SectionInfo(sectionId, idStr, instanceId, versionId, !full && IsRam(idStr, instanceId));
+        Hold(info, offset);
         _sections[sectionId] = info;
         _current = info;
         QemuRecordKind kind = full ? QemuRecordKind.SectionFull : QemuRecordKind.SectionStart;
@@ -778,13 +813,7 @@ public sealed class QemuStreamReader : IDisposable
         }
         else
         {
-            long cost = json.LongLength * DescriptionCostPerByte;
-            long read = offset + 5 + json.LongLength;
-            if (cost > _options.Budget.Allowance(read))
-            {
-                throw new ResourceMeter(_options.Budget).Exceeded(cost, read, "the VM description, parsed", offset);
-            }
-
+            _meter.Charge(json.LongLength * DescriptionCostPerByte, offset + 5 + json.LongLength, "the VM description, parsed", offset);
             description = VmDescription.Parse(json, _options.EffectiveMaxJsonDepth, offset + 5);
             if (_lookaheadOffset >= 0)
             {
@@ -854,6 +883,16 @@ public sealed class QemuStreamReader : IDisposable
         }
 
         return _pageSize;
+    }
+
+    /// <summary>Charges a section this reader keeps (see <see cref="HeldSectionCost"/>).</summary>
+    private void Hold(SectionInfo info, long offset)
+    {
+        long cost = HeldSectionCost + (long)info.IdStr.Length;
+        if (!_meter.TryCharge(cost, _input.Position))
+        {
+            throw _meter.Exceeded(cost, _input.Position, $"the header of section {info.Id} '{info.Name}'", offset);
+        }
     }
 
     private static bool IsRam(byte[] idStr, uint instanceId) =>

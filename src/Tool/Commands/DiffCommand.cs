@@ -471,6 +471,7 @@ internal static class DiffCommand
                 {
                     if (record is QemuSectionRecord { Kind: QemuRecordKind.SectionFull } section)
                     {
+                        reader.ChargeHeld(section);
                         devices.Add(section);
                     }
                 }

@@ -110,6 +110,7 @@ internal static class VerifyCommand
                         sections++;
                         if (section.Kind == QemuRecordKind.SectionFull)
                         {
+                            reader.ChargeHeld(section);
                             devices.Add(section);
                         }
                     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 
 namespace MigrationFormat.Tool.IO;
@@ -10,6 +11,9 @@ namespace MigrationFormat.Tool.IO;
 /// </summary>
 internal sealed class InputStream : Stream
 {
+    /// <summary>The piece <see cref="ReadToEnd"/> reads an input of unknown length in.</summary>
+    private const int ChunkSize = 1 << 20;
+
     private readonly Stream _inner;
     private readonly bool _ownsInner;
     private readonly ProgressBar _progress;
@@ -68,13 +72,74 @@ internal sealed class InputStream : Stream
         return _prefix.AsSpan(_prefixStart, Math.Min(count, _prefix.Length - _prefixStart));
     }
 
-    /// <summary>Reads the rest of the input into memory.</summary>
+    /// <summary>
+    /// Reads the rest of the input into memory, holding it about once: the rest of a file, whose length is known, goes
+    /// straight into an array of that length; a pipe's goes into 1 MiB chunks, copied once into the result. (A buffer that
+    /// doubles as it grows holds up to three times the input, and a fourth copy at the end.)
+    /// </summary>
     /// <returns>The bytes.</returns>
+    /// <exception cref="IOException">The input is longer than an array can be.</exception>
     public byte[] ReadToEnd()
     {
-        using var buffer = new MemoryStream();
-        CopyTo(buffer);
-        return buffer.ToArray();
+        long known = _inner.CanSeek ? _prefix.Length - _prefixStart + Math.Max(0, _inner.Length - _inner.Position) : 0;
+        if (known > Array.MaxLength)
+        {
+            throw TooLong();
+        }
+
+        byte[] head = new byte[known];
+        int filled = ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (filled < head.Length)
+        {
+            // The file shrank since its length was taken.
+            return head.AsSpan(0, filled).ToArray();
+        }
+
+        if (head.Length > 0 && _inner.Position >= _inner.Length)
+        {
+            return head;
+        }
+
+        // A pipe, or a file that grew since its length was taken: the rest comes in chunks.
+        var chunks = new List<(byte[] Chunk, int Length)>();
+        long total = head.Length;
+        while (true)
+        {
+            byte[] chunk = new byte[ChunkSize];
+            int length = ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false);
+            if (length == 0)
+            {
+                break;
+            }
+
+            total += length;
+            if (total > Array.MaxLength)
+            {
+                throw TooLong();
+            }
+
+            chunks.Add((chunk, length));
+            if (length < chunk.Length)
+            {
+                break;
+            }
+        }
+
+        if (chunks.Count == 0)
+        {
+            return head;
+        }
+
+        byte[] whole = new byte[total];
+        head.CopyTo(whole, 0);
+        int at = head.Length;
+        foreach ((byte[] chunk, int length) in chunks)
+        {
+            chunk.AsSpan(0, length).CopyTo(whole.AsSpan(at));
+            at += length;
+        }
+
+        return whole;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -107,6 +172,8 @@ internal sealed class InputStream : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private IOException TooLong() => new($"{Name} is longer than {Array.MaxLength} bytes, the most this verb reads into memory.");
 
     protected override void Dispose(bool disposing)
     {

@@ -194,9 +194,17 @@ public sealed class MigrationStreamReader : IDisposable
     }
 
     /// <summary>
+    /// What one entry of <see cref="LoadAll"/>'s result counts against the resource budget (<see cref="BerLoadOptions.Budget"/>),
+    /// besides two bytes per character of the section's id: the entry and the section's header take about this many bytes,
+    /// many more than a small section's own.
+    /// </summary>
+    public const int LoadResultCost = 192;
+
+    /// <summary>
     /// Loads every remaining section of the stream into the device <paramref name="resolve"/> gives for it, and
     /// commits the devices only once the trailer has been read (with its checksum, when the stream announces
     /// them): until then nothing is changed for good, and on any failure every device is put back as it was.
+    /// Every entry of the result, a section passed over too, is charged to the budget (<see cref="LoadResultCost"/>).
     /// </summary>
     /// <param name="resolve">Gives the device a section loads into, or <see langword="null"/> to pass the section over.</param>
     /// <returns>One entry per section read, in stream order: its header, the device, and its load report (null for a section passed over).</returns>
@@ -211,6 +219,7 @@ public sealed class MigrationStreamReader : IDisposable
         {
             while (TryReadSection(out SectionHeader section))
             {
+                ChargeResult(section);
                 IDeviceState? device = resolve(section);
                 if (device is null)
                 {
@@ -259,6 +268,16 @@ public sealed class MigrationStreamReader : IDisposable
         }
 
         return results;
+    }
+
+    /// <summary>Charges one entry of <see cref="LoadAll"/>'s result, with the bytes read so far: those before the section.</summary>
+    private void ChargeResult(SectionHeader section)
+    {
+        long cost = LoadResultCost + (2L * section.Id.Length);
+        if (!_meter.TryCharge(cost, section.Offset))
+        {
+            throw _meter.Exceeded(cost, section.Offset, $"the load's entry for section '{section.Id}'", section.Offset);
+        }
     }
 
     /// <summary>Loads the current section into <paramref name="device"/> inside <paramref name="transaction"/>, which the caller commits; aborts it on

@@ -1,12 +1,17 @@
+using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
 using System.IO.Compression;
+using System.Linq;
 using System.Text;
 
-namespace MigrationFormat.Resources.Tests;
+namespace MigrationFormat.Tests.Shared;
 
 /// <summary>
 /// Builds the inputs of the seven hostile classes (docs/security.md) at a chosen size, byte by byte, so that no large
-/// input is committed: BER migration streams, transcoded streams and QEMU savevm streams.
+/// input is committed: BER migration streams, transcoded streams and QEMU savevm streams. Shared by the resource tests
+/// (test/Resources.Tests) and the growing-input benchmarks (bench/MigrationFormat.Benchmarks).
 /// </summary>
 internal static class HostileInputs
 {
@@ -19,6 +24,22 @@ internal static class HostileInputs
     {
         byte[] section = Section("serial", 0, 3, SerialState);
         var body = new MemoryStream();
+        for (int i = 0; i < count; i++)
+        {
+            body.Write(section);
+        }
+
+        return Stream(body.ToArray(), count);
+    }
+
+    /// <summary>
+    /// Class 1: <paramref name="count"/> sections of a device no one knows, each with an empty state: 17 bytes a section,
+    /// the most sections an input of its size can hold.
+    /// </summary>
+    public static byte[] ManyEmptySections(int count)
+    {
+        byte[] section = Section("x", 0, 1, []);
+        var body = new MemoryStream(section.Length * count);
         for (int i = 0; i < count; i++)
         {
             body.Write(section);
@@ -126,6 +147,40 @@ internal static class HostileInputs
         return Stream(Section("serial", 0, 3, state), 1);
     }
 
+    /// <summary>
+    /// Valid: a QEMU stream as a guest with <paramref name="pages"/> 4 KiB pages of non-zero RAM writes it (QEMU 7.2's
+    /// framing: the RAM section's block list, every page, its end; one described device section; EOF; the VM description).
+    /// </summary>
+    public static byte[] RamPages(int pages)
+    {
+        const int PageSize = 4096;
+        const ulong MemSize = 0x04, Page = 0x08, EndOfSection = 0x10, Continue = 0x20;
+        byte[] block = [6, .. "pc.ram"u8];
+        var output = new MemoryStream((pages * (PageSize + 8)) + 1024);
+        output.Write([.. "QEVM"u8, 0, 0, 0, 3]);
+        output.Write([0x01, .. BigEndian(2u), 3, .. "ram"u8, .. BigEndian(0u), .. BigEndian(4u)]);
+        output.Write([.. BigEndian(((ulong)pages * PageSize) | MemSize), .. block, .. BigEndian((ulong)pages * PageSize), .. BigEndian(EndOfSection)]);
+        output.Write([0x7E, .. BigEndian(2u), 0x02, .. BigEndian(2u)]);
+        byte[] page = new byte[PageSize];
+        new Random(15).NextBytes(page);
+        for (int i = 0; i < pages; i++)
+        {
+            // Every page differs from the last (its index in its first bytes), as a guest's pages would.
+            BinaryPrimitives.WriteInt32LittleEndian(page, i);
+            output.Write(BigEndian(((ulong)i * PageSize) | Page | (i == 0 ? 0 : Continue)));
+            output.Write(i == 0 ? block : []);
+            output.Write(page);
+        }
+
+        output.Write([.. BigEndian(EndOfSection), 0x7E, .. BigEndian(2u), 0x03, .. BigEndian(2u), .. BigEndian(EndOfSection), 0x7E, .. BigEndian(2u)]);
+        output.Write(QemuFull(3, "timer", 0, 2, [0, 0, 0, 0, 0, 0, 0x12, 0x34]));
+        byte[] json = Encoding.UTF8.GetBytes(
+            "{\"page_size\": 4096, \"devices\": [{\"name\": \"timer\", \"instance_id\": 0, \"vmsd_name\": \"timer\", \"version\": 2, "
+            + "\"fields\": [{\"name\": \"a\", \"type\": \"int64\", \"size\": 8}]}]}");
+        output.Write([0x00, 0x06, .. BigEndian((uint)json.Length), .. json]);
+        return output.ToArray();
+    }
+
     private static byte[] Stream(byte[] sections, int count, byte[]? schemas = null) =>
     [
         0x7F, 0xCD, 0x46, 0x80,
@@ -155,7 +210,25 @@ internal static class HostileInputs
 
     private static byte[] Utf8(string text) => Tlv([0x0C], Encoding.UTF8.GetBytes(text));
 
-    private static byte[] Integer(int value) => value < 128 ? [0x02, 0x01, (byte)value] : [0x02, 0x02, (byte)(value >> 8), (byte)value];
+    /// <summary>A minimal INTEGER of a count: large inputs have section counts beyond two octets.</summary>
+    private static byte[] Integer(int value)
+    {
+        int length = 1;
+        while (length < 4 && value >= 1 << ((8 * length) - 1))
+        {
+            length++;
+        }
+
+        byte[] encoded = new byte[2 + length];
+        encoded[0] = 0x02;
+        encoded[1] = (byte)length;
+        for (int i = 0; i < length; i++)
+        {
+            encoded[2 + i] = (byte)(value >> (8 * (length - 1 - i)));
+        }
+
+        return encoded;
+    }
 
     private static byte[] Tlv(byte[] tag, byte[] contents)
     {
@@ -177,6 +250,20 @@ internal static class HostileInputs
         }
 
         return output.ToArray();
+    }
+
+    private static byte[] BigEndian(uint value)
+    {
+        byte[] bytes = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
+        return bytes;
+    }
+
+    private static byte[] BigEndian(ulong value)
+    {
+        byte[] bytes = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, value);
+        return bytes;
     }
 
     private static byte[] QemuFull(uint sectionId, string id, uint instance, uint version, byte[] payload)
