@@ -20,7 +20,7 @@ public static class GrowingInputs
     /// <summary>BER migration streams (and transcoded ones): the hostile classes 1, 2, 3, 5 and 7, and two valid streams.</summary>
     public static readonly string[] Ber =
     [
-        "1-many-sections", "2-large-integer", "3-inflating-schemas", "5-empty-values", "7-transcoded-garbage", "7-transcoded-deep",
+        "1-many-sections", "1-many-empty-sections", "2-large-integer", "3-inflating-schemas", "5-empty-values", "7-transcoded-garbage", "7-transcoded-deep",
         "valid-skippable-values", "valid-transcoded-ram",
     ];
 
@@ -91,6 +91,7 @@ public static class GrowingInputs
     public static byte[] Make(string input, long bytes) => input switch
     {
         "1-many-sections" => Sized(HostileInputs.ManySections, bytes),
+        "1-many-empty-sections" => Sized(HostileInputs.ManyEmptySections, bytes),
         "2-large-integer" => Sized(HostileInputs.LargeInteger, bytes),
         "3-inflating-schemas" => Sized(HostileInputs.InflatingSchemas, bytes, probe: 4),
         "5-empty-values" => Sized(HostileInputs.EmptyValues, bytes),
