@@ -347,7 +347,7 @@ public class FaultTests
         string[] before = DeviceState.Of(destination);
         SessionOptions slow = Slow(round => cancel.Cancel());
 
-        MigrationRun run = await Migration.RunAsync(FaultMatrixTests.Source(), destination, slow, Quick(), sourceCancellation: cancel.Token);
+        MigrationRun run = await Migration.RunAsync(FaultMatrixTests.Source(), destination, slow, Patient(), sourceCancellation: cancel.Token);
 
         Assert.Equal((SessionErrorKind.Cancelled, SessionPhase.Precopy), (run.Source.Failure!.Kind, run.Source.Failure.Phase));
         Assert.Equal(SessionErrorKind.PeerFailed, run.Destination.Failure!.Kind);
@@ -363,7 +363,7 @@ public class FaultTests
         string[] before = DeviceState.Of(destination);
         SessionOptions slow = Slow(round => cancel.Cancel());
 
-        MigrationRun run = await Migration.RunAsync(FaultMatrixTests.Source(), destination, slow, Quick(), destinationCancellation: cancel.Token);
+        MigrationRun run = await Migration.RunAsync(FaultMatrixTests.Source(), destination, slow, Patient(), destinationCancellation: cancel.Token);
 
         Assert.Equal((SessionErrorKind.Cancelled, SessionPhase.Precopy), (run.Destination.Failure!.Kind, run.Destination.Failure.Phase));
         Assert.Equal(SessionErrorKind.PeerFailed, run.Source.Failure!.Kind);
@@ -390,6 +390,12 @@ public class FaultTests
     }
 
     private static SessionOptions Quick() => new() { Timeout = Short, DataChunkSize = 8192 };
+
+    /// <summary>
+    /// A destination for the cancellation tests: it waits as long as their source, so that on a loaded machine a slow first
+    /// round cannot end it with a timeout before the cancellation the test is about.
+    /// </summary>
+    private static SessionOptions Patient() => new() { Timeout = TimeSpan.FromSeconds(5), DataChunkSize = 8192 };
 
     /// <summary>A source that takes its time between rounds, calling <paramref name="afterRound"/> after each.</summary>
     private static SessionOptions Slow(Action<int> afterRound) => new()
