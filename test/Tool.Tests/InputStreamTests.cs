@@ -1,3 +1,4 @@
+using MigrationFormat.Tests.Shared;
 using MigrationFormat.Tool.IO;
 using Xunit;
 
@@ -32,7 +33,7 @@ public class InputStreamTests
     public void ReadToEnd_PipeLongerThanAChunk_GivesEveryByte()
     {
         byte[] bytes = Bytes((5 << 19) + 3);
-        using InputStream input = Open(new ForwardOnly(new MemoryStream(bytes)));
+        using InputStream input = Open(new NonSeekableStream(new MemoryStream(bytes), maxChunk: 65536));
 
         input.Peek(4);
 
@@ -42,7 +43,7 @@ public class InputStreamTests
     [Fact]
     public void ReadToEnd_EmptyPipe_GivesNoBytes()
     {
-        using InputStream input = Open(new ForwardOnly(new MemoryStream()));
+        using InputStream input = Open(new NonSeekableStream(new MemoryStream(), maxChunk: 65536));
 
         Assert.Empty(input.ReadToEnd());
     }
@@ -62,46 +63,5 @@ public class InputStreamTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(bytes.Length, read.Length);
         Assert.InRange(allocated, bytes.Length, bytes.Length + (256 << 10));
-    }
-
-    /// <summary>A stream that cannot seek, as a pipe.</summary>
-    private sealed class ForwardOnly(Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush()
-        {
-        }
-
-        // At most 64 kB a read, as a pipe gives.
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, 65536));
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }
